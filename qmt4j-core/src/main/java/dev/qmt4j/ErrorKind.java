@@ -1,0 +1,43 @@
+package dev.qmt4j;
+
+/**
+ * What class of failure an error is. Each kind has its own CLI exit code, so scripts can tell a
+ * typo from a network outage from a tampered plugin without parsing messages.
+ *
+ * <p>The table is documented in {@code docs/exit-codes.md}; keep the two in step.
+ */
+public enum ErrorKind {
+    /** Bad command line, malformed reference or option. */
+    USAGE(2),
+    /** The config file is missing, unreadable or invalid. */
+    CONFIG(3),
+    /** The repository, tag, digest or file does not exist. */
+    NOT_FOUND(4),
+    /** The registry refused our credentials, or none were found where they were required. */
+    AUTH(5),
+    /** The registry could not be reached, timed out, or kept failing after retries. */
+    NETWORK(6),
+    /** Bytes did not match their digest or declared size, or remote metadata was malformed. */
+    INTEGRITY(7),
+    /** The signature check refused the plugin, or no verifier/policy allowed it. */
+    VERIFICATION(8),
+    /** No image for this platform, or the plugin type could not be determined. */
+    PLATFORM(9),
+    /** The local cache could not be read or written. */
+    CACHE(10),
+    /** Extracting the plugin from its layer failed (unsafe archive, missing file). */
+    EXTRACTION(11),
+    /** A bug in qmt4j: anything not classified above. */
+    INTERNAL(70);
+
+    private final int exitCode;
+
+    ErrorKind(int exitCode) {
+        this.exitCode = exitCode;
+    }
+
+    /** The process exit code the CLI uses for this kind. */
+    public int exitCode() {
+        return exitCode;
+    }
+}

@@ -1,0 +1,73 @@
+package dev.qmt4j.oci;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * A content digest as OCI writes it: {@code algorithm:hex}. Only {@code sha256} and {@code sha512}
+ * are accepted, because those are the only algorithms the image spec registers and the only ones
+ * we can check.
+ */
+public record Digest(String algorithm, String hex) {
+    private static final Pattern HEX = Pattern.compile("[a-f0-9]+");
+
+    public Digest {
+        int expected = switch (algorithm) {
+            case "sha256" -> 64;
+            case "sha512" -> 128;
+            default -> throw new Qmt4jException(ErrorKind.USAGE,
+                    "unsupported digest algorithm '" + algorithm + "'", "use sha256 or sha512");
+        };
+        if (hex.length() != expected || !HEX.matcher(hex).matches()) {
+            throw new Qmt4jException(ErrorKind.USAGE, "invalid " + algorithm + " digest '" + hex
+                    + "': expected " + expected + " lowercase hex characters");
+        }
+    }
+
+    /** Parses {@code sha256:<64 hex>} or {@code sha512:<128 hex>}. */
+    public static Digest parse(String text) {
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            throw new Qmt4jException(ErrorKind.USAGE, "invalid digest '" + text + "': expected algorithm:hex");
+        }
+        return new Digest(text.substring(0, colon), text.substring(colon + 1));
+    }
+
+    /** The SHA-256 digest of {@code data}. */
+    public static Digest sha256(byte[] data) {
+        return new Digest("sha256", HexFormat.of().formatHex(newMessageDigest("sha256").digest(data)));
+    }
+
+    /** A fresh hasher for this digest's algorithm. */
+    public MessageDigest newHasher() {
+        return newMessageDigest(algorithm);
+    }
+
+    /** Builds a digest of this digest's algorithm from a finished hasher. */
+    public Digest withHash(byte[] hash) {
+        return new Digest(algorithm, HexFormat.of().formatHex(hash));
+    }
+
+    /** Creates a hasher for {@code sha256} or {@code sha512}. */
+    public static MessageDigest newMessageDigest(String algorithm) {
+        try {
+            return MessageDigest.getInstance(algorithm.equals("sha512") ? "SHA-512" : "SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("JDK lacks " + algorithm, e);
+        }
+    }
+
+    /** The hex part prefixed with the algorithm, safe as a single path segment: {@code sha256-<hex>}. */
+    public String fileName() {
+        return algorithm + "-" + hex;
+    }
+
+    @Override
+    public String toString() {
+        return algorithm + ":" + hex;
+    }
+}

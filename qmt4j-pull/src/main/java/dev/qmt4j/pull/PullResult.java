@@ -1,0 +1,32 @@
+package dev.qmt4j.pull;
+
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.Platform;
+import dev.qmt4j.oci.PluginType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A plugin on disk, ready to load.
+ *
+ * @param reference      the canonical reference that was asked for
+ * @param digest         the top-level digest the reference resolved to (index or manifest): what is signed
+ * @param manifestDigest the image manifest actually used (an index child, or {@code digest})
+ * @param layerDigest    the layer the plugin came from
+ * @param type           Wasm or native
+ * @param platform       the index platform chosen, if any
+ * @param path           the plugin file
+ * @param cached         true if no download was needed
+ * @param offline        true if the registry was unreachable and the last resolved digest was used
+ * @param warnings       things the user should know (offline use, skipped verification)
+ */
+public record PullResult(ImageRef reference, Digest digest, Digest manifestDigest, Digest layerDigest,
+        PluginType type, Optional<Platform> platform, Path path, boolean cached, boolean offline,
+        List<String> warnings) {
+
+    public PullResult {
+        warnings = List.copyOf(warnings);
+    }
+}
