@@ -1,0 +1,202 @@
+package dev.qmt4j.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Checks a {@link ConfigTree} against the schema and builds the records. */
+final class ConfigSchema {
+    private static final Pattern DURATION = Pattern.compile("(\\d+(ms|s|m|h|d))+");
+    private static final String REFRESH_HINT = "a string like '1h', 'never' or 'always'";
+
+    private final ConfigTree tree;
+
+    private ConfigSchema(ConfigTree tree) {
+        this.tree = tree;
+    }
+
+    static ConfigFile read(ConfigTree tree) {
+        return new ConfigSchema(tree).file();
+    }
+
+    private ConfigFile file() {
+        Object root = tree.root();
+        if (root == null) {
+            return new ConfigFile(tree.source(), List.of(), OciSettings.defaults());
+        }
+        Map<String, Object> top = table(root, "");
+        checkKeys(top, "", ConfigFile.KEYS);
+        List<ProviderEntry> providers = new ArrayList<>();
+        Object list = top.get("providers");
+        if (list != null) {
+            if (!(list instanceof List<?> entries)) {
+                throw tree.error("providers", "expected a list of provider tables, got " + describe(list),
+                        "write [[providers]] tables (TOML) or a providers: list");
+            }
+            for (int i = 0; i < entries.size(); i++) {
+                providers.add(provider(entries.get(i), "providers[" + i + "]"));
+            }
+        }
+        OciSettings oci = top.get("oci") == null ? OciSettings.defaults() : oci(top.get("oci"));
+        return new ConfigFile(tree.source(), providers, oci);
+    }
+
+    private ProviderEntry provider(Object value, String path) {
+        Map<String, Object> t = table(value, path);
+        checkKeys(t, path, ProviderEntry.KEYS);
+        String name = requiredString(t, path, "name");
+        String p = requiredString(t, path, "path");
+        Map<String, Object> extras = new LinkedHashMap<>();
+        if (t.containsKey("insecure")) {
+            extras.put("insecure", t.get("insecure"));
+        }
+        return new ProviderEntry(name, p, optionalTable(t, path, "config"), optionalTable(t, path, "verify"),
+                optionalString(t, path, "sha256"), optionalString(t, path, "file"), extras);
+    }
+
+    private OciSettings oci(Object value) {
+        Map<String, Object> t = table(value, "oci");
+        List<String> known = new ArrayList<>(OciSettings.KEYS);
+        known.addAll(VerifyPolicySettings.KEYS);
+        checkKeys(t, "oci", known);
+        boolean skip = optionalBoolean(t, "oci", "insecure_skip_signature").orElse(false);
+        List<String> insecure = stringList(t, "oci", "insecure_registries");
+        String refresh = OciSettings.DEFAULT_REFRESH;
+        if (t.get("refresh") != null) {
+            Object r = t.get("refresh");
+            if (!(r instanceof String s) || !(s.equals("never") || s.equals("always") || DURATION.matcher(s).matches())) {
+                throw tree.error("oci.refresh", "expected " + REFRESH_HINT + ", got " + describe(r),
+                        "durations are digits with a unit: ms, s, m, h or d (e.g. '30m', '1h', '1d')");
+            }
+            refresh = (String) r;
+        }
+        Optional<Path> cacheDir = optionalString(t, "oci", "cache_dir").map(this::resolvePath);
+        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t));
+    }
+
+    private VerifyPolicySettings verify(Map<String, Object> t) {
+        Set<String> unset = new HashSet<>();
+        for (String key : VerifyPolicySettings.KEYS) {
+            if (t.containsKey(key) && t.get(key) == null) {
+                unset.add(key);
+            }
+        }
+        return new VerifyPolicySettings(optionalBoolean(t, "oci", "use_sigstore_tuf_data"),
+                optionalString(t, "oci", "rekor_pub_keys"), optionalString(t, "oci", "fulcio_certs"),
+                optionalString(t, "oci", "cert_email"), optionalString(t, "oci", "cert_issuer"),
+                optionalString(t, "oci", "cert_url"), optionalString(t, "oci", "github_workflow_repository"),
+                optionalString(t, "oci", "cert_identity_regexp"), optionalString(t, "oci", "cert_issuer_regexp"),
+                optionalString(t, "oci", "public_key"), optionalBoolean(t, "oci", "require_tlog"), unset);
+    }
+
+    private Path resolvePath(String text) {
+        String home = System.getProperty("user.home");
+        if (text.equals("~")) {
+            return Path.of(home);
+        }
+        if (text.startsWith("~/")) {
+            return Path.of(home, text.substring(2));
+        }
+        Path p = Path.of(text);
+        // Relative to the config file, so the meaning does not depend on where the CLI runs.
+        Path dir = tree.source().toAbsolutePath().getParent();
+        return p.isAbsolute() || dir == null ? p : dir.resolve(p).normalize();
+    }
+
+    // --- typed accessors; each error names the key path and what was expected ---
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> table(Object value, String path) {
+        if (value instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        throw tree.error(path, "expected a table, got " + describe(value), null);
+    }
+
+    private void checkKeys(Map<String, Object> t, String path, List<String> known) {
+        for (String key : t.keySet()) {
+            if (!known.contains(key)) {
+                String at = path.isEmpty() ? key : path + "." + key;
+                throw tree.error(at, "unknown key '" + key + "'" + (path.isEmpty() ? " at the top level" : " in " + path),
+                        "known keys: " + String.join(", ", known));
+            }
+        }
+    }
+
+    private String requiredString(Map<String, Object> t, String path, String key) {
+        Object v = t.get(key);
+        if (v == null) {
+            throw tree.error(path, "missing required key '" + key + "'", null);
+        }
+        return optionalString(t, path, key).orElseThrow();
+    }
+
+    private Optional<String> optionalString(Map<String, Object> t, String path, String key) {
+        Object v = t.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v instanceof String s) {
+            return Optional.of(s);
+        }
+        throw tree.error(path + "." + key, "expected a string, got " + describe(v), null);
+    }
+
+    private Optional<Boolean> optionalBoolean(Map<String, Object> t, String path, String key) {
+        Object v = t.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v instanceof Boolean b) {
+            return Optional.of(b);
+        }
+        throw tree.error(path + "." + key, "expected true or false, got " + describe(v), null);
+    }
+
+    private Map<String, Object> optionalTable(Map<String, Object> t, String path, String key) {
+        Object v = t.get(key);
+        return v == null ? Map.of() : table(v, path + "." + key);
+    }
+
+    private List<String> stringList(Map<String, Object> t, String path, String key) {
+        Object v = t.get(key);
+        if (v == null) {
+            return List.of();
+        }
+        String at = path + "." + key;
+        if (!(v instanceof List<?> list)) {
+            throw tree.error(at, "expected a list of strings, got " + describe(v), null);
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof String s)) {
+                throw tree.error(at + "[" + i + "]", "expected a string, got " + describe(list.get(i)), null);
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** How a value appears in "got ..." messages. */
+    static String describe(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof String s) {
+            return "'" + s + "'";
+        }
+        if (v instanceof Map<?, ?>) {
+            return "a table";
+        }
+        if (v instanceof List<?>) {
+            return "a list";
+        }
+        return v.toString();
+    }
+}

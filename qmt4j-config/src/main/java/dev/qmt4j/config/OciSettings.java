@@ -1,0 +1,34 @@
+package dev.qmt4j.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code [oci]} table of a QueryMT-style config file.
+ *
+ * @param insecureSkipSignature {@code insecure_skip_signature}: pull without signature verification
+ * @param insecureRegistries    {@code insecure_registries}: {@code host[:port]} entries spoken to over plain HTTP
+ * @param refresh               {@code refresh}: {@code never}, {@code always} or a duration like {@code 1h}
+ * @param cacheDir              {@code cache_dir}, resolved against the config file's directory
+ * @param verify                the signature policy keys
+ */
+public record OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
+        Optional<Path> cacheDir, VerifyPolicySettings verify) {
+
+    /** The refresh interval used when the file does not say. */
+    public static final String DEFAULT_REFRESH = "1h";
+
+    /** The keys of {@code [oci]} other than the signature policy ones. */
+    public static final List<String> KEYS = List.of("insecure_skip_signature", "insecure_registries", "refresh",
+            "cache_dir");
+
+    public OciSettings {
+        insecureRegistries = List.copyOf(insecureRegistries);
+    }
+
+    /** The settings with no {@code [oci]} table: secure, default refresh, default cache directory. */
+    public static OciSettings defaults() {
+        return new OciSettings(false, List.of(), DEFAULT_REFRESH, Optional.empty(), VerifyPolicySettings.none());
+    }
+}

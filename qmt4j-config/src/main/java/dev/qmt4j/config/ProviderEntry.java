@@ -1,0 +1,35 @@
+package dev.qmt4j.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One {@code [[providers]]} entry. {@code config} and {@code verify} are free-form tables kept raw for
+ * the host and signature issues.
+ *
+ * @param name    the provider name
+ * @param path    a local file or an {@code oci://} / {@code oci-layout://} reference
+ * @param config  the provider's own settings (may be empty)
+ * @param verify  a per-provider signature policy (may be empty)
+ * @param sha256  a pinned plugin digest, if given
+ * @param file    the plugin file name to extract, if given
+ * @param extras  the remaining per-provider keys (currently {@code insecure}) as written
+ */
+public record ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
+        Optional<String> sha256, Optional<String> file, Map<String, Object> extras) {
+
+    /** Every key a provider entry may have. */
+    public static final java.util.List<String> KEYS =
+            java.util.List.of("name", "path", "config", "verify", "sha256", "insecure", "file");
+
+    public ProviderEntry {
+        config = RawMaps.freeze(config);
+        verify = RawMaps.freeze(verify);
+        extras = RawMaps.freeze(extras);
+    }
+
+    /** Whether {@code path} names an OCI image rather than a local file. */
+    public boolean isOci() {
+        return path.startsWith("oci://") || path.startsWith("oci-layout://");
+    }
+}

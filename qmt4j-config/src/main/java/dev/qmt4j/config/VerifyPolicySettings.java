@@ -1,0 +1,46 @@
+package dev.qmt4j.config;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Sigstore keys of the {@code [oci]} table, kept as written for the signature issue. QueryMT's
+ * keys come first, then ours.
+ *
+ * @param useSigstoreTufData        {@code use_sigstore_tuf_data}
+ * @param rekorPubKeys              {@code rekor_pub_keys}: path to a PEM Rekor key
+ * @param fulcioCerts               {@code fulcio_certs}: path to a PEM Fulcio CA
+ * @param certEmail                 {@code cert_email}: exact SAN email
+ * @param certIssuer                {@code cert_issuer}: exact OIDC issuer
+ * @param certUrl                   {@code cert_url}: exact SAN URI
+ * @param githubWorkflowRepository  {@code github_workflow_repository}
+ * @param certIdentityRegexp        {@code cert_identity_regexp} (ours)
+ * @param certIssuerRegexp          {@code cert_issuer_regexp} (ours)
+ * @param publicKey                 {@code public_key} (ours): path to a PEM public key for keyed verification
+ * @param requireTlog               {@code require_tlog} (ours)
+ * @param explicitlyUnset           keys the file set to {@code null} (JSON/YAML), so a default can be
+ *                                  told apart from "switched off"
+ */
+public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optional<String> rekorPubKeys,
+        Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
+        Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
+        Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
+        Set<String> explicitlyUnset) {
+
+    /** The keys, as spelled in the config file. */
+    public static final List<String> KEYS = List.of("use_sigstore_tuf_data", "rekor_pub_keys", "fulcio_certs",
+            "cert_email", "cert_issuer", "cert_url", "github_workflow_repository", "cert_identity_regexp",
+            "cert_issuer_regexp", "public_key", "require_tlog");
+
+    public VerifyPolicySettings {
+        explicitlyUnset = Set.copyOf(explicitlyUnset);
+    }
+
+    /** Nothing configured. */
+    public static VerifyPolicySettings none() {
+        return new VerifyPolicySettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Set.of());
+    }
+}

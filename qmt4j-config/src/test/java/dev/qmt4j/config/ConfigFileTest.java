@@ -1,0 +1,221 @@
+package dev.qmt4j.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigFileTest {
+    @TempDir
+    Path dir;
+
+    /** Shaped like QueryMT's documented providers.toml, plus an [oci] block. */
+    static final String QUERYMT_TOML = """
+            [[providers]]
+            name = "openai"
+            path = "oci://ghcr.io/querymt/openai:latest"
+
+            [[providers]]
+            name = "anthropic"
+            path = "oci://ghcr.io/querymt/anthropic:latest"
+            [providers.config]
+            base_url = "https://api.anthropic.com"
+            max_tokens = 4096
+
+            [[providers]]
+            name = "ollama"
+            path = "/usr/local/lib/libqmt_ollama.so"
+
+            [oci]
+            insecure_skip_signature = false
+            cert_issuer = "https://token.actions.githubusercontent.com"
+            github_workflow_repository = "querymt/querymt"
+            insecure_registries = ["localhost:5000", "registry.lan"]
+            refresh = "30m"
+            cache_dir = "plugins-cache"
+            """;
+
+    private Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private Qmt4jException fails(String name, String text) throws IOException {
+        Path file = write(name, text);
+        return assertThrows(Qmt4jException.class, () -> ConfigFile.load(file));
+    }
+
+    @Test
+    void readsQueryMtStyleToml() throws IOException {
+        ConfigFile config = ConfigFile.load(write("providers.toml", QUERYMT_TOML));
+
+        assertEquals(List.of("openai", "anthropic", "ollama"), config.providers().stream().map(ProviderEntry::name).toList());
+        ProviderEntry anthropic = config.providers().get(1);
+        assertEquals("oci://ghcr.io/querymt/anthropic:latest", anthropic.path());
+        assertTrue(anthropic.isOci());
+        assertEquals("https://api.anthropic.com", anthropic.config().get("base_url"));
+        assertEquals(4096, ((Number) anthropic.config().get("max_tokens")).intValue());
+        assertFalse(config.providers().get(2).isOci());
+
+        OciSettings oci = config.oci();
+        assertFalse(oci.insecureSkipSignature());
+        assertEquals(List.of("localhost:5000", "registry.lan"), oci.insecureRegistries());
+        assertEquals("30m", oci.refresh());
+        assertEquals(Optional.of(dir.toAbsolutePath().resolve("plugins-cache")), oci.cacheDir());
+        assertEquals(Optional.of("querymt/querymt"), oci.verify().githubWorkflowRepository());
+        assertEquals(Optional.of("https://token.actions.githubusercontent.com"), oci.verify().certIssuer());
+    }
+
+    @Test
+    void readsJson() throws IOException {
+        ConfigFile config = ConfigFile.load(write("providers.json", """
+                {
+                  "providers": [
+                    {"name": "openai", "path": "oci://ghcr.io/querymt/openai:1.0", "config": {"key": null},
+                     "verify": {"cert_identity_regexp": "^https://github.com/acme/.*$"}, "file": "openai.wasm",
+                     "sha256": "abc"}
+                  ],
+                  "oci": {"insecure_skip_signature": true, "github_workflow_repository": null, "require_tlog": false}
+                }
+                """));
+        ProviderEntry p = config.providers().get(0);
+        assertEquals(Optional.of("openai.wasm"), p.file());
+        assertEquals(Optional.of("abc"), p.sha256());
+        assertTrue(p.config().containsKey("key"));
+        assertEquals("^https://github.com/acme/.*$", p.verify().get("cert_identity_regexp"));
+        assertTrue(config.oci().insecureSkipSignature());
+        assertEquals(OciSettings.DEFAULT_REFRESH, config.oci().refresh());
+        assertEquals(java.util.Set.of("github_workflow_repository"), config.oci().verify().explicitlyUnset());
+        assertEquals(Optional.of(false), config.oci().verify().requireTlog());
+    }
+
+    @Test
+    void readsYamlWithEitherExtension() throws IOException {
+        String yaml = """
+                providers:
+                  - name: local
+                    path: oci-layout:///srv/plugins/echo:1.0
+                oci:
+                  refresh: never
+                  insecure_registries: [ "127.0.0.1:5000" ]
+                """;
+        for (String name : List.of("providers.yaml", "providers.yml")) {
+            ConfigFile config = ConfigFile.load(write(name, yaml));
+            assertEquals("oci-layout:///srv/plugins/echo:1.0", config.providers().get(0).path());
+            assertEquals("never", config.oci().refresh());
+            assertEquals(List.of("127.0.0.1:5000"), config.oci().insecureRegistries());
+        }
+    }
+
+    @Test
+    void absentOciTableGivesSecureDefaults() throws IOException {
+        ConfigFile config = ConfigFile.load(write("p.toml", "[[providers]]\nname = \"a\"\npath = \"x\"\n"));
+        assertEquals(OciSettings.defaults(), config.oci());
+        assertEquals(OciSettings.defaults(), ConfigFile.load(write("empty.json", "")).oci());
+    }
+
+    @Test
+    void wrongTypeNamesFileLineAndKeyPath() throws IOException {
+        Qmt4jException e = fails("providers.toml", """
+                [[providers]]
+                name = "a"
+                path = "oci://ghcr.io/a/b"
+
+                [oci]
+                insecure_skip_signature = false
+                refresh = 5
+                """);
+        assertEquals(ErrorKind.CONFIG, e.kind());
+        assertEquals(dir.resolve("providers.toml") + ":7: oci.refresh: expected a string like '1h', 'never' or 'always', got 5",
+                e.getMessage());
+    }
+
+    @Test
+    void badDurationIsRejected() throws IOException {
+        Qmt4jException e = fails("p.yaml", "oci:\n  refresh: soon\n");
+        assertTrue(e.getMessage().endsWith(":2: oci.refresh: expected a string like '1h', 'never' or 'always', got 'soon'"),
+                e.getMessage());
+    }
+
+    @Test
+    void wrongTypesInJsonCarryLines() throws IOException {
+        Qmt4jException e = fails("p.json", "{\n  \"oci\": {\n    \"insecure_skip_signature\": \"yes\"\n  }\n}\n");
+        assertTrue(e.getMessage().endsWith("p.json:3: oci.insecure_skip_signature: expected true or false, got 'yes'"),
+                e.getMessage());
+
+        e = fails("q.json", "{\"providers\": [{\"name\": \"a\", \"path\": 7}]}");
+        assertTrue(e.getMessage().contains("providers[0].path: expected a string, got 7"), e.getMessage());
+
+        e = fails("r.json", "{\"oci\": {\"insecure_registries\": [\"a\", 1]}}");
+        assertTrue(e.getMessage().contains("oci.insecure_registries[1]: expected a string, got 1"), e.getMessage());
+    }
+
+    @Test
+    void unknownOciKeyListsKnownOnes() throws IOException {
+        Qmt4jException e = fails("providers.toml", "[oci]\ninsecure_skip_signatures = true\n");
+        assertEquals(ErrorKind.CONFIG, e.kind());
+        assertTrue(e.getMessage().contains(":2: oci.insecure_skip_signatures: unknown key 'insecure_skip_signatures' in oci"),
+                e.getMessage());
+        assertTrue(e.hint().contains("insecure_skip_signature,"), e.hint());
+        assertTrue(e.hint().contains("cert_identity_regexp"), e.hint());
+    }
+
+    @Test
+    void unknownTopLevelKeyIsRejected() throws IOException {
+        Qmt4jException e = fails("p.yml", "providers: []\nplugins: []\n");
+        assertTrue(e.getMessage().contains(":2: plugins: unknown key 'plugins' at the top level"), e.getMessage());
+        assertEquals("known keys: providers, oci", e.hint());
+    }
+
+    @Test
+    void unknownProviderKeyAndMissingPathAreRejected() throws IOException {
+        Qmt4jException e = fails("p.toml", "[[providers]]\nname = \"a\"\npath = \"b\"\n\n[[providers]]\nname = \"c\"\npth = \"d\"\n");
+        assertTrue(e.getMessage().contains(":7: providers[1].pth: unknown key 'pth'"), e.getMessage());
+
+        e = fails("q.toml", "[[providers]]\nname = \"a\"\n");
+        assertTrue(e.getMessage().contains(":1: providers[0]: missing required key 'path'"), e.getMessage());
+    }
+
+    @Test
+    void syntaxErrorsCarryLineNumbers() throws IOException {
+        Qmt4jException toml = fails("p.toml", "[[providers]]\nname = \"a\"\npath = \n");
+        assertEquals(ErrorKind.CONFIG, toml.kind());
+        assertTrue(toml.getMessage().startsWith(dir.resolve("p.toml") + ":3: syntax error"), toml.getMessage());
+
+        Qmt4jException json = fails("p.json", "{\n  \"providers\": [\n    {\"name\": \"a\",}\n  ]\n}\n");
+        assertTrue(json.getMessage().startsWith(dir.resolve("p.json") + ":3: syntax error"), json.getMessage());
+
+        Qmt4jException yaml = fails("p.yaml", "providers:\n  - name: a\n   path: [\n");
+        assertTrue(yaml.getMessage().matches(".*p\\.yaml:\\d+: syntax error.*"), yaml.getMessage());
+    }
+
+    @Test
+    void unsupportedExtensionAndMissingFile() throws IOException {
+        Qmt4jException ini = fails("providers.ini", "x=1");
+        assertEquals(ErrorKind.CONFIG, ini.kind());
+        assertTrue(ini.hint().contains(".toml, .json, .yaml or .yml"));
+
+        Qmt4jException missing = assertThrows(Qmt4jException.class, () -> ConfigFile.load(dir.resolve("nope.toml")));
+        assertEquals(ErrorKind.NOT_FOUND, missing.kind());
+        assertTrue(missing.getMessage().contains("nope.toml"));
+    }
+
+    @Test
+    void providerTablesStayReadOnly() throws IOException {
+        ConfigFile config = ConfigFile.load(write("providers.toml", QUERYMT_TOML));
+        Map<String, Object> cfg = config.providers().get(1).config();
+        assertThrows(UnsupportedOperationException.class, () -> cfg.put("x", 1));
+    }
+}
