@@ -1,0 +1,404 @@
+package dev.qmt4j.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * An HTTP/1.1 reverse proxy on 127.0.0.1 in front of a registry that misbehaves on demand.
+ *
+ * <p>Each request is forwarded on a fresh upstream connection and answered with
+ * {@code Connection: close}; the {@code Host} header passes through unchanged so the registry
+ * writes upload {@code Location}s that point back at the proxy. Rules are tried in the order they
+ * were added; the first matching rule with uses left applies its {@link Fault}. Every request is
+ * recorded, so tests can assert how often something was downloaded.
+ *
+ * <pre>{@code
+ * try (FaultProxy proxy = FaultProxy.to(registry.host())) {
+ *     proxy.inject(FaultProxy.path("/blobs/"), Fault.truncateAfter(10), 1);
+ * }
+ * }</pre>
+ */
+public final class FaultProxy implements AutoCloseable {
+    /** What a rule can match on. */
+    public record Request(String method, String path) {}
+
+    private record Rule(Predicate<Request> matcher, Fault fault, AtomicInteger remaining) {}
+
+    private static final Set<String> HOP_HEADERS = Set.of("connection", "proxy-connection", "keep-alive",
+            "transfer-encoding", "content-length", "te", "trailer", "upgrade");
+
+    private final String upstreamHost;
+    private final int upstreamPort;
+    private final List<Rule> rules = new CopyOnWriteArrayList<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fault-proxy");
+        t.setDaemon(true);
+        return t;
+    });
+    private final int port;
+    private volatile ServerSocket listener;
+    private volatile boolean closed;
+
+    /** A proxy forwarding to {@code upstream} ({@code host:port}). */
+    public static FaultProxy to(String upstream) {
+        int colon = upstream.lastIndexOf(':');
+        return new FaultProxy(upstream.substring(0, colon), Integer.parseInt(upstream.substring(colon + 1)));
+    }
+
+    public FaultProxy(String upstreamHost, int upstreamPort) {
+        this.upstreamHost = upstreamHost;
+        this.upstreamPort = upstreamPort;
+        this.listener = bind(0);
+        this.port = listener.getLocalPort();
+        acceptLoop(listener);
+    }
+
+    /** Matches requests whose path contains {@code fragment}. */
+    public static Predicate<Request> path(String fragment) {
+        return r -> r.path().contains(fragment);
+    }
+
+    /** Matches requests with this method whose path contains {@code fragment}. */
+    public static Predicate<Request> request(String method, String fragment) {
+        return r -> r.method().equals(method) && r.path().contains(fragment);
+    }
+
+    /** Applies {@code fault} to the next {@code times} matching requests ({@code -1}: all of them). */
+    public FaultProxy inject(Predicate<Request> matcher, Fault fault, int times) {
+        rules.add(new Rule(matcher, fault, new AtomicInteger(times)));
+        return this;
+    }
+
+    /** Removes all rules; requests pass through untouched. */
+    public void clearFaults() {
+        rules.clear();
+    }
+
+    /** All requests seen so far, in arrival order. */
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** How many requests matched. */
+    public long requestCount(Predicate<Request> matcher) {
+        return requests.stream().filter(matcher).count();
+    }
+
+    /** Forgets the recorded requests. */
+    public void resetCounts() {
+        requests.clear();
+    }
+
+    /** Stops listening, so connections are refused, and drops connections in flight. */
+    public synchronized void down() {
+        closeQuietly(listener);
+        open.forEach(FaultProxy::closeQuietly);
+    }
+
+    /** Listens again on the same port after {@link #down()}. */
+    public synchronized void up() {
+        if (listener.isClosed()) {
+            listener = bind(port);
+            acceptLoop(listener);
+        }
+    }
+
+    /** {@code 127.0.0.1:port}. */
+    public String host() {
+        return "127.0.0.1:" + port;
+    }
+
+    public String url() {
+        return "http://" + host();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    private static ServerSocket bind(int port) {
+        try {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot bind fault proxy on port " + port, e);
+        }
+    }
+
+    private void acceptLoop(ServerSocket server) {
+        workers.execute(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket client = server.accept();
+                    open.add(client);
+                    workers.execute(() -> serve(client));
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void serve(Socket client) {
+        try (client) {
+            client.setTcpNoDelay(true);
+            InputStream in = client.getInputStream();
+            List<String> head = readHead(in);
+            if (head.isEmpty()) {
+                return;
+            }
+            String[] requestLine = head.get(0).split(" ", 3);
+            String method = requestLine[0];
+            String target = requestLine[1];
+            byte[] body = readBody(in, head.subList(1, head.size()), false);
+            Request request = new Request(method, target);
+            requests.add(request);
+
+            Fault fault = claimFault(request);
+            OutputStream out = client.getOutputStream();
+            if (fault instanceof Fault.Status s) {
+                byte[] error = ("{\"errors\":[{\"code\":\"FAULT\",\"message\":\"injected " + s.status() + "\"}]}")
+                        .getBytes(StandardCharsets.UTF_8);
+                StringBuilder h = new StringBuilder("HTTP/1.1 " + s.status() + " Injected\r\n");
+                if (s.retryAfter() != null) {
+                    h.append("Retry-After: ").append(s.retryAfter()).append("\r\n");
+                }
+                h.append("Content-Type: application/json\r\nContent-Length: ").append(error.length)
+                        .append("\r\nConnection: close\r\n\r\n");
+                out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
+                out.write(error);
+                out.flush();
+                return;
+            }
+            forward(method, target, head.subList(1, head.size()), body, out, client, fault);
+        } catch (IOException e) {
+            // the client or upstream went away; nothing to report to anyone
+        } finally {
+            open.remove(client);
+        }
+    }
+
+    private Fault claimFault(Request request) {
+        for (Rule rule : rules) {
+            if (rule.matcher().test(request)) {
+                int left = rule.remaining().getAndUpdate(n -> n > 0 ? n - 1 : n);
+                if (left != 0) {
+                    return rule.fault();
+                }
+            }
+        }
+        return null;
+    }
+
+    private void forward(String method, String target, List<String> headers, byte[] body, OutputStream out,
+            Socket client, Fault fault) throws IOException {
+        try (Socket upstream = new Socket(upstreamHost, upstreamPort)) {
+            OutputStream up = upstream.getOutputStream();
+            StringBuilder req = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
+            for (String h : headers) {
+                if (!HOP_HEADERS.contains(name(h))) {
+                    req.append(h).append("\r\n");
+                }
+            }
+            if (body.length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+                req.append("Content-Length: ").append(body.length).append("\r\n");
+            }
+            req.append("Connection: close\r\n\r\n");
+            up.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+            up.write(body);
+            up.flush();
+
+            InputStream upIn = upstream.getInputStream();
+            List<String> respHead = readHead(upIn);
+            if (respHead.isEmpty()) {
+                throw new EOFException("upstream closed without a response");
+            }
+            int status = Integer.parseInt(respHead.get(0).split(" ")[1]);
+            List<String> respHeaders = respHead.subList(1, respHead.size());
+            boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || status / 100 == 1;
+            byte[] respBody = noBody ? new byte[0] : readBody(upIn, respHeaders, true);
+
+            String contentType = null;
+            if (fault instanceof Fault.ReplaceBody r) {
+                respBody = r.body();
+                contentType = r.contentType();
+            }
+            if (fault instanceof Fault.FlipByte f && respBody.length > 0) {
+                respBody = respBody.clone();
+                int at = (int) Math.min(f.offset(), respBody.length - 1);
+                respBody[at] ^= (byte) 0xFF;
+            }
+
+            StringBuilder resp = new StringBuilder(respHead.get(0)).append("\r\n");
+            for (String h : respHeaders) {
+                String n = name(h);
+                if (!HOP_HEADERS.contains(n) && !(contentType != null && n.equals("content-type"))) {
+                    resp.append(h).append("\r\n");
+                }
+            }
+            if (contentType != null) {
+                resp.append("Content-Type: ").append(contentType).append("\r\n");
+            }
+            if (noBody) {
+                String length = header(respHeaders, "content-length");
+                if (length != null) {
+                    resp.append("Content-Length: ").append(length).append("\r\n");
+                }
+            } else {
+                resp.append("Content-Length: ").append(respBody.length).append("\r\n");
+            }
+            resp.append("Connection: close\r\n\r\n");
+            out.write(resp.toString().getBytes(StandardCharsets.ISO_8859_1));
+            writeBody(out, respBody, client, fault);
+        }
+    }
+
+    private void writeBody(OutputStream out, byte[] body, Socket client, Fault fault) throws IOException {
+        if (fault instanceof Fault.Truncate t) {
+            out.write(body, 0, (int) Math.min(t.bytes(), body.length));
+            out.flush();
+        } else if (fault instanceof Fault.Reset r) {
+            out.write(body, 0, (int) Math.min(r.bytes(), body.length));
+            out.flush();
+            client.setSoLinger(true, 0); // close() now sends RST instead of FIN
+        } else if (fault instanceof Fault.Stall s) {
+            int first = (int) Math.min(s.bytes(), body.length);
+            out.write(body, 0, first);
+            out.flush();
+            for (int i = first; i < body.length && !closed; i++) {
+                sleep(s.intervalMillis());
+                out.write(body[i]);
+                out.flush();
+            }
+        } else {
+            out.write(body);
+            out.flush();
+        }
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SocketException("interrupted");
+        }
+    }
+
+    private static String name(String headerLine) {
+        int colon = headerLine.indexOf(':');
+        return (colon < 0 ? headerLine : headerLine.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String header(List<String> headers, String lowerName) {
+        for (String h : headers) {
+            if (name(h).equals(lowerName)) {
+                return h.substring(h.indexOf(':') + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    /** Reads the start line and headers; empty if the peer closed first. */
+    private static List<String> readHead(InputStream in) throws IOException {
+        List<String> lines = new ArrayList<>();
+        String line;
+        while ((line = readLine(in)) != null) {
+            if (line.isEmpty()) {
+                return lines;
+            }
+            lines.add(line);
+        }
+        if (lines.isEmpty()) {
+            return lines;
+        }
+        throw new EOFException("connection closed inside HTTP headers");
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                int n = buf.size();
+                byte[] bytes = buf.toByteArray();
+                return new String(bytes, 0, n > 0 && bytes[n - 1] == '\r' ? n - 1 : n, StandardCharsets.ISO_8859_1);
+            }
+            buf.write(b);
+        }
+        return buf.size() == 0 ? null : buf.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static byte[] readBody(InputStream in, List<String> headers, boolean untilEof) throws IOException {
+        String te = header(headers, "transfer-encoding");
+        if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            while (true) {
+                String sizeLine = readLine(in);
+                if (sizeLine == null) {
+                    throw new EOFException("connection closed inside chunked body");
+                }
+                int semi = sizeLine.indexOf(';');
+                int size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+                if (size == 0) {
+                    while (true) {
+                        String trailer = readLine(in);
+                        if (trailer == null || trailer.isEmpty()) {
+                            return out.toByteArray();
+                        }
+                    }
+                }
+                out.write(in.readNBytes(size));
+                readLine(in);
+            }
+        }
+        String length = header(headers, "content-length");
+        if (length != null) {
+            int n = Integer.parseInt(length);
+            byte[] body = in.readNBytes(n);
+            if (body.length != n) {
+                throw new EOFException("body ended after " + body.length + " of " + n + " bytes");
+            }
+            return body;
+        }
+        return untilEof ? in.readAllBytes() : new byte[0];
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        down();
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,252 @@
+package dev.qmt4j.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real CNCF Distribution registry ({@code /usr/bin/docker-registry}) on 127.0.0.1 for tests.
+ *
+ * <p>Storage lives in a temporary directory that survives {@link #stop()} and {@link #start()}, so
+ * tests can take the registry down and bring it back with the same content. {@link #close()} kills
+ * the process and removes everything. The registry's log goes to {@link #logFile()}; print
+ * {@link #logs()} when a test fails.
+ *
+ * <pre>{@code
+ * try (RegistryServer registry = RegistryServer.start(RegistryServer.Auth.TOKEN)) {
+ *     String ref = registry.host() + "/team/plugin:1.0";
+ * }
+ * }</pre>
+ */
+public final class RegistryServer implements AutoCloseable {
+    /** How clients must authenticate. */
+    public enum Auth {
+        /** Anyone may push and pull. */
+        NONE,
+        /** htpasswd Basic auth for {@link #username()}. */
+        BASIC,
+        /** Bearer tokens from a {@link TokenServer}. */
+        TOKEN
+    }
+
+    public static final Path BINARY = Path.of("/usr/bin/docker-registry");
+    private static final String USERNAME = "qmt4j";
+    private static final String PASSWORD = "s3cret-Pa55";
+
+    private final Auth auth;
+    private final Path root;
+    private final Path logFile;
+    private final Path config;
+    private final TokenServer tokenServer;
+    private int port;
+    private Process process;
+
+    private RegistryServer(Auth auth, boolean anonymousPull) {
+        Processes.requireExecutable(BINARY, "docker-registry");
+        this.auth = auth;
+        this.root = TempDirs.create("qmt4j-registry");
+        this.logFile = root.resolve("registry.log");
+        this.config = root.resolve("config.yml");
+        this.tokenServer = auth == Auth.TOKEN ? new TokenServer(USERNAME, PASSWORD, anonymousPull) : null;
+    }
+
+    /** Starts a registry with the given auth mode (token auth without anonymous pull). */
+    public static RegistryServer start(Auth auth) {
+        return start(auth, false);
+    }
+
+    /** Starts a registry; with {@link Auth#TOKEN}, {@code anonymousPull} lets callers without credentials pull. */
+    public static RegistryServer start(Auth auth, boolean anonymousPull) {
+        RegistryServer server = new RegistryServer(auth, anonymousPull);
+        try {
+            server.firstStart();
+            return server;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void firstStart() {
+        IllegalStateException last = null;
+        // A free port can be taken between probing and binding; a few attempts make that harmless.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            port = Ports.free();
+            try {
+                writeConfig();
+                start();
+                return;
+            } catch (IllegalStateException e) {
+                last = e;
+                stop();
+            }
+        }
+        throw last;
+    }
+
+    /** Starts the process again (after {@link #stop()}) on the same port and storage. Waits until it answers. */
+    public synchronized void start() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        try {
+            process = new ProcessBuilder(BINARY.toString(), "serve", config.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + BINARY + ": " + e.getMessage(), e);
+        }
+        awaitReady();
+    }
+
+    /** Kills the process; storage is kept so {@link #start()} brings the same content back. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("docker-registry exited with " + process.exitValue() + ":\n" + logs());
+            }
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/v2/").toURL().openConnection();
+                c.setConnectTimeout(500);
+                c.setReadTimeout(2000);
+                int status = c.getResponseCode();
+                c.disconnect();
+                if (status == 200 || status == 401) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the registry", e);
+            }
+        }
+        throw new IllegalStateException("docker-registry did not answer on " + url() + " within 15s:\n" + logs());
+    }
+
+    private void writeConfig() {
+        StringBuilder yml = new StringBuilder();
+        yml.append("version: 0.1\n")
+                .append("log:\n  level: info\n  accesslog:\n    disabled: false\n")
+                .append("storage:\n  filesystem:\n    rootdirectory: ").append(root.resolve("data")).append('\n')
+                .append("  delete:\n    enabled: true\n")
+                .append("http:\n  addr: 127.0.0.1:").append(port).append('\n')
+                .append("  secret: ").append(UUID.randomUUID()).append('\n');
+        switch (auth) {
+            case NONE -> { }
+            case BASIC -> {
+                Processes.requireExecutable(Path.of("/usr/bin/htpasswd"), "apache2-utils");
+                Path htpasswd = root.resolve("htpasswd");
+                write(htpasswd, Processes.check(List.of("/usr/bin/htpasswd", "-Bbn", USERNAME, PASSWORD), null));
+                yml.append("auth:\n  htpasswd:\n    realm: qmt4j-testkit\n    path: ").append(htpasswd).append('\n');
+            }
+            case TOKEN -> yml.append("auth:\n  token:\n")
+                    .append("    realm: ").append(tokenServer.realm()).append('\n')
+                    .append("    service: ").append(TokenServer.SERVICE).append('\n')
+                    .append("    issuer: ").append(TokenServer.ISSUER).append('\n')
+                    .append("    rootcertbundle: ").append(tokenServer.certificatePem()).append('\n');
+        }
+        write(config, yml.toString());
+    }
+
+    private static void write(Path path, String text) {
+        try {
+            Files.writeString(path, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code 127.0.0.1:port}, the registry part of a reference. */
+    public String host() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** {@code http://127.0.0.1:port}. */
+    public String url() {
+        return "http://" + host();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Auth auth() {
+        return auth;
+    }
+
+    /** The user that BASIC and TOKEN modes accept. */
+    public String username() {
+        return USERNAME;
+    }
+
+    /** The password that BASIC and TOKEN modes accept. */
+    public String password() {
+        return PASSWORD;
+    }
+
+    /** The token endpoint, present only in {@link Auth#TOKEN} mode. */
+    public TokenServer tokenServer() {
+        if (tokenServer == null) {
+            throw new IllegalStateException("registry runs with auth " + auth + ", not TOKEN");
+        }
+        return tokenServer;
+    }
+
+    /** Where the registry stores blobs and manifests. */
+    public Path storageDirectory() {
+        return root.resolve("data");
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** The registry's log so far (for failure messages). */
+    public String logs() {
+        try {
+            return Files.exists(logFile) ? Files.readString(logFile) : "";
+        } catch (IOException e) {
+            return "(cannot read " + logFile + ": " + e.getMessage() + ")";
+        }
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public synchronized void close() {
+        stop();
+        if (tokenServer != null) {
+            tokenServer.close();
+        }
+        TempDirs.deleteQuietly(root);
+    }
+}
