@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# bench/pull-vs-skopeo.sh — times `qmt4j pull` of a 128 MiB Wasm plugin against
+# `skopeo copy docker://... dir:...`, both against the same local registry, in one run.
+#
+#   1. starts Debian's docker-registry (CNCF Distribution) on 127.0.0.1:<free port>, temp storage
+#   2. makes a 128 MiB plugin.wasm (a valid module: one custom section of random bytes)
+#   3. publishes it as bench/big:1 with `bin/qmt4j push` (or skopeo from an OCI layout if that fails)
+#   4. hyperfine, each command >= RUNS times (default 5):
+#        qmt4j pull (cold)   cache dir wiped before every run (--prepare)
+#        skopeo copy         destination dir wiped before every run
+#        qmt4j pull (hit)    same reference, cache already populated
+#        qmt4j --version     JVM + CLI start-up only (what a cache hit cannot go below)
+#   5. prints the markdown table and the machine facts (also written to $BENCH_OUT if set)
+#
+# Needs: docker-registry skopeo hyperfine curl (as root with apt-get, missing ones are installed).
+# Environment: RUNS (default 5), SIZE_MIB (default 128), BENCH_OUT (file for the report).
+set -euo pipefail
+
+src="${BASH_SOURCE[0]}"
+while [ -L "$src" ]; do
+  dir="$(cd -P "$(dirname "$src")" && pwd)"; src="$(readlink "$src")"
+  case "$src" in /*) ;; *) src="$dir/$src" ;; esac
+done
+ROOT="$(cd -P "$(dirname "$src")/.." && pwd)"
+RUNS="${RUNS:-5}"
+SIZE_MIB="${SIZE_MIB:-128}"
+QMT4J="$ROOT/bin/qmt4j"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+# ---- tools ------------------------------------------------------------------------------------
+missing=()
+for pair in docker-registry:docker-registry skopeo:skopeo hyperfine:hyperfine curl:curl; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  else
+    say "missing: ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}"; exit 1
+  fi
+fi
+
+# ---- workspace and registry -------------------------------------------------------------------
+W="$(mktemp -d "${TMPDIR:-/tmp}/qmt4j-bench.XXXXXX")"
+REG_PID=""
+cleanup() {
+  if [ -n "$REG_PID" ]; then kill "$REG_PID" 2>/dev/null || true; wait "$REG_PID" 2>/dev/null || true; fi
+  rm -rf "$W"
+}
+trap cleanup EXIT
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+PORT=""
+for _ in $(seq 1 50); do
+  p=$(( 20000 + RANDOM % 40000 ))
+  if port_free "$p"; then PORT="$p"; break; fi
+done
+[ -n "$PORT" ] || { say "no free port found"; exit 1; }
+REG="127.0.0.1:$PORT"
+
+mkdir -p "$W/storage"
+cat >"$W/registry.yml" <<YML
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $W/storage
+  delete:
+    enabled: true
+http:
+  addr: $REG
+YML
+docker-registry serve "$W/registry.yml" >"$W/registry.log" 2>&1 &
+REG_PID=$!
+for _ in $(seq 1 100); do
+  curl -fsS "http://$REG/v2/" >/dev/null 2>&1 && break
+  kill -0 "$REG_PID" 2>/dev/null || { cat "$W/registry.log" >&2; say "registry died"; exit 1; }
+  sleep 0.1
+done
+curl -fsS "http://$REG/v2/" >/dev/null || { say "registry did not come up on $REG"; exit 1; }
+say "registry: docker-registry on $REG (storage $W/storage)"
+
+# ---- the plugin: a valid wasm module of exactly SIZE_MIB MiB ------------------------------------
+# header (8) + custom section id (1) + 4-byte LEB128 section size + name length (1) + "bench" (5)
+total=$(( SIZE_MIB * 1024 * 1024 ))
+payload=$(( total - 8 - 1 - 4 - 6 ))
+secsize=$(( payload + 6 ))
+(( secsize < 268435456 )) || { say "SIZE_MIB too large for a 4-byte LEB128"; exit 1; }
+leb=$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' \
+  $(( (secsize & 127) | 128 )) $(( ((secsize >> 7) & 127) | 128 )) \
+  $(( ((secsize >> 14) & 127) | 128 )) $(( (secsize >> 21) & 127 )))
+{
+  printf '\x00asm\x01\x00\x00\x00\x00'
+  printf "$leb"
+  printf '\x05bench'
+  head -c "$payload" /dev/urandom
+} >"$W/plugin.wasm"
+[ "$(wc -c <"$W/plugin.wasm")" -eq "$total" ] || { say "plugin.wasm has the wrong size"; exit 1; }
+LAYER_DIGEST="sha256:$(sha256sum "$W/plugin.wasm" | cut -d' ' -f1)"
+say "plugin.wasm: $total bytes, $LAYER_DIGEST"
+
+# ---- build the CLI once (not timed) and publish ----------------------------------------------
+"$QMT4J" --version >/dev/null
+REF="oci://$REG/bench/big:1"
+if "$QMT4J" push "$REF" --wasm "$W/plugin.wasm" >"$W/push.log" 2>&1; then
+  PUSHED_WITH="bin/qmt4j push"
+else
+  say "bin/qmt4j push failed (see below); publishing with skopeo from an OCI layout instead"
+  sed 's/^/  push: /' "$W/push.log" >&2 || true
+  "$ROOT/examples/make-layout.sh" "$W/plugin.wasm" "$W/layout" 1 >/dev/null
+  skopeo copy -q --dest-tls-verify=false "oci:$W/layout:1" "docker://$REG/bench/big:1"
+  PUSHED_WITH="skopeo copy from an OCI layout (examples/make-layout.sh)"
+fi
+say "published $REF with $PUSHED_WITH"
+
+# ---- sanity: one pull, and the pulled file is byte-identical ---------------------------------
+export QMT4J_CACHE_DIR="$W/cache"
+"$QMT4J" pull --insecure-skip-signature --json "$REF" >"$W/pull.json"
+say "pull: $(cat "$W/pull.json")"
+pulled="$(sed -n 's/.*"path" *: *"\([^"]*\)".*/\1/p' "$W/pull.json")"
+if [ -n "$pulled" ] && [ -f "$pulled" ]; then
+  [ "sha256:$(sha256sum "$pulled" | cut -d' ' -f1)" = "$LAYER_DIGEST" ] \
+    || { say "pulled file does not match the layer digest"; exit 1; }
+  say "pulled file matches $LAYER_DIGEST"
+fi
+
+# ---- timings ----------------------------------------------------------------------------------
+Q="QMT4J_CACHE_DIR='$W/cache' '$QMT4J'"
+hyperfine --runs "$RUNS" --style basic --export-markdown "$W/results.md" --export-json "$W/results.json" \
+  --command-name "qmt4j pull (cold cache)" \
+  --prepare "rm -rf '$W/cache'" \
+  "$Q pull --insecure-skip-signature $REF" \
+  --command-name "skopeo copy docker:// dir:" \
+  --prepare "rm -rf '$W/skopeo-dir'" \
+  "skopeo copy -q --src-tls-verify=false docker://$REG/bench/big:1 dir:'$W/skopeo-dir'" \
+  --command-name "qmt4j pull (cache hit)" \
+  --prepare "true" \
+  "$Q pull --insecure-skip-signature $REF" \
+  --command-name "qmt4j --version (start-up only)" \
+  --prepare "true" \
+  "'$QMT4J' --version" >&2
+
+# ---- report -----------------------------------------------------------------------------------
+cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+mem="$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+report() {
+  echo "### qmt4j pull vs skopeo copy, $SIZE_MIB MiB Wasm plugin, local registry ($RUNS runs each)"
+  echo
+  cat "$W/results.md"
+  echo
+  echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, $(uname -sr)"
+  echo "JDK: $("$java_bin" -version 2>&1 | head -n 1)"
+  echo "Tools: $(skopeo --version), $(docker-registry --version 2>&1 | head -n1), $(hyperfine --version)"
+  echo "Published with: $PUSHED_WITH; registry storage and caches under ${TMPDIR:-/tmp}"
+  echo "Date: $(date -u +%Y-%m-%dT%H:%MZ)"
+}
+report
+if [ -n "${BENCH_OUT:-}" ]; then report >"$BENCH_OUT"; fi
