@@ -1,0 +1,314 @@
+package dev.qmt4j.pull;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.cache.CacheEntry;
+import dev.qmt4j.cache.CacheLock;
+import dev.qmt4j.cache.EntryContents;
+import dev.qmt4j.cache.EntryKey;
+import dev.qmt4j.cache.PluginCache;
+import dev.qmt4j.cache.RefRecord;
+import dev.qmt4j.cache.Staging;
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.ImageSource;
+import dev.qmt4j.oci.LayoutRef;
+import dev.qmt4j.oci.ManifestBlob;
+import dev.qmt4j.oci.PluginImage;
+import dev.qmt4j.oci.PluginSelector;
+import dev.qmt4j.oci.PluginType;
+import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.pull.extract.ExtractedTree;
+import dev.qmt4j.pull.extract.PluginFileNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One pull, step by step:
+ * <ol>
+ *   <li>a cached digest reference, or a tag whose record is still fresh, is served from the cache
+ *       with no network at all;</li>
+ *   <li>otherwise the reference is resolved once to a digest (a cheap HEAD first, when the source
+ *       offers one and the cache may already hold that digest); if the source is unreachable the
+ *       last resolved digest is used, with a warning;</li>
+ *   <li>the verifier approves that digest before anything else is fetched, and everything after is
+ *       fetched by digest;</li>
+ *   <li>the plugin is selected for the platform, and its layer is reused from the cache or
+ *       downloaded, extracted and committed under a per-layer lock.</li>
+ * </ol>
+ */
+final class PullAttempt {
+    private final PluginPuller puller;
+    private final PluginCache cache;
+    private final PullRequest request;
+    private final ImageRef ref;
+    private final PullListener listener;
+    private final List<String> warnings = new ArrayList<>();
+    private final Instant now;
+
+    PullAttempt(PluginPuller puller, PullRequest request, PullListener listener) {
+        this.puller = puller;
+        this.cache = puller.cache();
+        this.request = request;
+        this.ref = request.reference();
+        this.listener = listener;
+        this.now = puller.clock().instant();
+        request.fileName().ifPresent(PluginFileNames::requirePlain);
+    }
+
+    PullResult run() {
+        Optional<RefRecord> record = cache.findRef(ref);
+        if (!request.force()) {
+            Optional<Digest> known = ref.digest().isPresent() ? ref.digest()
+                    : record.filter(r -> puller.refresh().isFresh(r.resolvedAt(), now)).map(RefRecord::digest);
+            Optional<PullResult> cached = known.flatMap(d -> fromCache(d, false));
+            if (cached.isPresent()) {
+                if (record.isEmpty()) {
+                    // A digest first seen through a tag: record it so prune keeps it for this reference.
+                    writeRecord(cached.get(), cache.findManifest(cached.get().digest()).map(ManifestBlob::mediaType).orElse(null));
+                }
+                return cached.get();
+            }
+        }
+        ImageSource source;
+        try {
+            source = puller.sources().apply(ref);
+        } catch (Qmt4jException e) {
+            return offline(record, e);
+        }
+        try (source) {
+            ManifestBlob top;
+            try {
+                Optional<PullResult> unchanged = unchangedTag(source, record);
+                if (unchanged.isPresent()) {
+                    return unchanged.get();
+                }
+                top = source.resolve();
+            } catch (Qmt4jException e) {
+                return offline(record, e);
+            }
+            return online(source, top);
+        }
+    }
+
+    /** A HEAD says the tag still points at the cached digest: refresh the record, skip the rest. */
+    private Optional<PullResult> unchangedTag(ImageSource source, Optional<RefRecord> record) {
+        if (request.force() || ref.digest().isPresent() || record.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Digest> current = source.peekDigest();
+        if (current.isEmpty() || !current.get().equals(record.get().digest())) {
+            return Optional.empty();
+        }
+        Optional<PullResult> cached = fromCache(current.get(), false);
+        cached.ifPresent(r -> writeRecord(r, record.get().mediaType()));
+        return cached;
+    }
+
+    private PullResult online(ImageSource source, ManifestBlob top) {
+        Digest digest = top.digest();
+        if (ref.digest().isPresent() && !ref.digest().get().equals(digest)) {
+            throw new Qmt4jException(ErrorKind.INTEGRITY, source.describe() + " returned manifest " + digest
+                    + " for " + ref.canonical(), "the registry or a proxy in between is misbehaving; try again later");
+        }
+        cache.putManifest(top);
+        verify(source, digest);
+        PluginImage image = select(top, child -> cache.findManifest(child).orElseGet(() -> {
+            ManifestBlob m = source.manifest(child);
+            cache.putManifest(m);
+            return m;
+        }));
+        EntryKey key = keyFor(image);
+        if (!request.force()) {
+            Optional<CacheEntry> entry = cache.findEntry(key, warnings::add);
+            if (entry.isPresent()) {
+                return recorded(result(digest, image, entry.get(), true, false), top.mediaType());
+            }
+        }
+        try (CacheLock lock = cache.lock(key)) {
+            if (!request.force()) {
+                // Another thread or process may have fetched it while we waited for the lock.
+                Optional<CacheEntry> entry = cache.findEntry(key, warnings::add);
+                if (entry.isPresent()) {
+                    return recorded(result(digest, image, entry.get(), true, false), top.mediaType());
+                }
+            }
+            CacheEntry entry = download(source, image, key);
+            // Written under the lock, so a concurrent prune never sees the entry unreferenced.
+            return recorded(result(digest, image, entry, false, false), top.mediaType());
+        }
+    }
+
+    private void verify(ImageSource source, Digest digest) {
+        if (request.insecureSkipSignature()) {
+            warnings.add(skipWarning(digest));
+            return;
+        }
+        listener.on(new PullEvent.VerifyingSignature(digest.toString()));
+        VerificationEvidence evidence = puller.verifier().verify(source, ref, digest);
+        cache.putEvidence(digest, evidence.summary(), evidence.files());
+    }
+
+    private CacheEntry download(ImageSource source, PluginImage image, EntryKey key) {
+        try (Staging staging = cache.stage()) {
+            Path blob = staging.dir().resolve("layer");
+            long declared = image.layer().size();
+            listener.on(new PullEvent.Downloading(0, declared));
+            source.fetchBlob(image.layer(), blob, (done, total) -> listener.on(new PullEvent.Downloading(done, total)));
+            listener.on(new PullEvent.Extracting());
+            ExtractedTree tree = puller.extractor().extract(image.type(), image.layer().digest(), blob,
+                    PluginCache.stagedTree(staging), request.fileName());
+            Files.deleteIfExists(blob);
+            listener.on(new PullEvent.Persisting());
+            EntryContents contents = new EntryContents(image.type(), image.layer().digest(), tree.pluginFile(),
+                    tree.files(), tree.links(), tree.size());
+            return cache.commit(staging, key, contents, request.force());
+        } catch (IOException e) {
+            throw new Qmt4jException(ErrorKind.CACHE, "cannot stage the plugin in " + cache.root() + ": " + e.getMessage(),
+                    "check that the cache directory is writable and the disk is not full", e);
+        }
+    }
+
+    /**
+     * The plugin for {@code top} from the cache alone, or empty if anything is missing (a manifest,
+     * the entry, or verification evidence when verification is required).
+     */
+    private Optional<PullResult> fromCache(Digest top, boolean offline) {
+        if (!request.insecureSkipSignature() && !cache.hasEvidence(top)) {
+            return Optional.empty(); // never verified (pulled insecurely before): must ask the verifier
+        }
+        Optional<ManifestBlob> blob = cache.findManifest(top);
+        if (blob.isEmpty()) {
+            return Optional.empty();
+        }
+        PluginImage image;
+        try {
+            image = select(blob.get(), child -> cache.findManifest(child).orElseThrow(MissingChild::new));
+        } catch (MissingChild e) {
+            return Optional.empty();
+        }
+        Optional<CacheEntry> entry = cache.findEntry(keyFor(image), warnings::add);
+        if (entry.isEmpty()) {
+            return Optional.empty();
+        }
+        if (request.insecureSkipSignature()) {
+            warnings.add(skipWarning(top));
+        }
+        return Optional.of(result(top, image, entry.get(), true, offline));
+    }
+
+    /** The source failed; if it is unreachable and the cache knows the reference, use that. */
+    private PullResult offline(Optional<RefRecord> record, Qmt4jException failure) {
+        if (failure.kind() != ErrorKind.NETWORK || record.isEmpty()) {
+            throw failure;
+        }
+        RefRecord r = record.get();
+        Optional<PullResult> cached = fromCache(r.digest(), true);
+        if (cached.isEmpty()) {
+            throw failure;
+        }
+        warnings.add(0, where() + " unreachable (" + failure.getMessage() + "); using cached " + r.digest()
+                + " resolved " + age(Duration.between(r.resolvedAt(), now)) + " ago");
+        return withWarnings(cached.get());
+    }
+
+    private PluginImage select(ManifestBlob top, Function<Digest, ManifestBlob> children) {
+        return PluginSelector.select(top, children, puller.host(), request.platform());
+    }
+
+    private EntryKey keyFor(PluginImage image) {
+        return keyFor(image.type(), image.layer().digest());
+    }
+
+    private PullResult result(Digest top, PluginImage image, CacheEntry entry, boolean cached, boolean offline) {
+        return new PullResult(ref, top, image.manifestDigest(), image.layer().digest(), image.type(), image.platform(),
+                pluginPath(entry), cached, offline, warnings);
+    }
+
+    /** The plugin file; for a native tree a configured name may pick a different file than last time. */
+    private Path pluginPath(CacheEntry entry) {
+        String wanted = request.fileName().orElse(null);
+        EntryContents c = entry.contents();
+        if (wanted == null || c.type() == PluginType.WASM || baseName(c.pluginFile()).equals(wanted)) {
+            return entry.pluginPath();
+        }
+        List<String> named = c.files().keySet().stream().filter(f -> baseName(f).equals(wanted)).toList();
+        if (named.size() != 1) {
+            throw new Qmt4jException(ErrorKind.EXTRACTION, "the native plugin layer " + c.layer() + " has "
+                    + (named.isEmpty() ? "no file" : "several files") + " named " + wanted + "; it has "
+                    + c.files().keySet(), "set the provider's file name to one of the files in the layer");
+        }
+        return entry.resolve(named.get(0));
+    }
+
+    private PullResult recorded(PullResult result, String mediaType) {
+        writeRecord(result, mediaType);
+        return withWarnings(result);
+    }
+
+    private void writeRecord(PullResult r, String mediaType) {
+        cache.putRef(new RefRecord(ref.canonical(), r.digest(), mediaType, now,
+                Optional.of(keyFor(r.type(), r.layerDigest())), Optional.of(r.type())));
+    }
+
+    private EntryKey keyFor(PluginType type, Digest layer) {
+        Optional<String> variant = type == PluginType.WASM
+                ? request.fileName().filter(n -> !n.equals(PluginFileNames.DEFAULT_WASM))
+                : Optional.empty();
+        return new EntryKey(layer, variant);
+    }
+
+    private PullResult withWarnings(PullResult r) {
+        return new PullResult(r.reference(), r.digest(), r.manifestDigest(), r.layerDigest(), r.type(), r.platform(),
+                r.path(), r.cached(), r.offline(), warnings);
+    }
+
+    private String skipWarning(Digest digest) {
+        return "signature verification skipped for " + ref.canonical() + " (" + digest
+                + ") because insecure_skip_signature is set; only use images you trust";
+    }
+
+    private String where() {
+        if (ref instanceof RegistryRef r) {
+            return "registry " + r.registry();
+        }
+        return "layout " + ((LayoutRef) ref).directory();
+    }
+
+    static String age(Duration d) {
+        if (d.isNegative()) {
+            return "0 s";
+        }
+        long s = d.getSeconds();
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return (s / 60) + " min";
+        }
+        if (s < 86_400) {
+            return (s / 3600) + " h " + (s % 3600 / 60) + " min";
+        }
+        return (s / 86_400) + " d " + (s % 86_400 / 3600) + " h";
+    }
+
+    private static String baseName(String rel) {
+        return rel.substring(rel.lastIndexOf('/') + 1);
+    }
+
+    /** Control flow only: a child manifest is not in the cache, so the cache cannot answer alone. */
+    private static final class MissingChild extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MissingChild() {
+            super(null, null, false, false);
+        }
+    }
+}
