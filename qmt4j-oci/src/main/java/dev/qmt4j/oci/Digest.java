@@ -2,6 +2,11 @@ package dev.qmt4j.oci;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -40,6 +45,25 @@ public record Digest(String algorithm, String hex) {
     /** The SHA-256 digest of {@code data}. */
     public static Digest sha256(byte[] data) {
         return new Digest("sha256", HexFormat.of().formatHex(newMessageDigest("sha256").digest(data)));
+    }
+
+    /**
+     * The SHA-256 digest of a file, read in a stream (plugins can be hundreds of MiB; they are never
+     * held in memory).
+     *
+     * @throws java.io.UncheckedIOException if the file cannot be read
+     */
+    public static Digest sha256(Path file) {
+        MessageDigest hasher = newMessageDigest("sha256");
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                hasher.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return new Digest("sha256", HexFormat.of().formatHex(hasher.digest()));
     }
 
     /** A fresh hasher for this digest's algorithm. */
