@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /** Checks a {@link ConfigTree} against the schema and builds the records. */
 final class ConfigSchema {
-    private static final Pattern DURATION = Pattern.compile("(\\d+(ms|s|m|h|d))+");
+    // The same grammar as the puller's RefreshPolicy: 30m, 1h, 1h30m, 2d, or ISO-8601 (PT1H).
+    private static final Pattern DURATION = Pattern.compile("(?i)\\s*(\\d+\\s*[smhd]\\s*)+");
     private static final String REFRESH_HINT = "a string like '1h', 'never' or 'always'";
 
     private final ConfigTree tree;
@@ -70,14 +71,27 @@ final class ConfigSchema {
         String refresh = OciSettings.DEFAULT_REFRESH;
         if (t.get("refresh") != null) {
             Object r = t.get("refresh");
-            if (!(r instanceof String s) || !(s.equals("never") || s.equals("always") || DURATION.matcher(s).matches())) {
+            if (!(r instanceof String s) || !isRefresh(s)) {
                 throw tree.error("oci.refresh", "expected " + REFRESH_HINT + ", got " + describe(r),
-                        "durations are digits with a unit: ms, s, m, h or d (e.g. '30m', '1h', '1d')");
+                        "durations are numbers with a unit: s, m, h or d (e.g. '30m', '1h', '1h30m', '1d')");
             }
             refresh = (String) r;
         }
         Optional<Path> cacheDir = optionalString(t, "oci", "cache_dir").map(this::resolvePath);
         return new OciSettings(skip, insecure, refresh, cacheDir, verify(t));
+    }
+
+    private static boolean isRefresh(String s) {
+        String t = s.strip();
+        if (t.equalsIgnoreCase("never") || t.equalsIgnoreCase("always") || DURATION.matcher(t).matches()) {
+            return true;
+        }
+        try {
+            return t.toUpperCase(java.util.Locale.ROOT).startsWith("P")
+                    && !java.time.Duration.parse(t.toUpperCase(java.util.Locale.ROOT)).isNegative();
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     private VerifyPolicySettings verify(Map<String, Object> t) {

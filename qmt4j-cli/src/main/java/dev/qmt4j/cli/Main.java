@@ -1,0 +1,79 @@
+package dev.qmt4j.cli;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * The {@code qmt4j} command-line entry point.
+ *
+ * <p>{@link #run} is the whole CLI as a function of its arguments, streams and environment, so tests
+ * drive it in-process and only the process-level tests pay for a JVM start.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code = run(args, System.out, System.err, System.getenv());
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs the CLI.
+     *
+     * @return the exit code: 0, 2 for usage errors, {@link ErrorKind#exitCode()} for a
+     *     {@link Qmt4jException}, 70 for anything unexpected
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        boolean verbose = Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
+        Logging.configure(verbose);
+        CliContext context = new CliContext(out, err, env);
+        CommandLine cli = new CommandLine(new Qmt4jCommand(context));
+        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cli.setParameterExceptionHandler(Main::usageError);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, context));
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private static int usageError(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("error: " + e.getMessage());
+        err.println("hint: run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage");
+        err.flush();
+        return ErrorKind.USAGE.exitCode();
+    }
+
+    /** Prints an error the way users should see it and picks the exit code. */
+    static int failure(Throwable e, CliContext context) {
+        PrintStream err = context.err();
+        if (e instanceof Qmt4jException q) {
+            err.println("error: " + q.getMessage());
+            if (q.hint() != null) {
+                err.println("hint: " + q.hint());
+            }
+            if (context.verbose()) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return q.kind().exitCode();
+        }
+        err.println("internal error: " + e + (context.verbose() ? "" : " (run with --verbose for details)"));
+        if (context.verbose()) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return ErrorKind.INTERNAL.exitCode();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.qmt4j.cli;
+
+import dev.qmt4j.cache.PluginCache;
+import dev.qmt4j.config.ConfigFile;
+import dev.qmt4j.config.OciSettings;
+import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.ImageSource;
+import dev.qmt4j.oci.LayoutRef;
+import dev.qmt4j.oci.ImageTarget;
+import dev.qmt4j.oci.Platform;
+import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.oci.layout.OciLayoutSource;
+import dev.qmt4j.oci.layout.OciLayoutTarget;
+import dev.qmt4j.pull.PluginPuller;
+import dev.qmt4j.pull.RefreshPolicy;
+import dev.qmt4j.pull.SignatureVerifier;
+import dev.qmt4j.pull.SignatureVerifiers;
+import java.nio.file.Path;
+
+/**
+ * The CLI's wiring: config, cache, registry client, verifier and puller, each built on first use.
+ *
+ * <p>Everything that decides <em>which</em> implementation is used lives here, so the signature
+ * issue swaps {@link #verifier(boolean)} and nothing else. The registry client is created only
+ * when a source is actually opened, so a cache hit never pays for it.
+ */
+final class Services {
+    private final CliContext context;
+    private OciSettings settings;
+    private PluginCache cache;
+    private RegistrySources registry;
+
+    Services(CliContext context) {
+        this.context = context;
+    }
+
+    /** The {@code [oci]} settings of {@code --config}, or the defaults without one. */
+    OciSettings settings() {
+        if (settings == null) {
+            settings = context.configFile == null ? OciSettings.defaults() : ConfigFile.load(context.configFile).oci();
+        }
+        return settings;
+    }
+
+    /** The cache directory: --cache-dir, then $QMT4J_CACHE_DIR, then config cache_dir, then the platform default. */
+    Path cacheDirectory() {
+        if (context.cacheDir != null) {
+            return context.cacheDir;
+        }
+        if (context.env("QMT4J_CACHE_DIR").isPresent()) {
+            return Path.of(context.env("QMT4J_CACHE_DIR").get());
+        }
+        return settings().cacheDir().orElseGet(() -> PluginCache.defaultDirectory(context.env(),
+                System.getProperty("os.name", ""), Path.of(System.getProperty("user.home", "."))));
+    }
+
+    PluginCache cache() {
+        if (cache == null) {
+            cache = PluginCache.open(cacheDirectory());
+        }
+        return cache;
+    }
+
+    private RegistrySources registry() {
+        if (registry == null) {
+            registry = new RegistrySources(settings().insecureRegistries(), context.env());
+        }
+        return registry;
+    }
+
+    /**
+     * Opens a source for {@code ref}. Layouts are opened directly, so neither they nor a cache hit
+     * (which opens nothing) ever load the HTTP client.
+     */
+    ImageSource source(ImageRef ref) {
+        if (ref instanceof LayoutRef layout) {
+            return new OciLayoutSource(layout);
+        }
+        return registry().source((RegistryRef) ref);
+    }
+
+    ImageTarget target(ImageRef ref) {
+        if (ref instanceof LayoutRef layout) {
+            return new OciLayoutTarget(layout);
+        }
+        return registry().target((RegistryRef) ref);
+    }
+
+    /** Whether signature checks are skipped: by the flag or by {@code insecure_skip_signature}. */
+    boolean skipSignature(boolean flag) {
+        return flag || settings().insecureSkipSignature();
+    }
+
+    /**
+     * The signature verifier. Until the Sigstore verifier exists every pull is refused unless the
+     * user explicitly skips verification (the puller then never calls it).
+     */
+    SignatureVerifier verifier(boolean skip) {
+        return SignatureVerifiers.unavailable();
+    }
+
+    PluginPuller puller(boolean skipSignature) {
+        return PluginPuller.builder()
+                .cache(cache())
+                .sources(this::source)
+                .verifier(verifier(skipSignature))
+                .refresh(RefreshPolicy.parse(settings().refresh()))
+                .hostPlatform(Platform.host())
+                .build();
+    }
+}

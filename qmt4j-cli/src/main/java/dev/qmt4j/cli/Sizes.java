@@ -1,0 +1,23 @@
+package dev.qmt4j.cli;
+
+import java.util.Locale;
+
+/** Human-readable byte counts in binary units ("12.3 MiB"). */
+final class Sizes {
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
+
+    private Sizes() {}
+
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double v = bytes;
+        int unit = 0;
+        while (v >= 1024 && unit < UNITS.length - 1) {
+            v /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, UNITS[unit]);
+    }
+}
