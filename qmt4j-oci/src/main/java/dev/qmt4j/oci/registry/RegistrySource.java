@@ -1,0 +1,227 @@
+package dev.qmt4j.oci.registry;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.oci.Descriptor;
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.ImageSource;
+import dev.qmt4j.oci.ManifestBlob;
+import dev.qmt4j.oci.MediaTypes;
+import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.oci.TransferListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads manifests and blobs of one registry repository, checking every byte: manifests are hashed
+ * and compared with the digest asked for (or the registry's {@code Docker-Content-Digest} for a
+ * tag) and capped at {@link #MAX_MANIFEST_BYTES}; blobs are streamed to disk while being hashed and
+ * counted against their declared size.
+ */
+public final class RegistrySource implements ImageSource {
+    /** The largest manifest accepted, as in the distribution reference implementation. */
+    public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    static final String ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
+            MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
+    private static final int BUFFER = 64 * 1024;
+
+    private final RegistryRef ref;
+    private final Transport transport;
+    private final URI base;
+    private final List<String> scopes;
+
+    RegistrySource(RegistryRef ref, Transport transport, URI base) {
+        this.ref = ref;
+        this.transport = transport;
+        this.base = base;
+        this.scopes = List.of("repository:" + ref.repository() + ":pull");
+    }
+
+    @Override
+    public RegistryRef reference() {
+        return ref;
+    }
+
+    @Override
+    public Optional<Digest> peekDigest() {
+        URI uri = manifestUri(ref.tagOrDigest());
+        return transport.retrying(ref.registry(), () -> {
+            HttpResponse<InputStream> r = transport.exchange(new Transport.Call("HEAD", uri, Map.of("Accept", ACCEPT), null,
+                    ref.registry(), scopes));
+            if (r.statusCode() / 100 != 2) {
+                throw RegistryErrors.fromResponse(r, ref.registry(), ref.repository(), "manifest " + ref.tagOrDigest());
+            }
+            Transport.discard(r);
+            return r.headers().firstValue("Docker-Content-Digest").map(d -> parseHeaderDigest(d));
+        });
+    }
+
+    @Override
+    public ManifestBlob resolve() {
+        return fetchManifest(ref.tagOrDigest(), ref.digest());
+    }
+
+    @Override
+    public ManifestBlob manifest(Digest digest) {
+        return fetchManifest(digest.toString(), Optional.of(digest));
+    }
+
+    private ManifestBlob fetchManifest(String reference, Optional<Digest> expected) {
+        URI uri = manifestUri(reference);
+        String what = "manifest " + reference;
+        return transport.retrying(ref.registry(), () -> {
+            HttpResponse<InputStream> r = transport.exchange(Transport.Call.get(uri, ref.registry(), scopes,
+                    Map.of("Accept", ACCEPT)));
+            if (r.statusCode() != 200) {
+                throw RegistryErrors.fromResponse(r, ref.registry(), ref.repository(), what);
+            }
+            long declared = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+            byte[] bytes;
+            try (InputStream in = r.body()) {
+                if (declared > MAX_MANIFEST_BYTES) {
+                    throw tooLarge(what, declared);
+                }
+                bytes = in.readNBytes(MAX_MANIFEST_BYTES + 1);
+            }
+            if (bytes.length > MAX_MANIFEST_BYTES) {
+                throw tooLarge(what, bytes.length);
+            }
+            Optional<Digest> header = r.headers().firstValue("Docker-Content-Digest").map(this::parseHeaderDigest);
+            Digest check = expected.or(() -> header).orElse(null);
+            Digest actual = hash(bytes, check == null ? "sha256" : check.algorithm());
+            if (expected.isPresent() && !actual.equals(expected.get())) {
+                throw new Qmt4jException(ErrorKind.INTEGRITY, what + " from " + ref.name() + " has digest " + actual
+                        + ", not the one asked for", "the registry or a proxy altered the manifest; do not trust this source");
+            }
+            if (header.isPresent() && !hash(bytes, header.get().algorithm()).equals(header.get())) {
+                throw new Qmt4jException(ErrorKind.INTEGRITY, what + " from " + ref.name() + " hashes to "
+                        + hash(bytes, header.get().algorithm()) + " but the registry's Docker-Content-Digest says "
+                        + header.get(), "the manifest was altered in transit; do not trust this source");
+            }
+            String mediaType = r.headers().firstValue("Content-Type").map(RegistrySource::stripParams).orElse(null);
+            // Report sha256 for tags (what references and the cache use), the pinned digest otherwise.
+            Digest digest = expected.orElseGet(() -> hash(bytes, "sha256"));
+            return new ManifestBlob(digest, mediaType, bytes);
+        });
+    }
+
+    @Override
+    public void fetchBlob(Descriptor descriptor, Path target, TransferListener listener) {
+        Digest digest = descriptor.digest();
+        long size = descriptor.size();
+        URI uri = base.resolve("/v2/" + ref.repository() + "/blobs/" + digest);
+        String what = "blob " + digest;
+        try {
+            transport.retrying(ref.registry(), () -> {
+                Files.deleteIfExists(target); // a retry starts over: the partial file is worthless
+                HttpResponse<InputStream> r = transport.exchange(Transport.Call.get(uri, ref.registry(), scopes, Map.of()));
+                if (r.statusCode() != 200) {
+                    throw RegistryErrors.fromResponse(r, ref.registry(), ref.repository(), what);
+                }
+                download(r, target, digest, size, listener);
+                return null;
+            }, e -> e instanceof ShortRead s
+                    ? new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " truncated: got " + s.got + " of "
+                            + s.expected + " bytes", "the connection kept dropping mid-download; try again", e)
+                    : RegistryErrors.fromIo(e, ref.registry(), transport.options().maxRetries() + 1));
+        } catch (RuntimeException e) {
+            deleteQuietly(target);
+            throw e;
+        }
+    }
+
+    private void download(HttpResponse<InputStream> r, Path target, Digest digest, long size, TransferListener listener)
+            throws IOException {
+        MessageDigest hasher = digest.newHasher();
+        long done = 0;
+        listener.progress(0, size);
+        try (InputStream in = r.body();
+                OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            byte[] buf = new byte[BUFFER];
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buf);
+                } catch (IOException e) {
+                    throw new ShortRead(done, size, e);
+                }
+                if (n < 0) {
+                    break;
+                }
+                if (done + n > size) {
+                    throw new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " is larger than its declared "
+                            + size + " bytes", "the registry serves different content than the manifest describes");
+                }
+                hasher.update(buf, 0, n);
+                out.write(buf, 0, n);
+                done += n;
+                listener.progress(done, size);
+            }
+        }
+        if (done < size) {
+            throw new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " truncated: got " + done + " of " + size
+                    + " bytes", "the registry serves different content than the manifest describes");
+        }
+        Digest actual = digest.withHash(hasher.digest());
+        if (!actual.equals(digest)) {
+            throw new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " from " + ref.name() + " hashes to " + actual,
+                    "the content was altered in transit or in the registry; do not trust this source");
+        }
+    }
+
+    private URI manifestUri(String reference) {
+        return base.resolve("/v2/" + ref.repository() + "/manifests/" + reference);
+    }
+
+    private Qmt4jException tooLarge(String what, long size) {
+        return new Qmt4jException(ErrorKind.INTEGRITY, what + " from " + ref.name() + " is " + size
+                + " bytes or more, above the " + MAX_MANIFEST_BYTES + "-byte limit for manifests", null);
+    }
+
+    private Digest parseHeaderDigest(String value) {
+        try {
+            return Digest.parse(value.trim());
+        } catch (Qmt4jException e) {
+            throw new Qmt4jException(ErrorKind.INTEGRITY, "registry " + ref.registry() + " sent an invalid Docker-Content-Digest '"
+                    + value + "'", null, e);
+        }
+    }
+
+    private static Digest hash(byte[] bytes, String algorithm) {
+        MessageDigest md = Digest.newMessageDigest(algorithm);
+        return new Digest(algorithm, java.util.HexFormat.of().formatHex(md.digest(bytes)));
+    }
+
+    private static String stripParams(String contentType) {
+        int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // the caller's temp directory is cleaned by the cache anyway
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "registry " + ref.registry();
+    }
+
+    @Override
+    public void close() {
+        // the shared HttpClient belongs to the RegistryClient
+    }
+}

@@ -1,0 +1,194 @@
+package dev.qmt4j.oci.registry.auth;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Answers registry auth challenges: Bearer (the Docker token flow, anonymous or with credentials,
+ * including the OAuth2 refresh-token grant for identity tokens) and Basic.
+ *
+ * <p>Scopes look like {@code repository:team/plugin:pull}; a request may need several (a blob mount
+ * reads one repository and writes another). Tokens are cached per registry and scope set until
+ * shortly before they expire; Basic credentials per registry, so later requests send them at once.
+ */
+public final class Authenticator {
+    private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
+
+    private final HttpClient http;
+    private final CredentialStore credentials;
+    private final Duration timeout;
+    private final String userAgent;
+    private final TokenCache tokens;
+    private final Map<String, String> basicByRegistry = new ConcurrentHashMap<>();
+
+    public Authenticator(HttpClient http, CredentialStore credentials, Duration timeout, String userAgent) {
+        this(http, credentials, timeout, userAgent, Clock.systemUTC());
+    }
+
+    Authenticator(HttpClient http, CredentialStore credentials, Duration timeout, String userAgent, Clock clock) {
+        this.http = http;
+        this.credentials = credentials;
+        this.timeout = timeout;
+        this.userAgent = userAgent;
+        this.tokens = new TokenCache(clock);
+    }
+
+    /** An Authorization value already known to work for this registry and scopes, if any. */
+    public Optional<String> cached(String registry, List<String> scopes) {
+        String basic = basicByRegistry.get(registry);
+        return basic != null ? Optional.of(basic) : tokens.get(registry, scopes);
+    }
+
+    /** Forgets what {@link #cached} would return, after the registry rejected it. */
+    public void invalidate(String registry, List<String> scopes) {
+        basicByRegistry.remove(registry);
+        tokens.remove(registry, scopes);
+    }
+
+    /**
+     * Produces an Authorization header value answering {@code challenges} for {@code scopes}.
+     *
+     * @throws Qmt4jException {@code AUTH} if no supported challenge can be answered or credentials are refused
+     */
+    public String authorize(String registry, List<Challenge> challenges, List<String> scopes) {
+        Optional<Credentials> creds = credentials.lookup(registry);
+        for (Challenge c : challenges) {
+            if (c.isBearer() && c.param("realm").isPresent()) {
+                String header = "Bearer " + fetchToken(registry, c, scopes, creds);
+                return header;
+            }
+        }
+        for (Challenge c : challenges) {
+            if (c.isBasic()) {
+                if (creds.isEmpty() || !(creds.get() instanceof Credentials.Basic basic)) {
+                    throw new Qmt4jException(ErrorKind.AUTH, "registry " + registry + " requires a user name and password",
+                            loginHint(registry));
+                }
+                String header = basic.header();
+                basicByRegistry.put(registry, header);
+                return header;
+            }
+        }
+        throw new Qmt4jException(ErrorKind.AUTH, "registry " + registry + " asks for an unsupported authentication scheme: "
+                + challenges.stream().map(Challenge::scheme).toList(), "qmt4j supports Bearer token and Basic auth");
+    }
+
+    private String fetchToken(String registry, Challenge challenge, List<String> scopes, Optional<Credentials> creds) {
+        String realm = challenge.param("realm").orElseThrow();
+        Optional<String> service = challenge.param("service");
+        // The challenge's own scope matters when we asked for none (e.g. ping); ours otherwise.
+        List<String> wanted = new ArrayList<>(scopes);
+        if (wanted.isEmpty()) {
+            challenge.param("scope").ifPresent(s -> wanted.addAll(List.of(s.split(" "))));
+        }
+        HttpRequest request;
+        URI realmUri;
+        try {
+            realmUri = URI.create(realm);
+        } catch (IllegalArgumentException e) {
+            throw new Qmt4jException(ErrorKind.AUTH, "registry " + registry + " sent an invalid token realm '" + realm + "'", null);
+        }
+        if (creds.isPresent() && creds.get() instanceof Credentials.IdentityToken identity) {
+            StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=qmt4j&refresh_token=")
+                    .append(enc(identity.token()));
+            service.ifPresent(s -> form.append("&service=").append(enc(s)));
+            if (!wanted.isEmpty()) {
+                form.append("&scope=").append(enc(String.join(" ", wanted)));
+            }
+            request = base(realmUri).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
+        } else {
+            StringBuilder query = new StringBuilder();
+            service.ifPresent(s -> query.append("service=").append(enc(s)));
+            for (String scope : wanted) {
+                query.append(query.length() == 0 ? "" : "&").append("scope=").append(enc(scope));
+            }
+            String sep = realm.contains("?") ? "&" : "?";
+            URI uri = URI.create(query.length() == 0 ? realm : realm + sep + query);
+            HttpRequest.Builder b = base(uri).GET();
+            creds.filter(Credentials.Basic.class::isInstance)
+                    .map(c -> ((Credentials.Basic) c).header())
+                    .ifPresent(h -> b.header("Authorization", h));
+            request = b.build();
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new Qmt4jException(ErrorKind.NETWORK, "cannot reach the token service " + realmUri.getHost()
+                    + " of registry " + registry + ": " + e.getMessage(), "check your network and proxy settings", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Qmt4jException(ErrorKind.NETWORK, "interrupted while fetching a token for " + registry, null, e);
+        }
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            throw new Qmt4jException(ErrorKind.AUTH, "registry " + registry + " refused credentials"
+                    + (creds.isPresent() ? "" : " (none were found)") + " for " + String.join(" ", wanted)
+                    + " (token service answered " + status + ")", loginHint(registry));
+        }
+        if (status / 100 != 2) {
+            throw new Qmt4jException(status >= 500 ? ErrorKind.NETWORK : ErrorKind.AUTH, "token service of registry " + registry
+                    + " answered HTTP " + status, null);
+        }
+        String token;
+        Duration lifetime = DEFAULT_TOKEN_LIFETIME;
+        try {
+            JsonNode json = JSON.readTree(response.body());
+            JsonNode t = json.get("token");
+            if (t == null || !t.isString() || t.stringValue().isEmpty()) {
+                t = json.get("access_token");
+            }
+            if (t == null || !t.isString() || t.stringValue().isEmpty()) {
+                throw new Qmt4jException(ErrorKind.AUTH, "token service of registry " + registry + " returned no token", null);
+            }
+            token = t.stringValue();
+            JsonNode expires = json.get("expires_in");
+            if (expires != null && expires.isNumber() && expires.asLong() > 0) {
+                lifetime = Duration.ofSeconds(expires.asLong());
+            }
+        } catch (JacksonException e) {
+            throw new Qmt4jException(ErrorKind.AUTH, "token service of registry " + registry + " returned invalid JSON", null);
+        }
+        // Lifetimes are counted from when we received the token, not the server's issued_at:
+        // a skewed server clock must not make a fresh token look expired.
+        tokens.put(registry, scopes, "Bearer " + token, lifetime);
+        LOG.debug("got a token for {} {} valid {}", registry, wanted, lifetime);
+        return token;
+    }
+
+    private HttpRequest.Builder base(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", userAgent);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** The standard advice when a registry rejects or lacks credentials. */
+    public static String loginHint(String registry) {
+        return "log in with 'docker login " + registry + "' (or podman login), or point DOCKER_CONFIG or REGISTRY_AUTH_FILE"
+                + " at a config with credentials for it";
+    }
+}

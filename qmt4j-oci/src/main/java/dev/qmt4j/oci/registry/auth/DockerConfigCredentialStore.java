@@ -1,0 +1,251 @@
+package dev.qmt4j.oci.registry.auth;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Credentials from the files {@code docker login} and {@code podman login} write.
+ *
+ * <p>Files are tried in order: {@code $DOCKER_CONFIG/config.json} (else {@code ~/.docker/config.json}),
+ * {@code $REGISTRY_AUTH_FILE}, {@code $XDG_RUNTIME_DIR/containers/auth.json},
+ * {@code ~/.config/containers/auth.json}. In each, a {@code credHelpers} entry for the registry wins,
+ * then an {@code auths} entry, then the {@code credsStore} default helper. Keys may be written as
+ * hosts or as URLs ({@code https://host/v1/}); Docker Hub is also found under its legacy
+ * {@code https://index.docker.io/v1/} key. A missing or unreadable file means anonymous access; a
+ * credential helper that fails is an {@code AUTH} error naming it, since silently going anonymous
+ * would turn it into a confusing "denied" later.
+ */
+public final class DockerConfigCredentialStore implements CredentialStore {
+    private static final Logger LOG = LoggerFactory.getLogger(DockerConfigCredentialStore.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String DOCKER_HUB_LEGACY = "https://index.docker.io/v1/";
+    private static final long HELPER_TIMEOUT_SECONDS = 30;
+
+    private final Map<String, String> env;
+    private final Path home;
+
+    /**
+     * @param env  environment variables to consult ({@code DOCKER_CONFIG}, {@code PATH}, ...)
+     * @param home the user's home directory
+     */
+    public DockerConfigCredentialStore(Map<String, String> env, Path home) {
+        this.env = Map.copyOf(env);
+        this.home = home;
+    }
+
+    /** Uses the process environment and {@code user.home}. */
+    public static DockerConfigCredentialStore fromEnvironment() {
+        return new DockerConfigCredentialStore(System.getenv(), Path.of(System.getProperty("user.home")));
+    }
+
+    /** The config files consulted, in order (they need not exist). */
+    public List<Path> configFiles() {
+        List<Path> files = new ArrayList<>();
+        String dockerConfig = env.get("DOCKER_CONFIG");
+        files.add(dockerConfig != null && !dockerConfig.isBlank()
+                ? Path.of(dockerConfig, "config.json") : home.resolve(".docker/config.json"));
+        String authFile = env.get("REGISTRY_AUTH_FILE");
+        if (authFile != null && !authFile.isBlank()) {
+            files.add(Path.of(authFile));
+        }
+        String runtime = env.get("XDG_RUNTIME_DIR");
+        if (runtime != null && !runtime.isBlank()) {
+            files.add(Path.of(runtime, "containers/auth.json"));
+        }
+        files.add(home.resolve(".config/containers/auth.json"));
+        return files;
+    }
+
+    @Override
+    public Optional<Credentials> lookup(String registry) {
+        String host = normalise(registry);
+        for (Path file : configFiles()) {
+            JsonNode root = read(file);
+            if (root == null) {
+                continue;
+            }
+            Optional<Credentials> found = lookupIn(root, host, file);
+            if (found.isPresent()) {
+                LOG.debug("credentials for {} from {}", host, file);
+                return found;
+            }
+        }
+        LOG.debug("no credentials for {}; anonymous", host);
+        return Optional.empty();
+    }
+
+    private Optional<Credentials> lookupIn(JsonNode root, String host, Path file) {
+        JsonNode helpers = root.path("credHelpers");
+        if (helpers.isObject()) {
+            for (var e : helpers.properties()) {
+                if (normalise(e.getKey()).equals(host) && e.getValue().isString()) {
+                    return runHelper(e.getValue().stringValue(), serverUrl(host));
+                }
+            }
+        }
+        JsonNode auths = root.path("auths");
+        if (auths.isObject()) {
+            for (var e : auths.properties()) {
+                if (normalise(e.getKey()).equals(host)) {
+                    Optional<Credentials> c = fromAuthEntry(e.getValue(), e.getKey(), file);
+                    if (c.isPresent()) {
+                        return c;
+                    }
+                }
+            }
+        }
+        JsonNode store = root.path("credsStore");
+        if (store.isString() && !store.stringValue().isBlank()) {
+            return runHelper(store.stringValue(), serverUrl(host));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Credentials> fromAuthEntry(JsonNode entry, String key, Path file) {
+        String identity = text(entry, "identitytoken");
+        if (identity != null && !identity.isEmpty()) {
+            return Optional.of(new Credentials.IdentityToken(identity));
+        }
+        String auth = text(entry, "auth");
+        if (auth != null && !auth.isEmpty()) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                if (colon > 0) {
+                    return Optional.of(new Credentials.Basic(decoded.substring(0, colon), decoded.substring(colon + 1)));
+                }
+            } catch (IllegalArgumentException e) {
+                // fall through: an unreadable entry is as good as none
+            }
+            LOG.debug("ignoring malformed 'auth' for {} in {}", key, file);
+        }
+        String user = text(entry, "username");
+        String password = text(entry, "password");
+        if (user != null && password != null && !user.isEmpty()) {
+            return Optional.of(new Credentials.Basic(user, password));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Credentials> runHelper(String name, String serverUrl) {
+        String program = "docker-credential-" + name;
+        Path executable = findOnPath(program);
+        if (executable == null) {
+            throw new Qmt4jException(ErrorKind.AUTH, "credential helper " + program + " is not on PATH",
+                    "install it, or remove it from credsStore/credHelpers in your Docker config");
+        }
+        try {
+            Process p = new ProcessBuilder(executable.toString(), "get").redirectErrorStream(false).start();
+            try (OutputStream in = p.getOutputStream()) {
+                in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] out = p.getInputStream().readAllBytes();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(HELPER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw helperFailed(program, serverUrl, "timed out");
+            }
+            String stdout = new String(out, StandardCharsets.UTF_8).trim();
+            if (p.exitValue() != 0) {
+                // The helper protocol reports "not found" on stdout with a non-zero exit: that just means anonymous.
+                if (stdout.toLowerCase(Locale.ROOT).contains("credentials not found")) {
+                    return Optional.empty();
+                }
+                throw helperFailed(program, serverUrl, "exit " + p.exitValue() + (stdout.isEmpty() ? "" : ": " + stdout)
+                        + (err.isEmpty() ? "" : ": " + err));
+            }
+            JsonNode json = JSON.readTree(stdout);
+            String user = text(json, "Username");
+            String secret = text(json, "Secret");
+            if (secret == null) {
+                throw helperFailed(program, serverUrl, "no Secret in its output");
+            }
+            return Optional.of("<token>".equals(user) ? new Credentials.IdentityToken(secret)
+                    : new Credentials.Basic(user == null ? "" : user, secret));
+        } catch (IOException e) {
+            throw helperFailed(program, serverUrl, e.getMessage());
+        } catch (JacksonException e) {
+            throw helperFailed(program, serverUrl, "its output is not JSON");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw helperFailed(program, serverUrl, "interrupted");
+        }
+    }
+
+    private static Qmt4jException helperFailed(String program, String serverUrl, String why) {
+        return new Qmt4jException(ErrorKind.AUTH, "credential helper " + program + " failed for " + serverUrl + ": " + why,
+                "run 'echo " + serverUrl + " | " + program + " get' to see the problem, or log in again with docker login");
+    }
+
+    private Path findOnPath(String program) {
+        String path = env.getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            JsonNode root = JSON.readTree(Files.readAllBytes(file));
+            return root != null && root.isObject() ? root : null;
+        } catch (IOException | JacksonException e) {
+            LOG.debug("ignoring unreadable credentials file {}: {}", file, e.getMessage());
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isString() ? v.stringValue() : null;
+    }
+
+    /** What helpers are asked for: Docker Hub keeps its historical URL, others their host. */
+    private static String serverUrl(String host) {
+        return host.equals("docker.io") ? DOCKER_HUB_LEGACY : host;
+    }
+
+    /** Reduces a key or registry name to a host[:port]; all of Docker Hub's names become {@code docker.io}. */
+    static String normalise(String key) {
+        String s = key.trim().toLowerCase(Locale.ROOT);
+        int scheme = s.indexOf("://");
+        if (scheme >= 0) {
+            s = s.substring(scheme + 3);
+        }
+        int slash = s.indexOf('/');
+        if (slash >= 0) {
+            s = s.substring(0, slash);
+        }
+        if (s.equals("index.docker.io") || s.equals("registry-1.docker.io") || s.equals("registry.hub.docker.com")) {
+            return "docker.io";
+        }
+        return s;
+    }
+}
