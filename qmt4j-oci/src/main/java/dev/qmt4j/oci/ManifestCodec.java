@@ -120,6 +120,21 @@ public final class ManifestCodec {
         return MAPPER.writeValueAsBytes(root);
     }
 
+    /**
+     * A minimal image config for a one-layer image: platform plus the {@code rootfs} the image spec
+     * requires, {@code {"architecture":..,"os":..,["variant":..,]"rootfs":{"type":"layers","diff_ids":[..]}}}.
+     */
+    static byte[] imageConfig(Platform platform, Digest diffId) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("architecture", platform.architecture());
+        node.put("os", platform.os());
+        platform.variant().ifPresent(v -> node.put("variant", v));
+        ObjectNode rootfs = node.putObject("rootfs");
+        rootfs.put("type", "layers");
+        rootfs.putArray("diff_ids").add(diffId.toString());
+        return MAPPER.writeValueAsBytes(node);
+    }
+
     private static ObjectNode descriptorNode(Descriptor d) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("mediaType", d.mediaType());
