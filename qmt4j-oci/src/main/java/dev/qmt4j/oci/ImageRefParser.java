@@ -26,6 +26,7 @@ final class ImageRefParser {
     private static final String IPV6 = "\\[[a-fA-F0-9:]+\\]";
     static final Pattern DOMAIN = Pattern.compile("(?:" + DOMAIN_NAME + "|" + IPV6 + ")(?::[0-9]+)?");
     static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-*)[a-z0-9]+)*");
+    private static final Pattern LAYOUT_DIGEST = Pattern.compile("[a-z0-9]+:[^/]*$");
     static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
 
     private static final String HINT =
@@ -150,8 +151,9 @@ final class ImageRefParser {
         Optional<Digest> digest = Optional.empty();
         Optional<String> tag = Optional.empty();
 
+        // '@' may appear in a directory name; only "@alg:..." after the last one is a digest.
         int at = rest.lastIndexOf('@');
-        if (at >= 0) {
+        if (at >= 0 && LAYOUT_DIGEST.matcher(rest.substring(at + 1)).lookingAt()) {
             digest = Optional.of(parseDigest(input, start + at + 1, rest.substring(at + 1)));
             rest = rest.substring(0, at);
         }

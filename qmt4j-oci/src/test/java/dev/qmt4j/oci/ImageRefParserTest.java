@@ -129,6 +129,15 @@ class ImageRefParserTest {
     }
 
     @Test
+    void layoutDirectoryMayContainAt() {
+        LayoutRef ref = assertInstanceOf(LayoutRef.class, ImageRef.parse("oci-layout:///srv/user@host/plugins:v2"));
+        assertEquals(Path.of("/srv/user@host/plugins").toAbsolutePath(), ref.directory());
+        assertEquals(Optional.of("v2"), ref.tag());
+        Qmt4jException bad = assertThrows(Qmt4jException.class, () -> ImageRef.parse("oci-layout:///srv/x@sha256:123"));
+        assertEquals(ErrorKind.USAGE, bad.kind());
+    }
+
+    @Test
     void layoutColonFollowedBySlashIsPartOfDirectory() {
         LayoutRef ref = assertInstanceOf(LayoutRef.class, ImageRef.parse("oci-layout://rel/a:b/c"));
         assertEquals(Path.of("rel/a:b/c").toAbsolutePath().normalize(), ref.directory());
