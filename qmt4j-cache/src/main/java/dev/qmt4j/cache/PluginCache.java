@@ -345,7 +345,9 @@ public final class PluginCache {
             if (!liveManifests.contains(digestOf(file.getParent(), hex))) {
                 freed[0] += CacheFiles.sizeOf(file);
                 CacheFiles.deleteTree(tmp, file);
-                removed.add(file);
+                if (name.equals(hex)) {
+                    removed.add(file); // the media-type sidecar goes with it, unlisted
+                }
             }
         }
         for (Path dir : contentFiles(entries)) {

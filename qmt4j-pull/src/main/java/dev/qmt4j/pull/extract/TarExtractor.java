@@ -46,6 +46,12 @@ public final class TarExtractor {
         Map<String, String> links = new LinkedHashMap<>();
         long total = 0;
         int count = 0;
+        try {
+            Files.createDirectories(tree);
+        } catch (IOException e) {
+            throw new Qmt4jException(ErrorKind.EXTRACTION, "cannot create " + tree + ": " + e.getMessage(),
+                    "check that the cache directory is writable", e);
+        }
         try (BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(layer), 1 << 16);
                 TarArchiveInputStream tar = new TarArchiveInputStream(decompress(raw))) {
             TarArchiveEntry e;
@@ -83,6 +89,8 @@ public final class TarExtractor {
                     createParents(tree, target);
                     Files.copy(tree.resolve(source), target);
                     files.put(rel, files.get(source));
+                } else if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+                    throw fail(e.getName(), "device files, fifos and other special entries are not allowed");
                 } else if (e.isFile()) {
                     createParents(tree, target);
                     long before = total;

@@ -1,0 +1,230 @@
+package dev.qmt4j.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.ImagePackager;
+import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.ManifestBlob;
+import dev.qmt4j.oci.MediaTypes;
+import dev.qmt4j.oci.PluginType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PluginCacheTest {
+    @TempDir
+    Path dir;
+
+    private static final ImageRef REF = ImageRef.parse("oci://ghcr.io/acme/echo");
+
+    @Test
+    void referenceRecordRoundTripsAndIsKeyedByCanonicalForm() {
+        PluginCache cache = PluginCache.open(dir);
+        Digest digest = Digest.sha256("m".getBytes(StandardCharsets.UTF_8));
+        Digest layer = Digest.sha256("l".getBytes(StandardCharsets.UTF_8));
+        RefRecord record = new RefRecord(REF.canonical(), digest, MediaTypes.OCI_INDEX,
+                Instant.parse("2026-01-02T03:04:05Z"), Optional.of(new EntryKey(layer, Optional.of("x.wasm"))),
+                Optional.of(PluginType.WASM));
+        cache.putRef(record);
+
+        assertEquals(Optional.of(record), cache.findRef(ImageRef.parse("ghcr.io/acme/echo:latest")));
+        assertEquals(Optional.of(record), PluginCache.open(dir).findRef(REF), "survives reopening");
+        assertEquals(Optional.empty(), cache.findRef(ImageRef.parse("ghcr.io/acme/echo:2")));
+    }
+
+    @Test
+    void writesLeaveNoTemporaryFilesBehind() throws IOException {
+        PluginCache cache = PluginCache.open(dir);
+        for (int i = 0; i < 3; i++) {
+            cache.putRef(new RefRecord(REF.canonical(), Digest.sha256(new byte[] {(byte) i}), null, Instant.now(),
+                    Optional.empty(), Optional.empty()));
+        }
+        cache.putManifest(new ManifestBlob(Digest.sha256(new byte[] {1}), MediaTypes.OCI_MANIFEST, new byte[] {1}));
+
+        assertEquals(List.of(), list(dir.resolve("tmp")));
+        assertEquals(1, list(dir.resolve("refs")).size(), "one record per reference, replaced in place");
+        assertEquals(Digest.sha256(new byte[] {2}), cache.findRef(REF).orElseThrow().digest());
+    }
+
+    @Test
+    void committedEntryIsFoundAndStagingIsGone() throws IOException {
+        PluginCache cache = PluginCache.open(dir);
+        CacheEntry entry = commitWasm(cache, "wasm bytes".getBytes(StandardCharsets.UTF_8));
+
+        Optional<CacheEntry> found = cache.findEntry(entry.key(), w -> { throw new AssertionError(w); });
+        assertTrue(found.isPresent());
+        assertEquals("wasm bytes", Files.readString(found.get().pluginPath()));
+        assertEquals(List.of(), list(dir.resolve("tmp")));
+    }
+
+    @Test
+    void uncommittedStagingLeavesNothing() throws IOException {
+        PluginCache cache = PluginCache.open(dir);
+        try (Staging staging = cache.stage()) {
+            Files.createDirectories(PluginCache.stagedTree(staging));
+            Files.writeString(PluginCache.stagedTree(staging).resolve("half"), "x");
+        }
+        assertEquals(List.of(), list(dir.resolve("tmp")));
+        assertEquals(List.of(), list(dir.resolve("entries")));
+    }
+
+    @Test
+    void tamperedEntryIsReportedAndDeleted() throws IOException {
+        PluginCache cache = PluginCache.open(dir);
+        CacheEntry entry = commitWasm(cache, "good".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(entry.pluginPath(), "evil");
+
+        List<String> warnings = new ArrayList<>();
+        assertEquals(Optional.empty(), cache.findEntry(entry.key(), warnings::add));
+        assertEquals(1, warnings.size());
+        assertTrue(warnings.get(0).contains("damaged"), warnings.get(0));
+        assertFalse(Files.exists(entry.directory()));
+    }
+
+    @Test
+    void plantedCompanionFileMakesAnEntryDamaged() throws IOException {
+        PluginCache cache = PluginCache.open(dir);
+        CacheEntry entry = commitWasm(cache, "good".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(entry.tree().resolve("libevil.so"), "x");
+
+        List<String> warnings = new ArrayList<>();
+        assertEquals(Optional.empty(), cache.findEntry(entry.key(), warnings::add));
+        assertTrue(warnings.get(0).contains("unexpected file libevil.so"), warnings.get(0));
+    }
+
+    @Test
+    void corruptManifestIsDroppedRatherThanServed() throws IOException {
+        PluginCache cache = PluginCache.open(dir);
+        byte[] bytes = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
+        ManifestBlob blob = new ManifestBlob(Digest.sha256(bytes), MediaTypes.OCI_MANIFEST, bytes);
+        cache.putManifest(blob);
+        assertEquals(MediaTypes.OCI_MANIFEST, cache.findManifest(blob.digest()).orElseThrow().mediaType());
+
+        Files.writeString(dir.resolve("manifests/sha256").resolve(blob.digest().hex()), "{}");
+        assertEquals(Optional.empty(), cache.findManifest(blob.digest()));
+    }
+
+    @Test
+    void openSweepsStagingLeftByAKilledProcessButNotLiveStaging() throws IOException {
+        PluginCache cache = PluginCache.open(dir);
+        // What a kill -9 leaves: a staging directory and its lock file, no longer locked.
+        Files.createDirectories(dir.resolve("tmp/s-dead/entry/plugin"));
+        Files.writeString(dir.resolve("tmp/s-dead/entry/plugin/plugin.wasm"), "partial");
+        Files.writeString(dir.resolve("tmp/s-dead.lock"), "");
+        try (Staging live = cache.stage()) {
+            PluginCache.open(dir);
+            assertFalse(Files.exists(dir.resolve("tmp/s-dead")));
+            assertFalse(Files.exists(dir.resolve("tmp/s-dead.lock")));
+            assertTrue(Files.isDirectory(live.dir()), "a staging area in use is not swept");
+        }
+    }
+
+    @Test
+    void lockAdmitsOneHolderAtATime() throws Exception {
+        PluginCache.open(dir);
+        EntryKey key = EntryKey.of(Digest.sha256(new byte[] {7}));
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger maxInside = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            // A separate PluginCache per thread, as separate pulls would have.
+            PluginCache own = PluginCache.open(dir);
+            Thread t = new Thread(() -> {
+                for (int j = 0; j < 50; j++) {
+                    try (CacheLock lock = own.lock(key)) {
+                        maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                        Thread.yield();
+                        inside.decrementAndGet();
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(1, maxInside.get());
+    }
+
+    @Test
+    void pruneKeepsWhatReferencesReachAndFreesTheRest() throws IOException {
+        PluginCache cache = PluginCache.open(dir);
+        Path kept = Files.writeString(dir.resolve("kept.wasm"), "kept");
+        Path orphan = Files.writeString(dir.resolve("orphan.wasm"), "orphan");
+        var keptManifest = ImagePackager.wasmManifest(kept, Map.of()).build();
+        var orphanManifest = ImagePackager.wasmManifest(orphan, Map.of()).build();
+        cache.putManifest(new ManifestBlob(keptManifest.digest(), MediaTypes.OCI_MANIFEST, keptManifest.bytes()));
+        cache.putManifest(new ManifestBlob(orphanManifest.digest(), MediaTypes.OCI_MANIFEST, orphanManifest.bytes()));
+        CacheEntry keptEntry = commitWasm(cache, Files.readAllBytes(kept));
+        CacheEntry orphanEntry = commitWasm(cache, Files.readAllBytes(orphan));
+        cache.putEvidence(keptManifest.digest(), "signed by ci", Map.of("bundle.json", new byte[] {1}));
+        cache.putEvidence(orphanManifest.digest(), "signed by ci", Map.of());
+        cache.putRef(new RefRecord(REF.canonical(), keptManifest.digest(), MediaTypes.OCI_MANIFEST, Instant.now(),
+                Optional.empty(), Optional.empty()));
+
+        PruneReport report = cache.prune();
+
+        assertEquals(3, report.removed().size(), report.toString()); // manifest + entry + evidence
+        assertTrue(report.bytesFreed() > 0);
+        assertTrue(cache.findManifest(keptManifest.digest()).isPresent());
+        assertTrue(cache.findEntry(keptEntry.key(), w -> {}).isPresent());
+        assertTrue(cache.hasEvidence(keptManifest.digest()));
+        assertFalse(Files.exists(orphanEntry.directory()));
+        assertFalse(cache.hasEvidence(orphanManifest.digest()));
+
+        assertTrue(cache.remove(REF));
+        cache.prune();
+        assertEquals(List.of(), cache.list());
+        assertFalse(Files.exists(keptEntry.directory()));
+        assertEquals(Optional.empty(), cache.findManifest(keptManifest.digest()));
+    }
+
+    @Test
+    void listShowsTypeSizeAndPathOfTheLastPulledEntry() {
+        PluginCache cache = PluginCache.open(dir);
+        CacheEntry entry = commitWasm(cache, "12345".getBytes(StandardCharsets.UTF_8));
+        Instant at = Instant.parse("2026-05-06T07:08:09Z");
+        cache.putRef(new RefRecord(REF.canonical(), Digest.sha256(new byte[] {9}), MediaTypes.OCI_MANIFEST, at,
+                Optional.of(entry.key()), Optional.of(PluginType.WASM)));
+
+        List<CachedReference> listed = cache.list();
+
+        assertEquals(List.of(new CachedReference(REF.canonical(), Digest.sha256(new byte[] {9}), Optional.of(PluginType.WASM),
+                5, at, Optional.of(entry.pluginPath()))), listed);
+    }
+
+    /** Commits a Wasm entry the way the pull pipeline does. */
+    static CacheEntry commitWasm(PluginCache cache, byte[] wasm) {
+        Digest layer = Digest.sha256(wasm);
+        EntryKey key = EntryKey.of(layer);
+        try (CacheLock lock = cache.lock(key); Staging staging = cache.stage()) {
+            Path tree = PluginCache.stagedTree(staging);
+            Files.createDirectories(tree);
+            Files.write(tree.resolve("plugin.wasm"), wasm);
+            return cache.commit(staging, key, new EntryContents(PluginType.WASM, layer, "plugin.wasm",
+                    Map.of("plugin.wasm", layer.hex()), Map.of(), wasm.length), false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static List<Path> list(Path p) throws IOException {
+        try (Stream<Path> s = Files.list(p)) {
+            return s.toList();
+        }
+    }
+}
