@@ -6,8 +6,9 @@
 #   config    application/vnd.wasm.v1.config+json, content "{}"
 #   layer     application/vnd.wasm.v1.layer+wasm, annotation org.opencontainers.image.title=plugin.wasm
 # Plain shell + sha256sum, no jq. The output is byte-for-byte reproducible from plugin.wasm.
-# (`bin/qmt4j push oci-layout://examples/layout:0.1.0 --wasm examples/plugins/hello/plugin.wasm`
-#  produces the same kind of image.)
+# `bin/qmt4j push oci-layout://examples/layout:0.1.0 --wasm examples/plugins/hello/plugin.wasm`
+# writes a byte-for-byte identical layout (checked); this script exists so the layout can be
+# rebuilt, and the benchmark can publish, without building the CLI.
 #
 # usage: examples/make-layout.sh [PLUGIN_WASM] [LAYOUT_DIR] [TAG]
 set -euo pipefail
@@ -37,7 +38,7 @@ printf '%s' \
 '"config":{"mediaType":"application/vnd.wasm.v1.config+json","digest":"sha256:'"$cfg"'","size":'"$cfg_size"'},'\
 '"layers":[{"mediaType":"application/vnd.wasm.v1.layer+wasm","digest":"sha256:'"$layer"'","size":'"$layer_size"','\
 '"annotations":{"org.opencontainers.image.title":"plugin.wasm"}}],'\
-'"annotations":{"mt.query.plugin.type":"extism","org.opencontainers.image.version":"'"$tag"'"}}' >"$tmp/manifest"
+'"annotations":{"mt.query.plugin.type":"extism"}}' >"$tmp/manifest"
 man="$(put_blob "$tmp/manifest")"; man_size="$(size "$tmp/manifest")"
 
 printf '{"imageLayoutVersion":"1.0.0"}' >"$out/oci-layout"
