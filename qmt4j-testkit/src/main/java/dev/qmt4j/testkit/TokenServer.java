@@ -190,6 +190,8 @@ public final class TokenServer implements AutoCloseable {
     private static void reply(HttpExchange ex, int status, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
+        // Idle keep-alive connections would make HttpServer.stop() wait for its dispatcher.
+        ex.getResponseHeaders().set("Connection", "close");
         ex.sendResponseHeaders(status, body.length);
         ex.getResponseBody().write(body);
     }

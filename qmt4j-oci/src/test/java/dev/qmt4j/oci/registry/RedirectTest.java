@@ -44,6 +44,7 @@ class RedirectTest {
         storage.createContext("/", ex -> {
             String a = ex.getRequestHeaders().getFirst("Authorization");
             storageAuthorization.add(a == null ? "(none)" : a);
+            ex.getResponseHeaders().set("Connection", "close"); // idle keep-alive connections make stop() slow
             ex.sendResponseHeaders(200, BLOB.length);
             ex.getResponseBody().write(BLOB);
             ex.close();
@@ -52,6 +53,7 @@ class RedirectTest {
         registry = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
         registry.createContext("/", ex -> {
             String a = ex.getRequestHeaders().getFirst("Authorization");
+            ex.getResponseHeaders().set("Connection", "close");
             if (a == null) {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"test\"");
                 ex.sendResponseHeaders(401, -1);

@@ -1,0 +1,97 @@
+package dev.qmt4j.oci.registry.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DockerConfigCredentialStoreTest {
+    @TempDir
+    Path tmp;
+
+    private DockerConfigCredentialStore store(String dockerConfigJson, Map<String, String> extraEnv) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("docker"));
+        Files.writeString(dir.resolve("config.json"), dockerConfigJson);
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        helper(bin, "test", "{\"ServerURL\":\"x\",\"Username\":\"helper-user\",\"Secret\":\"helper-secret\"}", 0);
+        helper(bin, "tokens", "{\"Username\":\"<token>\",\"Secret\":\"refresh-me\"}", 0);
+        helper(bin, "broken", "boom", 3);
+        helper(bin, "empty", "credentials not found in native keychain", 1);
+        java.util.HashMap<String, String> env = new java.util.HashMap<>(Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()));
+        env.putAll(extraEnv);
+        return new DockerConfigCredentialStore(env, tmp.resolve("home"));
+    }
+
+    /** A real docker-credential-NAME script that echoes its stdin server URL to a file and prints {@code output}. */
+    private void helper(Path bin, String name, String output, int exit) throws Exception {
+        Path script = bin.resolve("docker-credential-" + name);
+        Files.writeString(script, "#!/bin/sh\n[ \"$1\" = get ] || exit 9\ncat > \"$0.asked\"\nprintf '%s' '" + output + "'\nexit " + exit + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void authsEntriesByHostUrlAndDockerHubLegacyKey() throws Exception {
+        DockerConfigCredentialStore s = store("{\"auths\":{"
+                + "\"ghcr.io\":{\"auth\":\"" + b64("alice:pa:ss") + "\"},"
+                + "\"https://quay.io/v1/\":{\"username\":\"bob\",\"password\":\"pw\"},"
+                + "\"https://index.docker.io/v1/\":{\"auth\":\"" + b64("hub:secret") + "\"},"
+                + "\"127.0.0.1:5000\":{\"identitytoken\":\"idt\"}}}", Map.of());
+        assertEquals(Optional.of(new Credentials.Basic("alice", "pa:ss")), s.lookup("ghcr.io"));
+        assertEquals(Optional.of(new Credentials.Basic("bob", "pw")), s.lookup("quay.io"));
+        assertEquals(Optional.of(new Credentials.Basic("hub", "secret")), s.lookup("docker.io"));
+        assertEquals(Optional.of(new Credentials.IdentityToken("idt")), s.lookup("127.0.0.1:5000"));
+        assertEquals(Optional.empty(), s.lookup("example.com"));
+    }
+
+    @Test
+    void credHelpersWinAndCredsStoreIsTheDefault() throws Exception {
+        DockerConfigCredentialStore s = store("{\"credsStore\":\"tokens\",\"credHelpers\":{\"ghcr.io\":\"test\"},"
+                + "\"auths\":{\"ghcr.io\":{\"auth\":\"" + b64("ignored:x") + "\"}}}", Map.of());
+        assertEquals(Optional.of(new Credentials.Basic("helper-user", "helper-secret")), s.lookup("ghcr.io"));
+        assertEquals("ghcr.io", Files.readString(tmp.resolve("bin/docker-credential-test.asked")));
+        assertEquals(Optional.of(new Credentials.IdentityToken("refresh-me")), s.lookup("docker.io"));
+        assertEquals("https://index.docker.io/v1/", Files.readString(tmp.resolve("bin/docker-credential-tokens.asked")));
+    }
+
+    @Test
+    void failingHelperIsAnAuthErrorNamingIt() throws Exception {
+        DockerConfigCredentialStore s = store("{\"credHelpers\":{\"a.io\":\"broken\",\"b.io\":\"missing\",\"c.io\":\"empty\"}}", Map.of());
+        Qmt4jException e = assertThrows(Qmt4jException.class, () -> s.lookup("a.io"));
+        assertEquals(ErrorKind.AUTH, e.kind());
+        assertTrue(e.getMessage().contains("docker-credential-broken"), e.getMessage());
+        Qmt4jException missing = assertThrows(Qmt4jException.class, () -> s.lookup("b.io"));
+        assertTrue(missing.getMessage().contains("docker-credential-missing is not on PATH"), missing.getMessage());
+        assertEquals(Optional.empty(), s.lookup("c.io"), "'not found' from a helper means anonymous");
+    }
+
+    @Test
+    void invalidConfigMeansAnonymousAndAuthFilesAreConsulted() throws Exception {
+        Path authFile = tmp.resolve("auth.json");
+        Files.writeString(authFile, "{\"auths\":{\"registry.example\":{\"auth\":\"" + b64("pod:man") + "\"}}}");
+        DockerConfigCredentialStore s = store("{ not json", Map.of("REGISTRY_AUTH_FILE", authFile.toString()));
+        assertEquals(Optional.empty(), s.lookup("ghcr.io"));
+        assertEquals(Optional.of(new Credentials.Basic("pod", "man")), s.lookup("registry.example"));
+    }
+
+    @Test
+    void defaultLocationsUnderHome() {
+        DockerConfigCredentialStore s = new DockerConfigCredentialStore(Map.of("XDG_RUNTIME_DIR", "/run/user/1"), Path.of("/h"));
+        assertEquals(java.util.List.of(Path.of("/h/.docker/config.json"), Path.of("/run/user/1/containers/auth.json"),
+                Path.of("/h/.config/containers/auth.json")), s.configFiles());
+    }
+}
