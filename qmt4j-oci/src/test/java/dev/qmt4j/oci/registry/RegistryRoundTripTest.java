@@ -114,6 +114,16 @@ class RegistryRoundTripTest {
         }
     }
 
+    @Test
+    void identityTokenUsesTheOAuth2RefreshGrant() {
+        RegistryServer registry = REGISTRIES.get(RegistryServer.Auth.TOKEN);
+        RegistryClient client = new RegistryClient(TestImages.options(registry).credentials(CredentialStore.of(
+                Map.of(registry.host(), new Credentials.IdentityToken(registry.tokenServer().identityToken())))).build());
+        RegistryRef ref = TestImages.ref(registry.host(), "identity/plugin", "1");
+        TestImages.Image image = push(client, ref, TestImages.image(100, 9));
+        assertEquals(image.manifestDigest(), client.source(ref).resolve().digest());
+    }
+
     @ParameterizedTest
     @EnumSource(value = RegistryServer.Auth.class, names = {"BASIC", "TOKEN"})
     void wrongPasswordIsAnAuthError(RegistryServer.Auth auth) {
