@@ -102,7 +102,9 @@ class CliLayoutTest {
         assertEquals(0, wasi.exitCode(), wasi::toString);
         assertEquals(Fixtures.sha256(wasm), Fixtures.sha256(Path.of(wasi.out().strip())));
 
-        Cli.Result none = cli.run("pull", "--insecure-skip-signature", "--platform", "windows/amd64", layout + ":2.0");
+        // With a wasi/wasm entry an unlisted platform falls back to Wasm; without one it is an error.
+        push(layout + ":native-only", "--platform", "linux/amd64=" + amd, "--platform", "linux/arm64=" + arm);
+        Cli.Result none = cli.run("pull", "--insecure-skip-signature", "--platform", "windows/amd64", layout + ":native-only");
         assertEquals(9, none.exitCode(), none::toString);
         assertTrue(none.err().contains("linux/amd64") && none.err().contains("linux/arm64"), none.err());
     }
