@@ -36,9 +36,8 @@ final class BarProgressListener implements PullListener {
             err.println("verifying signature " + v.digest());
         } else if (event instanceof PullEvent.Extracting) {
             err.println("extracting");
-        } else if (event instanceof PullEvent.Failed f) {
-            err.println("failed: " + f.reason());
         }
+        // Failed is not printed: Main reports the error itself, with its hint and exit code.
     }
 
     private void closeBar() {

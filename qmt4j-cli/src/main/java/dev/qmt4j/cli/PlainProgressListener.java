@@ -30,9 +30,8 @@ final class PlainProgressListener implements PullListener {
             err.println("persisting");
         } else if (event instanceof PullEvent.Completed) {
             err.println("done");
-        } else if (event instanceof PullEvent.Failed f) {
-            err.println("failed: " + f.reason());
         }
+        // Failed is not printed: Main reports the error itself, with its hint and exit code.
     }
 
     private void downloading(long done, long total) {
