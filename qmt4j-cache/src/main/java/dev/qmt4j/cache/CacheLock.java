@@ -34,6 +34,10 @@ public final class CacheLock implements AutoCloseable {
     static CacheLock acquire(Path lockFile) {
         ReentrantLock local = IN_JVM.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
         local.lock();
+        if (local.getHoldCount() > 1) {
+            // Re-entered by the holder: the file lock is already ours, and asking again would throw.
+            return new CacheLock(local, null, null);
+        }
         FileChannel channel = null;
         try {
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -95,6 +99,10 @@ public final class CacheLock implements AutoCloseable {
 
     @Override
     public void close() {
+        if (channel == null) {
+            local.unlock();
+            return;
+        }
         try {
             fileLock.release();
         } catch (IOException e) {

@@ -154,7 +154,7 @@ public final class PluginCache {
     public List<CachedReference> list() {
         List<CachedReference> out = new ArrayList<>();
         for (RefRecord r : allRefs()) {
-            Optional<CacheEntry> entry = r.entry().flatMap(this::readEntryUnverified);
+            Optional<CacheEntry> entry = r.entry().flatMap(this::readEntryQuietly);
             out.add(new CachedReference(r.reference(), r.digest(), entry.map(e -> e.contents().type()).or(r::type),
                     entry.map(e -> e.contents().size()).orElse(0L), r.resolvedAt(), entry.map(CacheEntry::pluginPath)));
         }
@@ -275,7 +275,7 @@ public final class PluginCache {
         }
         if (!CacheFiles.moveIntoPlace(staged, target)) {
             // Someone committed first; theirs is as good as ours (same layer digest).
-            return readEntryUnverified(key).orElseThrow(() -> new Qmt4jException(ErrorKind.CACHE,
+            return readEntryQuietly(key).orElseThrow(() -> new Qmt4jException(ErrorKind.CACHE,
                     "cache entry " + target + " vanished while being replaced", "retry the pull"));
         }
         return new CacheEntry(key, target, contents);
@@ -441,17 +441,44 @@ public final class PluginCache {
             }
             return Optional.of(new CacheEntry(key, dir, contents));
         } catch (NoSuchFileException e) {
-            // A directory without entry.json is never committed; rename is all-or-nothing.
+            // Commits rename a directory that already holds entry.json, so a directory without it
+            // was damaged from outside; it must go, or it would block every future commit.
+            if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException("entry.json is missing");
+            }
             return Optional.empty();
         } catch (IOException e) {
             throw CacheFiles.failure("cannot read " + json, e);
         }
     }
 
+    private Optional<CacheEntry> readEntryQuietly(EntryKey key) {
+        try {
+            return readEntryUnverified(key);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Deletes a damaged entry under its lock, after checking again: another process may have
+     * replaced it with a good copy since we looked.
+     */
     private void discard(EntryKey key, String why, Consumer<String> warnings) {
         Path dir = entryDir(key);
-        warnings.accept("cached entry " + dir + " is damaged (" + why + "); deleted it and fetching it again");
-        CacheFiles.deleteTree(tmp, dir);
+        try (CacheLock lock = lock(key)) {
+            Optional<String> still;
+            try {
+                still = readEntryUnverified(key).map(EntryCheck::problem).orElse(Optional.of(why));
+            } catch (IllegalArgumentException e) {
+                still = Optional.of(e.getMessage());
+            }
+            if (still.isEmpty() || !Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            warnings.accept("cached entry " + dir + " is damaged (" + still.get() + "); deleted it and fetching it again");
+            CacheFiles.deleteTree(tmp, dir);
+        }
     }
 
     private static Optional<Manifest> parseQuietly(ManifestBlob blob) {

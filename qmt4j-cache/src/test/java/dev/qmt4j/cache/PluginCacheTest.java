@@ -106,6 +106,48 @@ class PluginCacheTest {
     }
 
     @Test
+    void entryWithoutMetadataIsClearedSoItCanBeFetchedAgain() throws IOException {
+        PluginCache cache = PluginCache.open(dir);
+        CacheEntry entry = commitWasm(cache, "good".getBytes(StandardCharsets.UTF_8));
+        Files.delete(entry.directory().resolve("entry.json"));
+
+        List<String> warnings = new ArrayList<>();
+        assertEquals(Optional.empty(), cache.findEntry(entry.key(), warnings::add));
+        assertTrue(warnings.get(0).contains("entry.json is missing"), warnings.toString());
+        assertEquals(entry.pluginPath(), commitWasm(cache, "good".getBytes(StandardCharsets.UTF_8)).pluginPath());
+        assertTrue(cache.findEntry(entry.key(), w -> { throw new AssertionError(w); }).isPresent());
+    }
+
+    @Test
+    void lockIsReentrantForItsHolder() {
+        PluginCache cache = PluginCache.open(dir);
+        EntryKey key = EntryKey.of(Digest.sha256(new byte[] {3}));
+        Path lockFile = dir.resolve("locks").resolve(key.lockName() + ".lock");
+        try (CacheLock outer = cache.lock(key)) {
+            try (CacheLock inner = cache.lock(key)) {
+                assertFalse(tryFromAnotherThread(lockFile));
+            }
+            assertFalse(tryFromAnotherThread(lockFile), "still held after the inner close");
+        }
+        assertTrue(tryFromAnotherThread(lockFile), "released after the outer close");
+    }
+
+    private static boolean tryFromAnotherThread(Path lockFile) {
+        boolean[] got = {false};
+        Thread t = new Thread(() -> CacheLock.tryAcquire(lockFile).ifPresent(l -> {
+            got[0] = true;
+            l.close();
+        }));
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        return got[0];
+    }
+
+    @Test
     void corruptManifestIsDroppedRatherThanServed() throws IOException {
         PluginCache cache = PluginCache.open(dir);
         byte[] bytes = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
