@@ -232,20 +232,26 @@ final class PullAttempt {
                 pluginPath(entry), cached, offline, warnings);
     }
 
-    /** The plugin file; for a native tree a configured name may pick a different file than last time. */
+    /**
+     * The plugin file. For a native tree the rule is applied afresh (configured name, else the one
+     * shared library), so the answer never depends on which request happened to extract the layer.
+     */
     private Path pluginPath(CacheEntry entry) {
-        String wanted = request.fileName().orElse(null);
         EntryContents c = entry.contents();
-        if (wanted == null || c.type() == PluginType.WASM || baseName(c.pluginFile()).equals(wanted)) {
+        if (c.type() == PluginType.WASM) {
             return entry.pluginPath();
         }
-        List<String> named = c.files().keySet().stream().filter(f -> baseName(f).equals(wanted)).toList();
-        if (named.size() != 1) {
-            throw new Qmt4jException(ErrorKind.EXTRACTION, "the native plugin layer " + c.layer() + " has "
-                    + (named.isEmpty() ? "no file" : "several files") + " named " + wanted + "; it has "
-                    + c.files().keySet(), "set the provider's file name to one of the files in the layer");
+        Optional<String> wanted = request.fileName();
+        List<String> matches = c.files().keySet().stream()
+                .filter(f -> wanted.map(w -> baseName(f).equals(w)).orElseGet(() -> PluginFileNames.isSharedLibrary(baseName(f))))
+                .sorted().toList();
+        if (matches.size() == 1) {
+            return entry.resolve(matches.get(0));
         }
-        return entry.resolve(named.get(0));
+        String what = wanted.map(w -> (matches.isEmpty() ? "no file" : "several files") + " named " + w)
+                .orElse(matches.isEmpty() ? "no shared library (.so, .dylib, .dll)" : "several shared libraries " + matches);
+        throw new Qmt4jException(ErrorKind.EXTRACTION, "the native plugin layer " + c.layer() + " has " + what
+                + "; it has " + c.files().keySet(), "name the plugin file in the provider config (one of the files in the layer)");
     }
 
     private PullResult recorded(PullResult result, String mediaType) {

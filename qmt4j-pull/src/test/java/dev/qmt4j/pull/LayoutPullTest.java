@@ -12,10 +12,12 @@ import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImagePackager;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.LayoutRef;
+import dev.qmt4j.oci.MediaTypes;
 import dev.qmt4j.oci.Platform;
 import dev.qmt4j.oci.PluginType;
 import dev.qmt4j.oci.layout.OciLayoutSource;
 import dev.qmt4j.oci.layout.OciLayoutTarget;
+import dev.qmt4j.pull.extract.Tars;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,6 +124,35 @@ class LayoutPullTest {
 
         PullRequest evil = new PullRequest(ref("1.0"), Optional.empty(), Optional.of("../echo.wasm"), false, false);
         assertEquals(ErrorKind.USAGE, assertThrows(Qmt4jException.class, () -> puller().pull(evil, PullListener.NONE)).kind());
+    }
+
+    @Test
+    void nativeLayerKeepsCompanionsAndAConfiguredNamePicksTheFile() throws IOException {
+        Path layer = tmp.resolve("src/native.tgz");
+        Files.createDirectories(layer.getParent());
+        try (Tars t = Tars.gzip(layer)) {
+            t.dir("lib").file("lib/libecho.so", "ELF echo").file("lib/libhelper.so", "ELF helper").file("data.json", "{}");
+        }
+        ImagePackager.manifest()
+                .layer(MediaTypes.OCI_LAYER_TAR_GZIP, layer, Map.of())
+                .annotation(MediaTypes.ANNOTATION_PLUGIN_TYPE, "native")
+                .push(target("1.0"), "1.0");
+
+        PullRequest echo = new PullRequest(ref("1.0"), Optional.empty(), Optional.of("libecho.so"), false, false);
+        PullResult r = puller().pull(echo, PullListener.NONE);
+        assertEquals(PluginType.NATIVE, r.type());
+        assertEquals("ELF echo", Files.readString(r.path()));
+        assertEquals("{}", Files.readString(r.path().getParent().getParent().resolve("data.json")));
+        assertEquals(Digest.sha256(Files.readAllBytes(layer)), r.layerDigest());
+
+        // Same layer, other file: served from the same entry without downloading again.
+        PullRequest helper = new PullRequest(ref("1.0"), Optional.empty(), Optional.of("libhelper.so"), false, false);
+        PullResult h = puller().pull(helper, PullListener.NONE);
+        assertEquals("ELF helper", Files.readString(h.path()));
+        assertEquals(1, blobs.get());
+
+        Qmt4jException e = assertThrows(Qmt4jException.class, () -> puller().pull(request("1.0"), PullListener.NONE));
+        assertEquals(ErrorKind.EXTRACTION, e.kind(), "two libraries and no configured name");
     }
 
     // ------------------------------------------------------------------ signature seam

@@ -11,7 +11,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /** Builds tar(+gzip) archives entry by entry, including the malicious ones real tools refuse to make. */
-final class Tars implements AutoCloseable {
+public final class Tars implements AutoCloseable {
     private final TarArchiveOutputStream tar;
 
     private Tars(OutputStream out) {
@@ -20,15 +20,15 @@ final class Tars implements AutoCloseable {
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     }
 
-    static Tars gzip(Path file) throws IOException {
+    public static Tars gzip(Path file) throws IOException {
         return new Tars(new GzipCompressorOutputStream(Files.newOutputStream(file)));
     }
 
-    static Tars plain(Path file) throws IOException {
+    public static Tars plain(Path file) throws IOException {
         return new Tars(Files.newOutputStream(file));
     }
 
-    Tars file(String name, String content) throws IOException {
+    public Tars file(String name, String content) throws IOException {
         return file(name, content.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -54,13 +54,13 @@ final class Tars implements AutoCloseable {
         return this;
     }
 
-    Tars dir(String name) throws IOException {
+    public Tars dir(String name) throws IOException {
         tar.putArchiveEntry(new TarArchiveEntry(name.endsWith("/") ? name : name + "/", true));
         tar.closeArchiveEntry();
         return this;
     }
 
-    Tars symlink(String name, String target) throws IOException {
+    public Tars symlink(String name, String target) throws IOException {
         return link(name, target, TarConstants.LF_SYMLINK);
     }
 
