@@ -566,6 +566,10 @@ public final class PluginCache {
             if (lockFiles.containsKey(p.getFileName().toString())) {
                 continue;
             }
+            if (p.getFileName().toString().startsWith("d-")) {
+                CacheFiles.deleteQuietly(p); // already doomed: a deletion cut short
+                continue;
+            }
             try {
                 BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (attrs.lastModifiedTime().toInstant().isBefore(cutoff)) {
