@@ -102,7 +102,10 @@ class CliLayoutTest {
         assertEquals(0, wasi.exitCode(), wasi::toString);
         assertEquals(Fixtures.sha256(wasm), Fixtures.sha256(Path.of(wasi.out().strip())));
 
-        // With a wasi/wasm entry an unlisted platform falls back to Wasm; without one it is an error.
+        // An explicitly requested platform the index lacks is an error, with or without a wasi/wasm entry.
+        Cli.Result missing = cli.run("pull", "--insecure-skip-signature", "--platform", "windows/amd64", layout + ":2.0");
+        assertEquals(9, missing.exitCode(), missing::toString);
+        assertTrue(missing.err().contains("wasi/wasm"), missing.err());
         push(layout + ":native-only", "--platform", "linux/amd64=" + amd, "--platform", "linux/arm64=" + arm);
         Cli.Result none = cli.run("pull", "--insecure-skip-signature", "--platform", "windows/amd64", layout + ":native-only");
         assertEquals(9, none.exitCode(), none::toString);

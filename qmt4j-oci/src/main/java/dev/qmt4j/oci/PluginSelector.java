@@ -12,9 +12,10 @@ import java.util.stream.Collectors;
  * Decides the plugin type and platform, and which layer holds the plugin.
  *
  * <p>For an image index: the entry for the requested platform (the {@code --platform} override, else
- * the host) is a native plugin, unless the request is itself {@code wasi/wasm}; failing that, a
- * {@code wasi/wasm} (or {@code wasip1}/{@code wasip2}) entry is a Wasm plugin; failing that, the
- * error lists what the index offers. For a single manifest: a Wasm layer media type, or an
+ * the host) is a native plugin, unless the request is itself {@code wasi/wasm}; failing that, and
+ * only when no other platform was asked for explicitly, a {@code wasi/wasm} (or
+ * {@code wasip1}/{@code wasip2}) entry is a Wasm plugin; failing that, the error lists what the
+ * index offers. For a single manifest: a Wasm layer media type, or an
  * {@code artifactType}/config media type mentioning wasm, means Wasm; else the
  * {@code mt.query.plugin.type} annotation decides; else a tar layer means native.
  *
@@ -41,7 +42,7 @@ public final class PluginSelector {
             Optional<Platform> override) {
         Manifest manifest = top.parse();
         if (manifest instanceof ImageIndex index) {
-            return fromIndex(index, fetchChild, override.orElse(host).normalize());
+            return fromIndex(index, fetchChild, override.orElse(host).normalize(), override.isPresent());
         }
         ImageManifest single = (ImageManifest) manifest;
         PluginType type = typeOf(single).orElseThrow(() -> new Qmt4jException(ErrorKind.PLATFORM,
@@ -59,7 +60,8 @@ public final class PluginSelector {
                 Optional.empty());
     }
 
-    private static PluginImage fromIndex(ImageIndex index, Function<Digest, ManifestBlob> fetchChild, Platform want) {
+    private static PluginImage fromIndex(ImageIndex index, Function<Digest, ManifestBlob> fetchChild, Platform want,
+            boolean explicit) {
         Optional<Descriptor> entry = Optional.empty();
         PluginType implied = PluginType.NATIVE;
         if (!want.isWasi()) {
@@ -67,7 +69,9 @@ public final class PluginSelector {
                     .filter(d -> d.platform().isPresent() && want.matches(d.platform().get()))
                     .findFirst();
         }
-        if (entry.isEmpty()) {
+        // An explicit --platform means exactly that platform: silently running the Wasm build instead
+        // would hide that the asked-for one is missing. Only the host default falls back to wasi/wasm.
+        if (entry.isEmpty() && (!explicit || want.isWasi())) {
             implied = PluginType.WASM;
             entry = index.manifests().stream()
                     .filter(d -> d.platform().isPresent() && d.platform().get().isWasi())

@@ -73,6 +73,16 @@ class PluginSelectorTest {
     }
 
     @Test
+    void explicitPlatformNeverFallsBackToWasi() {
+        ManifestBlob top = index(new java.util.LinkedHashMap<>(Map.of("linux/amd64", nativeImage("amd"), "wasi/wasm", wasmImage())));
+        Qmt4jException e = assertThrows(Qmt4jException.class,
+                () -> select(top, LINUX_AMD64, Optional.of(Platform.parse("windows/amd64"))));
+        assertEquals(ErrorKind.PLATFORM, e.kind());
+        assertTrue(e.getMessage().contains("no plugin for windows/amd64"), e.getMessage());
+        assertTrue(e.getMessage().contains("linux/amd64") && e.getMessage().contains("wasi/wasm"), e.getMessage());
+    }
+
+    @Test
     void arm64HostMatchesV8Entry() {
         ManifestBlob arm = nativeImage("arm");
         PluginImage chosen = select(index(Map.of("linux/arm64/v8", arm)), Platform.of("Linux", "aarch64").normalize(),
