@@ -10,6 +10,7 @@
 #        skopeo copy         destination dir wiped before every run
 #        qmt4j pull (hit)    same reference, cache already populated
 #        qmt4j --version     JVM + CLI start-up only (what a cache hit cannot go below)
+#        java -jar ... --version   the same without bin/qmt4j and its CDS archive
 #   5. prints the markdown table and the machine facts (also written to $BENCH_OUT if set)
 #
 # Needs: docker-registry skopeo hyperfine curl (as root with apt-get, missing ones are installed).
@@ -130,6 +131,8 @@ if [ -n "$pulled" ] && [ -f "$pulled" ]; then
 fi
 
 # ---- timings ----------------------------------------------------------------------------------
+# QMT4J_NO_BUILD=1: the launcher skips its source-freshness check, so no build is ever timed.
+export QMT4J_NO_BUILD=1
 Q="QMT4J_CACHE_DIR='$W/cache' '$QMT4J'"
 hyperfine --runs "$RUNS" --style basic --export-markdown "$W/results.md" --export-json "$W/results.json" \
   --command-name "qmt4j pull (cold cache)" \
@@ -143,7 +146,10 @@ hyperfine --runs "$RUNS" --style basic --export-markdown "$W/results.md" --expor
   "$Q pull --insecure-skip-signature $REF" \
   --command-name "qmt4j --version (start-up only)" \
   --prepare "true" \
-  "'$QMT4J' --version" >&2
+  "'$QMT4J' --version" \
+  --command-name "java -jar qmt4j.jar --version (no launcher, no CDS)" \
+  --prepare "true" \
+  "java -XX:+UseSerialGC -jar '$ROOT/qmt4j-cli/target/qmt4j.jar' --version" >&2
 
 # ---- report -----------------------------------------------------------------------------------
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
