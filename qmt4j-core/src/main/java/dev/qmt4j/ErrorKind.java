@@ -27,6 +27,10 @@ public enum ErrorKind {
     CACHE(10),
     /** Extracting the plugin from its layer failed (unsafe archive, missing file). */
     EXTRACTION(11),
+    /** The plugin itself failed: it returned an error, trapped, timed out or hit a resource limit. */
+    PLUGIN(12),
+    /** A plugin tried something its sandbox does not allow (a host, a path, more memory). */
+    SANDBOX(13),
     /** A bug in qmt4j: anything not classified above. */
     INTERNAL(70);
 
