@@ -18,7 +18,11 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -57,7 +61,13 @@ public final class FaultProxy implements AutoCloseable {
         return t;
     });
     private final int port;
+    /** Guards {@link #accepting} and additions to {@link #open}, so no connection slips past {@link #down()}. */
+    private final Object connections = new Object();
+    private boolean accepting;
     private volatile ServerSocket listener;
+    private Future<?> acceptor;
+    /** While down: a bound, non-listening socket that keeps the port ours, so connects are refused. */
+    private Socket reservation;
     private volatile boolean closed;
 
     /** A proxy forwarding to {@code upstream} ({@code host:port}). */
@@ -71,7 +81,7 @@ public final class FaultProxy implements AutoCloseable {
         this.upstreamPort = upstreamPort;
         this.listener = bind(0);
         this.port = listener.getLocalPort();
-        acceptLoop(listener);
+        startAccepting();
     }
 
     /** Matches requests whose path contains {@code fragment}. */
@@ -110,17 +120,40 @@ public final class FaultProxy implements AutoCloseable {
         requests.clear();
     }
 
-    /** Stops listening, so connections are refused, and drops connections in flight. */
+    /**
+     * Stops listening, so connections are refused, and drops connections in flight. When this
+     * returns the listening socket is really gone (not just closing) and the port stays reserved
+     * by a bound, non-listening socket until {@link #up()} or {@link #close()}.
+     */
     public synchronized void down() {
+        if (listener.isClosed()) {
+            return;
+        }
+        List<Socket> inFlight;
+        synchronized (connections) {
+            accepting = false;
+            inFlight = List.copyOf(open);
+        }
         closeQuietly(listener);
-        open.forEach(FaultProxy::closeQuietly);
+        // ServerSocket.close() only signals a thread blocked in accept(); the kernel socket stays open,
+        // and keeps completing handshakes, until that thread leaves accept(). Wait for it.
+        awaitAcceptorExit();
+        inFlight.forEach(FaultProxy::drop);
+        if (!closed) {
+            reservation = reserve(port);
+        }
     }
 
     /** Listens again on the same port after {@link #down()}. */
     public synchronized void up() {
+        if (closed) {
+            throw new IllegalStateException("fault proxy is closed");
+        }
         if (listener.isClosed()) {
+            closeQuietly(reservation);
+            reservation = null;
             listener = bind(port);
-            acceptLoop(listener);
+            startAccepting();
         }
     }
 
@@ -148,18 +181,80 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * A bound socket that never listens: it holds the port, so nothing else binds it or gets it as an
+     * ephemeral port, and connects to it are refused. Without SO_REUSEADDR nobody can bind the port at
+     * all; if TIME_WAIT leftovers of earlier connections forbid that, SO_REUSEADDR still keeps out
+     * port-0 and ephemeral picks (only an explicit SO_REUSEADDR bind of this very port could share it).
+     */
+    private static Socket reserve(int port) {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+        IOException failure = null;
+        for (boolean reuse : new boolean[] {false, true}) {
+            Socket s = new Socket();
+            try {
+                s.setReuseAddress(reuse);
+                s.bind(address);
+                return s;
+            } catch (IOException e) {
+                closeQuietly(s);
+                failure = e;
+            }
+        }
+        throw new UncheckedIOException("cannot reserve fault proxy port " + port + " while down", failure);
+    }
+
+    private void startAccepting() {
+        ServerSocket server = listener;
+        synchronized (connections) {
+            accepting = true;
+        }
+        acceptor = workers.submit(() -> acceptLoop(server));
+    }
+
+    private void awaitAcceptorExit() {
+        try {
+            acceptor.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // the loop only ends by returning; nothing to do
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("fault proxy accept loop on port " + port + " did not stop", e);
+        }
+    }
+
     private void acceptLoop(ServerSocket server) {
-        workers.execute(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket client = server.accept();
+        while (!server.isClosed()) {
+            Socket client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            boolean keep;
+            synchronized (connections) {
+                keep = accepting && listener == server;
+                if (keep) {
                     open.add(client);
-                    workers.execute(() -> serve(client));
-                } catch (IOException e) {
-                    return;
                 }
             }
-        });
+            if (keep) {
+                workers.execute(() -> serve(client));
+            } else {
+                drop(client); // accepted while down() was closing the listener: the proxy is down
+            }
+        }
+    }
+
+    /** Closes with RST, as a crashed server would, so the peer sees the connection fail at once. */
+    private static void drop(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException ignored) {
+            // already closed
+        }
+        closeQuietly(socket);
     }
 
     private void serve(Socket client) {
@@ -388,6 +483,9 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
         try {
             c.close();
         } catch (Exception ignored) {
@@ -396,9 +494,11 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
         down();
+        closeQuietly(reservation);
+        reservation = null;
         workers.shutdownNow();
     }
 }
