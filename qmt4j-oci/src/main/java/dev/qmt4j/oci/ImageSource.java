@@ -35,6 +35,25 @@ public interface ImageSource extends AutoCloseable {
     ManifestBlob manifest(Digest digest);
 
     /**
+     * The manifest another tag of the same repository points at (e.g. cosign's
+     * {@code sha256-<hex>.sig}), with the same credentials, or empty if the tag does not exist.
+     * The returned digest is computed from the bytes. Sources without tags return empty.
+     */
+    default Optional<ManifestBlob> manifestForTag(String tag) {
+        return Optional.empty();
+    }
+
+    /**
+     * The OCI 1.1 referrers index of {@code subject} ({@code GET /v2/<repo>/referrers/<digest>}),
+     * or empty if the source offers no referrers API (a 404, as registries without it answer),
+     * in which case callers fall back to the {@code sha256-<hex>} referrers tag. The bytes are
+     * not content-addressed: callers check every manifest they fetch from it by digest.
+     */
+    default Optional<ManifestBlob> referrers(Digest subject) {
+        return Optional.empty();
+    }
+
+    /**
      * Streams a blob to {@code target} (which must not exist), checking digest and declared size.
      * On any failure {@code target} does not exist afterwards.
      */

@@ -86,6 +86,12 @@ public final class OciLayoutSource implements ImageSource {
     }
 
     @Override
+    public Optional<ManifestBlob> manifestForTag(String tag) {
+        return index().manifests().stream().filter(d -> tag.equals(d.annotations().get(LayoutFiles.REF_NAME)))
+                .findFirst().map(d -> new ManifestBlob(d.digest(), d.mediaType(), readManifestBytes(d.digest())));
+    }
+
+    @Override
     public void fetchBlob(Descriptor descriptor, Path target, TransferListener listener) {
         Path blob = LayoutFiles.blobPath(dir, descriptor.digest());
         if (Files.exists(target)) {

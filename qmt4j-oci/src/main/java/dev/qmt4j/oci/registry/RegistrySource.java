@@ -76,12 +76,36 @@ public final class RegistrySource implements ImageSource {
         return fetchManifest(digest.toString(), Optional.of(digest));
     }
 
+    @Override
+    public Optional<ManifestBlob> manifestForTag(String tag) {
+        return Optional.ofNullable(fetchManifest(manifestUri(tag), "manifest " + tag, Optional.empty(), ACCEPT, true));
+    }
+
+    @Override
+    public Optional<ManifestBlob> referrers(Digest subject) {
+        URI uri = base.resolve("/v2/" + ref.repository() + "/referrers/" + subject);
+        ManifestBlob blob = fetchManifest(uri, "referrers of " + subject, Optional.empty(), MediaTypes.OCI_INDEX, true);
+        if (blob == null) {
+            return Optional.empty();
+        }
+        // The referrers list is generated per request and not content-addressed: its digest means nothing.
+        return Optional.of(new ManifestBlob(Digest.sha256(blob.bytes()), MediaTypes.OCI_INDEX, blob.bytes()));
+    }
+
     private ManifestBlob fetchManifest(String reference, Optional<Digest> expected) {
-        URI uri = manifestUri(reference);
-        String what = "manifest " + reference;
+        return fetchManifest(manifestUri(reference), "manifest " + reference, expected, ACCEPT, false);
+    }
+
+    /** Fetches and checks a manifest; with {@code notFoundIsNull}, a 404 gives {@code null}. */
+    private ManifestBlob fetchManifest(URI uri, String what, Optional<Digest> expected, String accept,
+            boolean notFoundIsNull) {
         return transport.retrying(ref.registry(), () -> {
             HttpResponse<InputStream> r = transport.exchange(Transport.Call.get(uri, ref.registry(), scopes,
-                    Map.of("Accept", ACCEPT)));
+                    Map.of("Accept", accept)));
+            if (notFoundIsNull && r.statusCode() == 404) {
+                Transport.discard(r);
+                return null;
+            }
             if (r.statusCode() != 200) {
                 throw RegistryErrors.fromResponse(r, ref.registry(), ref.repository(), what);
             }
