@@ -1,0 +1,49 @@
+package dev.qmt4j.sigstore;
+
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.ImageSource;
+import dev.qmt4j.sigstore.cosign.CosignAnnotations;
+import dev.qmt4j.sigstore.cosign.LegacySignatures;
+import dev.qmt4j.sigstore.cosign.SignatureLayer;
+import dev.qmt4j.sigstore.policy.VerificationResult;
+import dev.qmt4j.sigstore.trust.TrustRoot;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Verifies a resolved digest (spec 1, 10): discovers its signatures through the given source,
+ * verifies each one independently and completely, and accepts if at least one satisfies the whole
+ * policy by itself. Bad siblings are reported, never combined with good ones.
+ */
+public final class ImageSignatureVerifier {
+    private final LegacyLayerVerifier layers;
+
+    public ImageSignatureVerifier(TrustRoot trustRoot) {
+        this.layers = new LegacyLayerVerifier(trustRoot);
+    }
+
+    /** Discovers and verifies the signatures of {@code digest}. */
+    public ImageVerdict verify(ImageSource source, Digest digest, VerificationPolicy policy) {
+        return verify(LegacySignatures.discover(source, digest), digest, policy, source.describe());
+    }
+
+    /** Verifies already-discovered signatures (also used for offline re-verification of cached evidence). */
+    public ImageVerdict verify(LegacySignatures found, Digest digest, VerificationPolicy policy, String where) {
+        List<String> candidates = new ArrayList<>(found.problems());
+        for (SignatureLayer layer : found.layers()) {
+            VerificationResult r = layers.verify(layer, digest, policy);
+            if (r instanceof VerificationResult.Verified v) {
+                return new ImageVerdict.Accepted(digest, policy, layer, v.details(), found);
+            }
+            candidates.add(layer.describe() + ": " + r);
+        }
+        String reason;
+        if (found.manifest().isEmpty()) {
+            reason = "no signature found for " + digest + " in " + where + " (no tag " + CosignAnnotations.signatureTag(digest) + ")";
+        } else {
+            reason = "none of the " + (found.layers().size() + found.problems().size()) + " signature(s) of " + digest
+                    + " satisfies the policy (" + policy.describe() + ")";
+        }
+        return new ImageVerdict.Refused(digest, policy, reason, candidates);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.qmt4j.sigstore;
+
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.sigstore.cosign.LegacySignatures;
+import dev.qmt4j.sigstore.cosign.SignatureLayer;
+import dev.qmt4j.sigstore.policy.VerificationDetails;
+import java.util.List;
+
+/** The outcome of verifying an image digest: {@link Accepted} or {@link Refused}. */
+public sealed interface ImageVerdict {
+
+    /**
+     * One signature satisfied the whole policy by itself.
+     *
+     * @param digest     the verified digest
+     * @param policy     the policy it satisfied
+     * @param signature  the signature that satisfied it
+     * @param details    who signed and when
+     * @param signatures everything discovered (the evidence kept with the cache entry)
+     */
+    record Accepted(Digest digest, VerificationPolicy policy, SignatureLayer signature, VerificationDetails details,
+            LegacySignatures signatures) implements ImageVerdict {}
+
+    /**
+     * No signature satisfied the policy.
+     *
+     * @param digest     the digest that was checked
+     * @param policy     the policy
+     * @param reason     the one-line summary
+     * @param candidates one line per signature found: which check failed and the identities found
+     */
+    record Refused(Digest digest, VerificationPolicy policy, String reason, List<String> candidates) implements ImageVerdict {
+        public Refused {
+            candidates = List.copyOf(candidates);
+        }
+
+        /** The summary and every candidate, one per line. */
+        public String message() {
+            StringBuilder sb = new StringBuilder(reason);
+            for (String c : candidates) {
+                sb.append("\n  - ").append(c);
+            }
+            return sb.toString();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.qmt4j.sigstore;
+
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.sigstore.certs.CertificateIdentity;
+import dev.qmt4j.sigstore.certs.CertificateVerifier;
+import dev.qmt4j.sigstore.certs.FulcioExtensions;
+import dev.qmt4j.sigstore.certs.Keys;
+import dev.qmt4j.sigstore.certs.Pem;
+import dev.qmt4j.sigstore.cosign.CosignKeys;
+import dev.qmt4j.sigstore.cosign.SignatureLayer;
+import dev.qmt4j.sigstore.cosign.SimpleSigningPayload;
+import dev.qmt4j.sigstore.policy.Check;
+import dev.qmt4j.sigstore.policy.IdentityMatch;
+import dev.qmt4j.sigstore.policy.VerificationDetails;
+import dev.qmt4j.sigstore.policy.VerificationException;
+import dev.qmt4j.sigstore.policy.VerificationResult;
+import dev.qmt4j.sigstore.tlog.LegacyRekorBundle;
+import dev.qmt4j.sigstore.tlog.RekorVerifier;
+import dev.qmt4j.sigstore.trust.TrustRoot;
+import java.security.PublicKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Verifies one legacy {@code .sig} layer completely against a policy (spec 5 keyless, 8 keyed):
+ * signature over the exact payload bytes, Rekor bundle (SET, key validity, entry bound to this
+ * signature, signer and payload hash), certificate chain and SCT at the integrated time, payload
+ * digest claim, identity. The chain annotation is never used (spec 5.2).
+ */
+public final class LegacyLayerVerifier {
+    private final TrustRoot trustRoot;
+
+    public LegacyLayerVerifier(TrustRoot trustRoot) {
+        this.trustRoot = trustRoot;
+    }
+
+    /** Every check for {@code layer} as a signature of {@code digest}; never throws for bad input. */
+    public VerificationResult verify(SignatureLayer layer, Digest digest, VerificationPolicy policy) {
+        List<CertificateIdentity> found = new ArrayList<>();
+        try {
+            Optional<X509Certificate> cert = certificate(layer);
+            cert.flatMap(FulcioExtensions::identityOrEmpty).ifPresent(found::add);
+            VerificationDetails details = policy instanceof VerificationPolicy.Keyed k
+                    ? keyed(layer, digest, k, cert)
+                    : keyless(layer, digest, (VerificationPolicy.Keyless) policy, cert);
+            return new VerificationResult.Verified(details);
+        } catch (VerificationException e) {
+            return VerificationResult.Rejected.of(e, found);
+        }
+    }
+
+    private VerificationDetails keyed(SignatureLayer layer, Digest digest, VerificationPolicy.Keyed policy,
+            Optional<X509Certificate> cert) throws VerificationException {
+        PublicKey key = policy.key();
+        if (cert.isPresent() && !Arrays.equals(cert.get().getPublicKey().getEncoded(), key.getEncoded())) {
+            throw new VerificationException(Check.KEY, "the signature's certificate holds key "
+                    + CosignKeys.fingerprint(cert.get().getPublicKey()) + ", not the configured key " + CosignKeys.fingerprint(key));
+        }
+        if (!Keys.verifyLegacy(key, layer.payload(), layer.signature())) {
+            throw new VerificationException(Check.SIGNATURE, "the signature does not verify with the configured key "
+                    + CosignKeys.fingerprint(key));
+        }
+        Optional<Tlog> tlog = Optional.empty();
+        if (layer.rekorBundle().isPresent()) {
+            // A present entry must verify even when the policy does not require one (spec 8).
+            tlog = Optional.of(tlog(layer, cert.isPresent() ? der(cert.get()) : key.getEncoded()));
+        } else if (policy.requireTlog()) {
+            throw new VerificationException(Check.TLOG_ENTRY, "no Rekor bundle annotation (" + "dev.sigstore.cosign/bundle"
+                    + ") and the policy requires a transparency-log entry");
+        }
+        claims(layer, digest);
+        return details(Optional.empty(), tlog);
+    }
+
+    private VerificationDetails keyless(SignatureLayer layer, Digest digest, VerificationPolicy.Keyless policy,
+            Optional<X509Certificate> cert) throws VerificationException {
+        if (cert.isEmpty()) {
+            throw new VerificationException(Check.CERTIFICATE_CHAIN,
+                    "no certificate annotation: a keyless policy needs a Fulcio certificate (or configure public_key for keyed signatures)");
+        }
+        X509Certificate c = cert.get();
+        if (!Keys.verifyLegacy(c.getPublicKey(), layer.payload(), layer.signature())) {
+            throw new VerificationException(Check.SIGNATURE, "the signature does not verify with its certificate's key");
+        }
+        if (layer.rekorBundle().isEmpty()) {
+            throw new VerificationException(Check.TLOG_ENTRY,
+                    "no Rekor bundle annotation: a keyless signature needs a verified transparency-log entry for its time");
+        }
+        Tlog tlog = tlog(layer, der(c));
+        new CertificateVerifier(trustRoot).verify(c, List.of(tlog.time()), policy.sctRequired());
+        claims(layer, digest);
+        IdentityMatch match = policy.identity().match(c);
+        if (match instanceof IdentityMatch.Mismatch m) {
+            throw new VerificationException(Check.IDENTITY, m.reason());
+        }
+        return details(match.found(), Optional.of(tlog));
+    }
+
+    private record Tlog(Instant time, long logIndex) {}
+
+    private Tlog tlog(SignatureLayer layer, byte[] signerDer) throws VerificationException {
+        LegacyRekorBundle bundle = LegacyRekorBundle.parse(layer.rekorBundle().get());
+        Instant t = new RekorVerifier(trustRoot).verifyLegacyBundle(bundle, layer.signature(), layer.payload(), signerDer);
+        return new Tlog(t, bundle.logIndex());
+    }
+
+    private static void claims(SignatureLayer layer, Digest digest) throws VerificationException {
+        SimpleSigningPayload payload;
+        try {
+            payload = SimpleSigningPayload.parse(layer.payload());
+        } catch (IllegalArgumentException e) {
+            throw new VerificationException(Check.FORMAT, "simple-signing payload: " + e.getMessage());
+        }
+        if (!payload.names(digest)) {
+            throw new VerificationException(Check.ARTIFACT, "the payload signs " + payload.manifestDigest() + ", not " + digest);
+        }
+    }
+
+    private static VerificationDetails details(Optional<CertificateIdentity> identity, Optional<Tlog> tlog) {
+        return new VerificationDetails(identity, tlog.map(Tlog::logIndex), tlog.map(Tlog::time),
+                tlog.map(t -> List.of(t.time())).orElse(List.of()), Optional.empty(), Optional.empty());
+    }
+
+    private static Optional<X509Certificate> certificate(SignatureLayer layer) throws VerificationException {
+        if (layer.certificatePem().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Pem.certificate(layer.certificatePem().get()));
+        } catch (IllegalArgumentException e) {
+            throw new VerificationException(Check.FORMAT, "certificate annotation: " + e.getMessage());
+        }
+    }
+
+    private static byte[] der(X509Certificate c) throws VerificationException {
+        try {
+            return c.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new VerificationException(Check.FORMAT, "certificate cannot be encoded");
+        }
+    }
+}
