@@ -1,0 +1,388 @@
+package dev.qmt4j.provider;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Which hosts a provider plugin may reach. Deny by default; allowed are exactly:
+ * <ol>
+ *   <li>the host of the {@code base_url} the user configured for the provider, whatever it is
+ *       (a local model server on {@code localhost} or a private address is a normal choice);</li>
+ *   <li>hosts matching the provider's {@code allowed_hosts} globs ({@code *} matches any run of
+ *       characters including dots, {@code ?} one character, {@code [abc]}/{@code [!abc]} a class;
+ *       case-insensitive; no port or scheme in a pattern);</li>
+ *   <li>only when no {@code base_url} is configured: the host of the plugin's own default base URL
+ *       (export {@code base_url}), <b>unless</b> it is a loopback, private or link-local name or
+ *       address ({@link #isLocalOrPrivate(String)}): a plugin must not reach into the user's
+ *       network on its own.</li>
+ * </ol>
+ * The decision is made on the host name of the URL (no DNS lookup), before any connection, for
+ * every request and every redirect hop. Only {@code http} and {@code https} URLs are allowed.
+ * Instances are immutable and thread-safe.
+ */
+public final class NetworkPolicy {
+    private final String configuredHost;
+    private final String pluginDefaultHost;
+    private final boolean pluginDefaultAllowed;
+    private final List<String> globs;
+
+    private NetworkPolicy(String configuredHost, String pluginDefaultHost, List<String> globs) {
+        this.configuredHost = configuredHost;
+        this.pluginDefaultHost = pluginDefaultHost;
+        this.pluginDefaultAllowed = configuredHost == null && pluginDefaultHost != null && !isLocalOrPrivate(pluginDefaultHost);
+        this.globs = List.copyOf(globs);
+    }
+
+    /** A policy that allows nothing. */
+    public static NetworkPolicy denyAll() {
+        return new NetworkPolicy(null, null, List.of());
+    }
+
+    /** Starts a policy. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The policy for one provider config: its {@code base_url} (string) and {@code allowed_hosts}
+     * (array of strings), plus {@code extraAllowedHosts} given by the embedding application, plus
+     * the plugin's default base URL.
+     *
+     * @throws ProviderException kind {@link ProviderErrorKind#INVALID_CONFIG} for a malformed
+     *         {@code base_url} or {@code allowed_hosts}
+     */
+    public static NetworkPolicy forProvider(JsonNode cfg, String pluginDefaultBaseUrl, Collection<String> extraAllowedHosts) {
+        Builder b = builder().pluginDefaultBaseUrl(pluginDefaultBaseUrl);
+        if (extraAllowedHosts != null) b.allowedHosts(extraAllowedHosts);
+        if (cfg != null && cfg.isObject()) {
+            JsonNode base = cfg.get("base_url");
+            if (base != null && !base.isNull()) {
+                if (!base.isString()) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "base_url must be a string");
+                b.configuredBaseUrl(base.stringValue());
+            }
+            JsonNode hosts = cfg.get("allowed_hosts");
+            if (hosts != null && !hosts.isNull()) {
+                if (!hosts.isArray()) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "allowed_hosts must be an array of strings");
+                for (JsonNode h : hosts) {
+                    if (!h.isString()) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "allowed_hosts must be an array of strings");
+                    b.allowedHost(h.stringValue());
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /** Whether a request to {@code host} (a host name or IP literal, no port) is allowed. */
+    public boolean allows(String host) {
+        String h = normalizeHost(host);
+        if (h == null || h.isEmpty()) return false;
+        if (h.equals(configuredHost)) return true;
+        if (pluginDefaultAllowed && h.equals(pluginDefaultHost)) return true;
+        for (String g : globs) {
+            if (globMatches(g, h)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Checks a URL before connecting.
+     *
+     * @throws ProviderException kind {@link ProviderErrorKind#SANDBOX_DENIED} when the scheme is not
+     *         http(s), the URL has no host, or the host is not allowed
+     */
+    public void check(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, "sandbox: URL scheme '" + scheme + "' is not allowed: " + uri);
+        }
+        String host = uri.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, "sandbox: URL has no host: " + uri);
+        }
+        if (!allows(host)) {
+            throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, "sandbox: host '" + normalizeHost(host) + "' is not allowed for this provider" + describeWhy(normalizeHost(host)));
+        }
+    }
+
+    private String describeWhy(String host) {
+        if (host.equals(pluginDefaultHost) && configuredHost == null && isLocalOrPrivate(host)) {
+            return " (the plugin's default base_url is a local/private address; configure base_url explicitly to use it)";
+        }
+        return " (allowed: " + describe() + ")";
+    }
+
+    /** A human-readable list of what is allowed. */
+    public String describe() {
+        List<String> parts = new ArrayList<>();
+        if (configuredHost != null) parts.add("base_url host " + configuredHost);
+        if (pluginDefaultAllowed) parts.add("plugin default host " + pluginDefaultHost);
+        if (!globs.isEmpty()) parts.add("allowed_hosts " + globs);
+        return parts.isEmpty() ? "nothing" : String.join(", ", parts);
+    }
+
+    /** The configured base_url's host, or null. */
+    public String configuredHost() {
+        return configuredHost;
+    }
+
+    /** The plugin default host if it is allowed, else null. */
+    public String allowedPluginDefaultHost() {
+        return pluginDefaultAllowed ? pluginDefaultHost : null;
+    }
+
+    /** The allowed_hosts globs (lower-cased). */
+    public List<String> allowedHostGlobs() {
+        return globs;
+    }
+
+    /**
+     * Whether {@code host} names the local machine or a private/link-local network, judged from
+     * the name alone: {@code localhost} and {@code *.localhost}; IPv4 0/8, 127/8, 10/8, 172.16/12,
+     * 192.168/16, 169.254/16 (also in the short forms {@code 127.1} or {@code 2130706433} that
+     * Java's resolver accepts); IPv6 {@code ::}, {@code ::1}, fc00::/7, fe80::/10, and IPv4-mapped
+     * or IPv4-compatible forms of the IPv4 ranges.
+     */
+    public static boolean isLocalOrPrivate(String host) {
+        String h = normalizeHost(host);
+        if (h == null || h.isEmpty()) return false;
+        if (h.equals("localhost") || h.endsWith(".localhost")) return true;
+        if (h.indexOf(':') >= 0) {
+            byte[] a = parseIpv6(h);
+            if (a == null) return false;
+            return isPrivateV6(a);
+        }
+        long v4 = parseIpv4(h);
+        return v4 >= 0 && isPrivateV4(v4);
+    }
+
+    private static boolean isPrivateV4(long a) {
+        int b0 = (int) (a >>> 24) & 0xff;
+        int b1 = (int) (a >>> 16) & 0xff;
+        return b0 == 0 || b0 == 127 || b0 == 10 || (b0 == 172 && (b1 & 0xf0) == 16) || (b0 == 192 && b1 == 168)
+                || (b0 == 169 && b1 == 254);
+    }
+
+    private static boolean isPrivateV6(byte[] a) {
+        boolean firstTenZero = true;
+        for (int i = 0; i < 10; i++) firstTenZero &= a[i] == 0;
+        if (firstTenZero && ((a[10] == (byte) 0xff && a[11] == (byte) 0xff) || (a[10] == 0 && a[11] == 0))) {
+            long v4 = ((a[12] & 0xffL) << 24) | ((a[13] & 0xffL) << 16) | ((a[14] & 0xffL) << 8) | (a[15] & 0xffL);
+            // ::, ::1 and ::a.b.c.d / ::ffff:a.b.c.d
+            return v4 <= 1 || isPrivateV4(v4);
+        }
+        int b0 = a[0] & 0xff;
+        int b1 = a[1] & 0xff;
+        return (b0 & 0xfe) == 0xfc || (b0 == 0xfe && (b1 & 0xc0) == 0x80);
+    }
+
+    /** IPv4 literal in the forms inet_aton/Java accept (a, a.b, a.b.c, a.b.c.d; decimal), or -1. */
+    static long parseIpv4(String h) {
+        if (h.isEmpty() || h.startsWith(".") || h.endsWith(".")) return -1;
+        String[] parts = h.split("\\.", -1);
+        if (parts.length > 4) return -1;
+        long[] v = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 10) return -1;
+            for (int k = 0; k < p.length(); k++) if (p.charAt(k) < '0' || p.charAt(k) > '9') return -1;
+            v[i] = Long.parseLong(p);
+        }
+        long r;
+        switch (parts.length) {
+            case 1 -> { if (v[0] > 0xffffffffL) return -1; r = v[0]; }
+            case 2 -> { if (v[0] > 255 || v[1] > 0xffffffL) return -1; r = (v[0] << 24) | v[1]; }
+            case 3 -> { if (v[0] > 255 || v[1] > 255 || v[2] > 0xffffL) return -1; r = (v[0] << 24) | (v[1] << 16) | v[2]; }
+            default -> {
+                for (long x : v) if (x > 255) return -1;
+                r = (v[0] << 24) | (v[1] << 16) | (v[2] << 8) | v[3];
+            }
+        }
+        return r;
+    }
+
+    /** IPv6 literal (no brackets, optional %zone, optional trailing dotted IPv4) as 16 bytes, or null. */
+    static byte[] parseIpv6(String h) {
+        int pct = h.indexOf('%');
+        if (pct >= 0) h = h.substring(0, pct);
+        byte[] out = new byte[16];
+        String head = h;
+        String tail = null;
+        int dc = h.indexOf("::");
+        if (dc >= 0) {
+            if (h.indexOf("::", dc + 1) >= 0) return null;
+            head = h.substring(0, dc);
+            tail = h.substring(dc + 2);
+        }
+        List<Integer> hw = groups(head);
+        List<Integer> tw = tail == null ? List.of() : groups(tail);
+        if (hw == null || tw == null) return null;
+        int total = hw.size() + tw.size();
+        if (tail == null ? total != 8 : total > 7) return null;
+        int i = 0;
+        for (int g : hw) { out[i++] = (byte) (g >>> 8); out[i++] = (byte) g; }
+        i = 16 - tw.size() * 2;
+        for (int g : tw) { out[i++] = (byte) (g >>> 8); out[i++] = (byte) g; }
+        return out;
+    }
+
+    private static List<Integer> groups(String s) {
+        List<Integer> r = new ArrayList<>();
+        if (s.isEmpty()) return r;
+        String[] parts = s.split(":", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            if (i == parts.length - 1 && p.indexOf('.') >= 0) {
+                String[] q = p.split("\\.", -1);
+                if (q.length != 4) return null;
+                long v4 = parseIpv4(p);
+                if (v4 < 0) return null;
+                r.add((int) (v4 >>> 16));
+                r.add((int) (v4 & 0xffff));
+                continue;
+            }
+            if (p.isEmpty() || p.length() > 4) return null;
+            try {
+                r.add(Integer.parseInt(p, 16));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return r;
+    }
+
+    /** Lower-cases, strips IPv6 brackets and a trailing dot. */
+    static String normalizeHost(String host) {
+        if (host == null) return null;
+        String h = host.trim().toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        if (h.endsWith(".")) h = h.substring(0, h.length() - 1);
+        return h;
+    }
+
+    /** The host of a URL string, normalised, or null if it has none or does not parse. */
+    public static String hostOf(String url) {
+        if (url == null || url.isBlank()) return null;
+        try {
+            URI u = new URI(url.trim());
+            String h = u.getHost();
+            return h == null || h.isEmpty() ? null : normalizeHost(h);
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    /** Extism-style glob match: {@code *} any run (dots included), {@code ?} one char, {@code [..]} classes. */
+    static boolean globMatches(String pattern, String text) {
+        return glob(pattern, 0, text, 0);
+    }
+
+    private static boolean glob(String p, int pi, String t, int ti) {
+        while (pi < p.length()) {
+            char c = p.charAt(pi);
+            if (c == '*') {
+                while (pi < p.length() && p.charAt(pi) == '*') pi++;
+                if (pi == p.length()) return true;
+                for (int k = ti; k <= t.length(); k++) {
+                    if (glob(p, pi, t, k)) return true;
+                }
+                return false;
+            }
+            if (ti >= t.length()) return false;
+            if (c == '?') {
+                pi++;
+                ti++;
+            } else if (c == '[') {
+                int end = p.indexOf(']', pi + 2);
+                if (end < 0) {
+                    if (t.charAt(ti) != '[') return false;
+                    pi++;
+                    ti++;
+                    continue;
+                }
+                boolean negate = p.charAt(pi + 1) == '!';
+                String cls = p.substring(pi + (negate ? 2 : 1), end);
+                boolean in = classContains(cls, t.charAt(ti));
+                if (in == negate) return false;
+                pi = end + 1;
+                ti++;
+            } else {
+                if (c != t.charAt(ti)) return false;
+                pi++;
+                ti++;
+            }
+        }
+        return ti == t.length();
+    }
+
+    private static boolean classContains(String cls, char ch) {
+        for (int i = 0; i < cls.length(); i++) {
+            if (i + 2 < cls.length() && cls.charAt(i + 1) == '-') {
+                if (ch >= cls.charAt(i) && ch <= cls.charAt(i + 2)) return true;
+                i += 2;
+            } else if (cls.charAt(i) == ch) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "NetworkPolicy[" + describe() + "]";
+    }
+
+    /** Builds a {@link NetworkPolicy}. */
+    public static final class Builder {
+        private String configuredHost;
+        private String pluginDefaultHost;
+        private final Set<String> globs = new LinkedHashSet<>();
+
+        private Builder() {}
+
+        /**
+         * The base URL the user configured; its host is always allowed.
+         *
+         * @throws ProviderException {@link ProviderErrorKind#INVALID_CONFIG} if it has no host
+         */
+        public Builder configuredBaseUrl(String url) {
+            if (url == null) {
+                configuredHost = null;
+                return this;
+            }
+            String h = hostOf(url);
+            if (h == null) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "invalid base_url (no host): " + url);
+            configuredHost = h;
+            return this;
+        }
+
+        /** The plugin's own default base URL (ignored if blank or unparsable). */
+        public Builder pluginDefaultBaseUrl(String url) {
+            pluginDefaultHost = hostOf(url);
+            return this;
+        }
+
+        /** Adds one allowed host glob. */
+        public Builder allowedHost(String glob) {
+            String g = normalizeHost(glob);
+            if (g != null && !g.isEmpty()) globs.add(g);
+            return this;
+        }
+
+        /** Adds allowed host globs. */
+        public Builder allowedHosts(Collection<String> hostGlobs) {
+            hostGlobs.forEach(this::allowedHost);
+            return this;
+        }
+
+        public NetworkPolicy build() {
+            return new NetworkPolicy(configuredHost, pluginDefaultHost, new ArrayList<>(globs));
+        }
+    }
+}
