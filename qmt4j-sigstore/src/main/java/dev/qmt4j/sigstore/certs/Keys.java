@@ -41,6 +41,22 @@ public final class Keys {
         throw new IllegalArgumentException("not a supported public key (ECDSA, RSA or Ed25519 SPKI)");
     }
 
+    /**
+     * Parses a PKCS#1 {@code RSAPublicKey} (modulus, exponent), as trust roots store
+     * {@code PKCS1_RSA_*} keys.
+     *
+     * @throws IllegalArgumentException if malformed
+     */
+    public static PublicKey rsaPkcs1PublicKey(byte[] der) {
+        try {
+            org.bouncycastle.asn1.pkcs.RSAPublicKey k = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(der);
+            return KeyFactory.getInstance("RSA").generatePublic(
+                    new java.security.spec.RSAPublicKeySpec(k.getModulus(), k.getPublicExponent()));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("not a valid PKCS#1 RSA public key");
+        }
+    }
+
     /** Parses a single PEM {@code PUBLIC KEY} block. */
     public static PublicKey publicKeyPem(String pem) {
         List<byte[]> keys = Pem.publicKeysDer(pem);

@@ -53,7 +53,7 @@ public final class SctVerifier {
         List<Sct> scts;
         byte[] tbs;
         try {
-            scts = parseList(ASN1OctetString.getInstance(ext).getOctets());
+            scts = parseList(ext);
             tbs = precertTbs(leaf);
         } catch (RuntimeException | IOException | CertificateEncodingException e) {
             throw new VerificationException(Check.SCT, "signing certificate's SCT list is malformed");

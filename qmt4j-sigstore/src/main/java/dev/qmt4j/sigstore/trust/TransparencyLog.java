@@ -37,11 +37,18 @@ public record TransparencyLog(String baseUrl, byte[] logId, PublicKey publicKey,
         return HexFormat.of().formatHex(logId);
     }
 
-    /** The host of {@link #baseUrl()} (the checkpoint signer name), or the base URL if it has none. */
+    /**
+     * The host of {@link #baseUrl()}, with {@code :port} if the URL has an explicit port: the
+     * checkpoint signer name and Rekor v2 origin. The base URL itself if it has no host.
+     */
     public String host() {
         try {
-            String h = URI.create(baseUrl).getHost();
-            return h == null ? baseUrl : h;
+            URI u = URI.create(baseUrl);
+            String h = u.getHost();
+            if (h == null) {
+                return baseUrl;
+            }
+            return u.getPort() == -1 ? h : h + ":" + u.getPort();
         } catch (IllegalArgumentException e) {
             return baseUrl;
         }

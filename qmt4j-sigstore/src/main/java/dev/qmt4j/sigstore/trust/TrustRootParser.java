@@ -67,7 +67,7 @@ final class TrustRootParser {
         JsonNode pk = n.path("publicKey");
         String keyDetails = pk.path("keyDetails").asString("");
         byte[] raw = b64(pk.path("rawBytes"), where + " " + baseUrl + " publicKey.rawBytes");
-        PublicKey key = Keys.publicKey(raw);
+        PublicKey key = keyDetails.startsWith("PKCS1_RSA") ? Keys.rsaPkcs1PublicKey(raw) : Keys.publicKey(raw);
         ValidityPeriod validFor = validity(pk.path("validFor"), where + " " + baseUrl, true);
         byte[] logId = b64(n.path("logId").path("keyId"), where + " " + baseUrl + " logId.keyId");
         return new TransparencyLog(baseUrl, logId, key, keyDetails, validFor);

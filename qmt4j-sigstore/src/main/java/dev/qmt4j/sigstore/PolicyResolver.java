@@ -1,0 +1,259 @@
+package dev.qmt4j.sigstore;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.config.VerifyPolicySettings;
+import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.sigstore.cosign.CosignKeys;
+import dev.qmt4j.sigstore.policy.IdentityPolicy;
+import dev.qmt4j.sigstore.policy.StringMatcher;
+import dev.qmt4j.sigstore.trust.TrustRoot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Decides which policy applies to a reference (spec 7.3, issue 4 item 4), in this order: command-line
+ * flags; the provider's {@code verify} block; the {@code [oci]} keys; the built-in policy for
+ * {@code ghcr.io/querymt/*} (GitHub Actions issuer, workflow repository {@code querymt/querymt});
+ * otherwise {@link PolicyDecision.NoPolicy}. There is no global default identity.
+ *
+ * <p>Key meanings: {@code cert_email} / {@code cert_url} exact SAN, {@code cert_identity_regexp} SAN
+ * regexp (unanchored search, as cosign); {@code cert_issuer} / {@code cert_issuer_regexp} issuer;
+ * {@code github_workflow_repository} exact OID .1.5 (and, with no SAN key, implies the identity
+ * regexp {@code ^https://github\.com/<repo>/} and, with no issuer key, the GitHub Actions issuer);
+ * {@code public_key} keyed verification ({@code require_tlog}, default false, asks for a Rekor entry).
+ */
+public final class PolicyResolver {
+    /** GitHub Actions' OIDC issuer. */
+    public static final String GITHUB_ACTIONS_ISSUER = "https://token.actions.githubusercontent.com";
+    /** The repository QueryMT's CI signs from. */
+    public static final String QUERYMT_REPOSITORY = "querymt/querymt";
+
+    private final VerifyPolicySettings global;
+    private final Function<ImageRef, Optional<VerifyPolicySettings>> providers;
+    private final PolicyFlags flags;
+
+    /**
+     * @param global    the {@code [oci]} keys
+     * @param providers the {@code verify} block of the provider a reference belongs to, if any
+     * @param flags     command-line overrides
+     */
+    public PolicyResolver(VerifyPolicySettings global, Function<ImageRef, Optional<VerifyPolicySettings>> providers,
+            PolicyFlags flags) {
+        this.global = global;
+        this.providers = providers;
+        this.flags = flags;
+    }
+
+    /** The policy for {@code ref}. Throws {@code CONFIG} for contradictory settings. */
+    public PolicyDecision resolve(ImageRef ref) {
+        if (flags.definesPolicy()) {
+            return new PolicyDecision.Apply(fromFlags(flags), "command line");
+        }
+        Optional<VerifyPolicySettings> provider = providers.apply(ref);
+        if (provider.isPresent()) {
+            Optional<VerificationPolicy> p = fromSettings(provider.get(), "provider verify block");
+            if (p.isPresent()) {
+                return new PolicyDecision.Apply(p.get(), "provider verify block");
+            }
+        }
+        Optional<VerificationPolicy> g = fromSettings(global, "[oci]");
+        if (g.isPresent()) {
+            return new PolicyDecision.Apply(g.get(), "[oci]");
+        }
+        if (isQueryMt(ref)) {
+            return new PolicyDecision.Apply(queryMtPolicy(), "built-in policy for ghcr.io/querymt/*");
+        }
+        return new PolicyDecision.NoPolicy(suggestion(ref, List.of()));
+    }
+
+    /** The built-in policy of {@code ghcr.io/querymt/*}: QueryMT's CI identity. */
+    public static VerificationPolicy queryMtPolicy() {
+        return new VerificationPolicy.Keyless(new IdentityPolicy(
+                StringMatcher.regexp("^https://github\\.com/querymt/querymt/\\.github/workflows/"),
+                StringMatcher.exact(GITHUB_ACTIONS_ISSUER), Map.of())
+                .withGithubWorkflowRepository(QUERYMT_REPOSITORY), true);
+    }
+
+    static boolean isQueryMt(ImageRef ref) {
+        return ref instanceof RegistryRef r && r.registry().equals("ghcr.io") && r.repository().startsWith("querymt/");
+    }
+
+    /** The trust root: {@code --trusted-root}, else manual PEMs from {@code fulcio_certs}/{@code rekor_pub_keys}, else public good. */
+    public TrustRoot trustRoot() {
+        if (flags.trustedRoot().isPresent()) {
+            return TrustRoot.fromFile(flags.trustedRoot().get());
+        }
+        if (global.fulcioCerts().isPresent() || global.rekorPubKeys().isPresent()
+                || global.useSigstoreTufData().filter(b -> !b).isPresent()) {
+            List<Path> fulcio = global.fulcioCerts().map(Path::of).map(List::of).orElse(List.of());
+            List<Path> rekor = global.rekorPubKeys().map(Path::of).map(List::of).orElse(List.of());
+            return TrustRoot.manual(fulcio, rekor, List.of());
+        }
+        return TrustRoot.publicGood();
+    }
+
+    /**
+     * The refusal text when no policy applies: the two config lines that would accept the plugin,
+     * tailored to the (unverified) identities found on its signatures when there are any.
+     */
+    public static String suggestion(ImageRef ref, List<dev.qmt4j.sigstore.certs.CertificateIdentity> seen) {
+        StringBuilder sb = new StringBuilder("no signature policy applies to ").append(ref.canonical())
+                .append(" (qmt4j has no default signer outside ghcr.io/querymt/*). To accept it, add to the [oci] table")
+                .append(" or to the provider's verify block the signer you trust");
+        List<String> lines = new ArrayList<>();
+        for (var id : seen) {
+            String san = id.subject();
+            if (san.isEmpty()) {
+                continue;
+            }
+            String first;
+            if (san.startsWith("https://github.com/") && san.contains("/.github/workflows/")) {
+                String repo = san.substring(0, san.indexOf("/.github/workflows/") + 1);
+                first = "cert_identity_regexp = '^" + repo.replace(".", "\\.") + "'";
+            } else if (san.contains("@") && !san.contains("://")) {
+                first = "cert_email = \"" + san + "\"";
+            } else {
+                first = "cert_url = \"" + san + "\"";
+            }
+            String line = "    " + first + "\n    cert_issuer = \"" + id.issuer().orElse(GITHUB_ACTIONS_ISSUER) + "\"";
+            if (!lines.contains(line)) {
+                lines.add(line);
+            }
+        }
+        if (lines.isEmpty()) {
+            lines.add("    cert_identity_regexp = '^https://github\\.com/OWNER/REPO/'\n    cert_issuer = \"" + GITHUB_ACTIONS_ISSUER + "\"");
+        }
+        sb.append(seen.isEmpty() ? ", e.g.:\n" : "; its signatures claim (unverified):\n");
+        sb.append(String.join("\n  or\n", lines));
+        sb.append("\n  or, for a plugin signed with a cosign key:\n    public_key = \"/path/to/cosign.pub\"");
+        return sb.toString();
+    }
+
+    static VerificationPolicy fromFlags(PolicyFlags f) {
+        VerifyPolicySettings s = new VerifyPolicySettings(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), f.issuer(), f.identity(), f.githubWorkflowRepository(), f.identityRegexp(),
+                f.issuerRegexp(), f.key().map(Path::toString), Optional.empty(), java.util.Set.of());
+        return fromSettings(s, "command line").orElseThrow(() -> new Qmt4jException(ErrorKind.USAGE,
+                "keyless verification needs an identity: --certificate-identity or --certificate-identity-regexp"
+                        + " (or --certificate-github-workflow-repository), or use --key"));
+    }
+
+    /**
+     * The policy the keys of one block define, if they define one.
+     *
+     * @throws Qmt4jException {@code CONFIG} for contradictory or incomplete settings
+     */
+    public static Optional<VerificationPolicy> fromSettings(VerifyPolicySettings s, String where) {
+        List<String> sanKeys = new ArrayList<>();
+        s.certEmail().ifPresent(v -> sanKeys.add("cert_email"));
+        s.certUrl().ifPresent(v -> sanKeys.add("cert_url"));
+        s.certIdentityRegexp().ifPresent(v -> sanKeys.add("cert_identity_regexp"));
+        if (s.publicKey().isPresent()) {
+            if (!sanKeys.isEmpty() || s.githubWorkflowRepository().isPresent()) {
+                throw config(where + ": public_key cannot be combined with " + (sanKeys.isEmpty() ? "github_workflow_repository" : sanKeys.get(0))
+                        + " (keyed and keyless verification are exclusive)");
+            }
+            Path file = Path.of(s.publicKey().get());
+            String pem;
+            try {
+                pem = Files.readString(file, StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                throw config(where + ": cannot read public_key " + file + ": " + e.getMessage());
+            }
+            return Optional.of(new VerificationPolicy.Keyed(CosignKeys.readPublicKey(pem), file.toString(),
+                    s.requireTlog().orElse(false)));
+        }
+        if (sanKeys.size() > 1) {
+            throw config(where + ": give one of cert_email, cert_url, cert_identity_regexp, not " + String.join(" and ", sanKeys));
+        }
+        if (s.certIssuer().isPresent() && s.certIssuerRegexp().isPresent()) {
+            throw config(where + ": give cert_issuer or cert_issuer_regexp, not both");
+        }
+        Optional<String> repo = s.githubWorkflowRepository().filter(r -> !r.isEmpty());
+        StringMatcher identity;
+        if (s.certEmail().isPresent()) {
+            identity = StringMatcher.exact(s.certEmail().get());
+        } else if (s.certUrl().isPresent()) {
+            identity = StringMatcher.exact(s.certUrl().get());
+        } else if (s.certIdentityRegexp().isPresent()) {
+            identity = regexp(s.certIdentityRegexp().get(), where, "cert_identity_regexp");
+        } else if (repo.isPresent()) {
+            identity = StringMatcher.regexp("^https://github\\.com/" + repo.get().replace(".", "\\.") + "/");
+        } else {
+            return Optional.empty();
+        }
+        StringMatcher issuer;
+        if (s.certIssuer().isPresent()) {
+            issuer = StringMatcher.exact(s.certIssuer().get());
+        } else if (s.certIssuerRegexp().isPresent()) {
+            issuer = regexp(s.certIssuerRegexp().get(), where, "cert_issuer_regexp");
+        } else if (repo.isPresent()) {
+            issuer = StringMatcher.exact(GITHUB_ACTIONS_ISSUER);
+        } else {
+            throw config(where + ": keyless verification needs an issuer too: add cert_issuer = \"" + GITHUB_ACTIONS_ISSUER
+                    + "\" (or the issuer of your signer)");
+        }
+        IdentityPolicy policy = new IdentityPolicy(identity, issuer, Map.of());
+        if (repo.isPresent()) {
+            policy = policy.withGithubWorkflowRepository(repo.get());
+        }
+        return Optional.of(new VerificationPolicy.Keyless(policy, true));
+    }
+
+    /** Reads a provider's raw {@code verify} table (same keys as {@code [oci]}). */
+    public static VerifyPolicySettings settings(Map<String, Object> block) {
+        for (String k : block.keySet()) {
+            if (!VerifyPolicySettings.KEYS.contains(k)) {
+                throw config("unknown key '" + k + "' in a provider verify block; known: " + VerifyPolicySettings.KEYS);
+            }
+        }
+        return new VerifyPolicySettings(bool(block, "use_sigstore_tuf_data"), str(block, "rekor_pub_keys"),
+                str(block, "fulcio_certs"), str(block, "cert_email"), str(block, "cert_issuer"), str(block, "cert_url"),
+                str(block, "github_workflow_repository"), str(block, "cert_identity_regexp"), str(block, "cert_issuer_regexp"),
+                str(block, "public_key"), bool(block, "require_tlog"), new HashSet<>());
+    }
+
+    private static Optional<String> str(Map<String, Object> m, String k) {
+        Object v = m.get(k);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof String s)) {
+            throw config("verify." + k + " must be a string");
+        }
+        return Optional.of(s);
+    }
+
+    private static Optional<Boolean> bool(Map<String, Object> m, String k) {
+        Object v = m.get(k);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Boolean b)) {
+            throw config("verify." + k + " must be true or false");
+        }
+        return Optional.of(b);
+    }
+
+    private static StringMatcher regexp(String re, String where, String key) {
+        try {
+            return StringMatcher.regexp(re);
+        } catch (IllegalArgumentException e) {
+            throw config(where + ": " + key + " is not a valid regular expression: " + e.getMessage());
+        }
+    }
+
+    private static Qmt4jException config(String message) {
+        return new Qmt4jException(ErrorKind.CONFIG, message);
+    }
+}

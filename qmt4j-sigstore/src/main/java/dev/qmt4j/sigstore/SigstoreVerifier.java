@@ -1,0 +1,158 @@
+package dev.qmt4j.sigstore;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.ImageSource;
+import dev.qmt4j.oci.ManifestBlob;
+import dev.qmt4j.pull.SignatureVerifier;
+import dev.qmt4j.pull.VerificationEvidence;
+import dev.qmt4j.sigstore.certs.CertificateIdentity;
+import dev.qmt4j.sigstore.certs.FulcioExtensions;
+import dev.qmt4j.sigstore.certs.Pem;
+import dev.qmt4j.sigstore.cosign.CosignKeys;
+import dev.qmt4j.sigstore.cosign.LegacySignatures;
+import dev.qmt4j.sigstore.cosign.SignatureLayer;
+import dev.qmt4j.sigstore.trust.TrustRoot;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The pull pipeline's {@link SignatureVerifier}: picks the policy for the reference
+ * ({@link PolicyResolver}), discovers the signatures of the <em>resolved</em> digest through the
+ * pull's own source, and accepts only if one signature satisfies the whole policy. Refusals are
+ * {@code VERIFICATION} errors naming the failed check and the identities found.
+ *
+ * <p>The evidence it returns (signature manifest, payloads, policy) is stored with the cache entry;
+ * {@link #reverify} checks it again offline when a cached plugin is loaded.
+ */
+public final class SigstoreVerifier implements SignatureVerifier {
+    static final String POLICY_FILE = "policy.txt";
+    static final String TRUST_ROOT_FILE = "trust-root.txt";
+
+    private final PolicyResolver policies;
+    private final Supplier<TrustRoot> trustRoot;
+    private TrustRoot loaded;
+
+    /**
+     * @param policies  decides the policy per reference
+     * @param trustRoot loaded on first use (keyed verification without a Rekor entry never needs it)
+     */
+    public SigstoreVerifier(PolicyResolver policies, Supplier<TrustRoot> trustRoot) {
+        this.policies = policies;
+        this.trustRoot = trustRoot;
+    }
+
+    @Override
+    public VerificationEvidence verify(ImageSource source, ImageRef reference, Digest digest) {
+        ImageVerdict verdict = check(source, reference, digest);
+        if (verdict instanceof ImageVerdict.Refused r) {
+            throw refusal(reference, r);
+        }
+        ImageVerdict.Accepted a = (ImageVerdict.Accepted) verdict;
+        Map<String, byte[]> files = new HashMap<>(EvidenceSource.files(a.signatures().manifest().orElseThrow(),
+                a.signatures().layers()));
+        files.put(POLICY_FILE, a.policy().describe().getBytes(StandardCharsets.UTF_8));
+        files.put(TRUST_ROOT_FILE, trustRootName().getBytes(StandardCharsets.UTF_8));
+        return new VerificationEvidence(summary(a), files);
+    }
+
+    /**
+     * Discovers and verifies, returning the verdict instead of throwing (for {@code qmt4j verify}).
+     *
+     * @throws Qmt4jException {@code VERIFICATION} when no policy applies (with the config lines that would)
+     */
+    public ImageVerdict check(ImageSource source, ImageRef reference, Digest digest) {
+        VerificationPolicy policy = policyFor(source, reference, digest);
+        return new ImageSignatureVerifier(trustRootFor(policy)).verify(source, digest, policy);
+    }
+
+    /**
+     * Re-verifies stored evidence offline against the current policy.
+     *
+     * @return why it no longer verifies, or empty if it does
+     */
+    public Optional<String> reverify(ImageRef reference, Digest digest, Map<String, byte[]> files) {
+        try {
+            EvidenceSource source = new EvidenceSource(reference, digest, files);
+            VerificationPolicy policy = policyFor(source, reference, digest);
+            Optional<ManifestBlob> manifest = source.manifestForTag(dev.qmt4j.sigstore.cosign.CosignAnnotations.signatureTag(digest));
+            if (manifest.isEmpty()) {
+                return Optional.of("the stored evidence has no signature manifest");
+            }
+            LegacySignatures found = LegacySignatures.read(source, manifest.get());
+            ImageVerdict v = new ImageSignatureVerifier(trustRootFor(policy)).verify(found, digest, policy, source.describe());
+            return v instanceof ImageVerdict.Refused r ? Optional.of(r.message()) : Optional.empty();
+        } catch (Qmt4jException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    private VerificationPolicy policyFor(ImageSource source, ImageRef reference, Digest digest) {
+        PolicyDecision d = policies.resolve(reference);
+        if (d instanceof PolicyDecision.Apply a) {
+            return a.policy();
+        }
+        if (d instanceof PolicyDecision.Skip) {
+            throw new IllegalStateException("skipping is decided by the puller, not the verifier");
+        }
+        // Show what the signatures claim (unverified) so the suggested lines fit this plugin.
+        throw new Qmt4jException(ErrorKind.VERIFICATION, PolicyResolver.suggestion(reference, claimedIdentities(source, digest)),
+                "add one of the suggested lines to your config, or pass --key / --certificate-identity-regexp with"
+                        + " --certificate-oidc-issuer for a one-off pull");
+    }
+
+    private static List<CertificateIdentity> claimedIdentities(ImageSource source, Digest digest) {
+        List<CertificateIdentity> out = new ArrayList<>();
+        try {
+            for (SignatureLayer l : LegacySignatures.discover(source, digest).layers()) {
+                l.certificatePem().flatMap(pem -> {
+                    try {
+                        return FulcioExtensions.identityOrEmpty(Pem.certificate(pem));
+                    } catch (IllegalArgumentException e) {
+                        return Optional.empty();
+                    }
+                }).filter(id -> !out.contains(id)).ifPresent(out::add);
+            }
+        } catch (Qmt4jException e) {
+            // only a hint: the refusal stands either way
+        }
+        return out;
+    }
+
+    private synchronized TrustRoot trustRootFor(VerificationPolicy policy) {
+        if (loaded == null) {
+            loaded = trustRoot.get();
+        }
+        return loaded;
+    }
+
+    private synchronized String trustRootName() {
+        return loaded == null ? "(not needed)" : loaded.source();
+    }
+
+    static Qmt4jException refusal(ImageRef reference, ImageVerdict.Refused r) {
+        return new Qmt4jException(ErrorKind.VERIFICATION, "signature verification of " + reference.canonical()
+                + " failed: " + r.message(), "nothing was downloaded; check that the plugin is signed by the signer your policy names"
+                + " (qmt4j verify " + reference.canonical() + " shows what was found)");
+    }
+
+    /** "signed by identity=... issuer=... (log index N, integrated T)" or "signed with key sha256:...". */
+    public static String summary(ImageVerdict.Accepted a) {
+        StringBuilder sb = new StringBuilder("verified ").append(a.digest()).append(": ");
+        if (a.policy() instanceof VerificationPolicy.Keyed k) {
+            sb.append("signed with key ").append(CosignKeys.fingerprint(k.key()));
+        } else {
+            sb.append("signed by ").append(a.details().identity().map(CertificateIdentity::toString).orElse("?"));
+        }
+        a.details().logIndex().ifPresent(i -> sb.append(", Rekor log index ").append(i));
+        a.details().integratedTime().ifPresent(t -> sb.append(", integrated ").append(t));
+        return sb.toString();
+    }
+}
