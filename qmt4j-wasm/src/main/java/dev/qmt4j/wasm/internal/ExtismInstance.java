@@ -106,14 +106,15 @@ final class ExtismInstance implements PluginInstance {
             fired = ticket != null && ticket.disarm();
             state.endCall();
         }
+        Arena arena = state.arena;
         if (function.equals("_start")) {
+            // The reference rebuilds the store after an explicit _start: a WASI command has run its destructors.
             discard(false);
         }
-        return decide(function, rc, failure, fired, timeout);
+        return decide(function, rc, failure, fired, timeout, arena);
     }
 
-    private byte[] decide(String function, int rc, Throwable failure, boolean fired, Duration timeout) {
-        Arena arena = state == null ? null : state.arena;
+    private byte[] decide(String function, int rc, Throwable failure, boolean fired, Duration timeout, Arena arena) {
         if (fired) {
             discard(true);
             return thrown(new PluginTimeoutException(function, timeout, "timeout: '" + function + "' ran longer than "
@@ -125,7 +126,7 @@ final class ExtismInstance implements PluginInstance {
             Thread.currentThread().interrupt();
             return thrown(new PluginTimeoutException(function, null, "call to '" + function + "' cancelled: thread interrupted", failure));
         }
-        String guestError = arena == null ? null : arena.errorMessage();
+        String guestError = arena.errorMessage();
         if (guestError != null) {
             if (failure != null) {
                 discard(true);
