@@ -134,6 +134,7 @@ fi
 # QMT4J_NO_BUILD=1: the launcher skips its source-freshness check, so no build is ever timed.
 export QMT4J_NO_BUILD=1
 Q="QMT4J_CACHE_DIR='$W/cache' '$QMT4J'"
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 hyperfine --runs "$RUNS" --style basic --export-markdown "$W/results.md" --export-json "$W/results.json" \
   --command-name "qmt4j pull (cold cache)" \
   --prepare "rm -rf '$W/cache'" \
@@ -161,6 +162,7 @@ report() {
   cat "$W/results.md"
   echo
   echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, $(uname -sr)"
+  echo "Load average before / after the timings: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "JDK: $("$java_bin" -version 2>&1 | head -n 1)"
   echo "Tools: $(skopeo --version), $(docker-registry --version 2>&1 | head -n1), $(hyperfine --version)"
   echo "Published with: $PUSHED_WITH; registry storage and caches under ${TMPDIR:-/tmp}"
