@@ -178,7 +178,8 @@ final class BundleParser {
         if (!n.isString()) {
             throw bad("bundle has no " + field);
         }
-        String s = n.asString();
+        // protobuf-JSON (Go protojson) ignores CR and LF inside base64
+        String s = n.asString().replace("\r", "").replace("\n", "");
         try {
             if (s.indexOf('-') >= 0 || s.indexOf('_') >= 0) {
                 return Base64.getUrlDecoder().decode(s);

@@ -123,7 +123,7 @@ public final class BundleVerifier {
             if (!seen.add(Arrays.toString(e.logId()) + "/" + e.logIndex())) {
                 throw new VerificationException(Check.TLOG_ENTRY, "bundle lists transparency-log entry " + e.logIndex() + " twice");
             }
-            Optional<Instant> t = tlog.verify(bundle, e, signature, signerDer, key);
+            Optional<Instant> t = tlog.verify(bundle, e, signature, signerDer, key, artifact);
             if (t.isPresent()) {
                 if (t.get().isAfter(clock.get().plus(SKEW))) {
                     throw new VerificationException(Check.TLOG_ENTRY, "transparency-log integrated time " + t.get() + " is in the future");

@@ -24,7 +24,8 @@ final class TlogCheck {
      *
      * @return the integrated time if a SET verified it (the only trusted time a log entry gives)
      */
-    Optional<Instant> verify(SigstoreBundle bundle, SigstoreBundle.TlogEntry e, byte[] signature, byte[] signerDer, PublicKey key)
+    Optional<Instant> verify(SigstoreBundle bundle, SigstoreBundle.TlogEntry e, byte[] signature, byte[] signerDer, PublicKey key,
+            Artifact artifact)
             throws VerificationException {
         RekorEntryBody body = RekorEntryBody.parse(e.canonicalizedBody());
         if (!body.kind().equals(e.kind()) || !body.apiVersion().equals(e.kindVersion())) {
@@ -40,10 +41,7 @@ final class TlogCheck {
         }
         if (bundle.content() instanceof SigstoreBundle.MessageSignature ms) {
             String alg = ContentCheck.messageAlg(ms);
-            byte[] digest = ms.digest().orElse(null);
-            if (digest == null) {
-                throw new VerificationException(Check.TLOG_BODY, "message signature without a digest cannot be matched to the log");
-            }
+            byte[] digest = ms.digest().orElseGet(() -> artifact.digest(alg));
             body.checkMessageSignature(signature, signerDer, alg, digest);
         } else {
             SigstoreBundle.DsseEnvelope env = (SigstoreBundle.DsseEnvelope) bundle.content();
