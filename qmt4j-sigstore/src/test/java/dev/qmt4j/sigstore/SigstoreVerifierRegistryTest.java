@@ -285,10 +285,12 @@ class SigstoreVerifierRegistryTest {
         CosignKeyPair key = CosignKeys.generate();
         byte[] payload = SimpleSigningPayload.create(ref.name(), d, Map.of());
         byte[] sig = LegacySignatureScheme.sign(key.privateKey(), payload);
-        String bundle = SIGSTORE.rekorBundle(sig, CosignKeys.publicKeyPem(key.publicKey()), payload, 1_700_000_000L)
-                .replace("\"integratedTime\":1700000000", "\"integratedTime\":1700000001");
+        long t = SIGSTORE.now.getEpochSecond();
+        String bundle = SIGSTORE.rekorBundle(sig, CosignKeys.publicKeyPem(key.publicKey()), payload, t)
+                .replace("\"integratedTime\":" + t, "\"integratedTime\":" + (t + 1)); // golden-vector style: time +1
         attach(ref, d, payload, Map.of(CosignAnnotations.SIGNATURE, Base64.getEncoder().encodeToString(sig), CosignAnnotations.BUNDLE, bundle));
-        assertTrue(refused(check(ref, d, keyFlag(writeKey(key)))).message().contains("TLOG_SET"));
+        ImageVerdict.Refused r = refused(check(ref, d, keyFlag(writeKey(key))));
+        assertTrue(r.message().contains("TLOG_SET"), r.message());
     }
 
     // ------------------------------------------------------------------ keyless
