@@ -234,10 +234,10 @@ public final class WasmProvider implements ProviderPlugin {
         try {
             return callJson("from_config", Json.bytes(cfg), CallState.offline());
         } catch (ProviderException e) {
-            return switch (e.providerKind()) {
+            switch (e.providerKind()) {
                 case SANDBOX_DENIED, LIMIT_EXCEEDED, AUTHENTICATION -> throw e;
                 default -> throw e.withKind(ProviderErrorKind.INVALID_CONFIG);
-            };
+            }
         }
     }
 
@@ -282,7 +282,7 @@ public final class WasmProvider implements ProviderPlugin {
         requireObject(cfg);
         Objects.requireNonNull(consumer, "consumer");
         if (abi == Abi.LEGACY) {
-            ObjectNode streamCfg = cfg.deepCopy();
+            ObjectNode streamCfg = (ObjectNode) cfg.deepCopy();
             streamCfg.put("stream", true);
             CallState st = new CallState(policy(cfg), consumer);
             call("chat_stream", chatInput(streamCfg, messages, tools), st);

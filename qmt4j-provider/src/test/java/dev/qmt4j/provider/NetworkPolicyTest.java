@@ -1,0 +1,119 @@
+package dev.qmt4j.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class NetworkPolicyTest {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    static JsonNode cfg(String json) {
+        return JSON.readTree(json);
+    }
+
+    @Test
+    void denyByDefault() {
+        NetworkPolicy p = NetworkPolicy.forProvider(cfg("{}"), null, List.of());
+        assertFalse(p.allows("api.openai.com"));
+        assertFalse(p.allows("localhost"));
+        assertEquals("nothing", p.describe());
+        assertFalse(NetworkPolicy.denyAll().allows("example.com"));
+    }
+
+    @Test
+    void configuredBaseUrlHostIsAllowedEvenWhenLocal() {
+        NetworkPolicy p = NetworkPolicy.forProvider(cfg("{\"base_url\":\"http://127.0.0.1:8080/v1/\"}"), "https://api.openai.com/v1/", List.of());
+        assertTrue(p.allows("127.0.0.1"));
+        assertFalse(p.allows("api.openai.com"), "the plugin default is not used when base_url is configured");
+        assertTrue(NetworkPolicy.forProvider(cfg("{\"base_url\":\"http://LOCALHOST:11434\"}"), null, null).allows("localhost"));
+        assertTrue(NetworkPolicy.forProvider(cfg("{\"base_url\":\"http://[::1]:1/\"}"), null, null).allows("[::1]"));
+        assertTrue(NetworkPolicy.forProvider(cfg("{\"base_url\":\"http://192.168.1.5/\"}"), null, null).allows("192.168.1.5"));
+    }
+
+    @Test
+    void pluginDefaultAllowedOnlyWithoutConfiguredBaseUrlAndOnlyIfPublic() {
+        assertTrue(NetworkPolicy.forProvider(cfg("{}"), "https://api.openai.com/v1/", null).allows("api.openai.com"));
+        assertTrue(NetworkPolicy.forProvider(cfg("{}"), "https://API.OpenAI.com./v1/", null).allows("api.openai.com"));
+        for (String local : List.of("http://localhost:11434", "http://127.0.0.1/", "http://10.1.2.3/", "http://172.16.0.1/",
+                "http://172.31.255.255/", "http://192.168.0.10/", "http://169.254.169.254/latest/", "http://[::1]/",
+                "http://[fe80::1]/", "http://[fd00::5]/", "http://foo.localhost/", "http://0.0.0.0/", "http://127.1/",
+                "http://2130706433/", "http://[::ffff:127.0.0.1]/", "http://[::ffff:a9fe:a9fe]/")) {
+            NetworkPolicy p = NetworkPolicy.forProvider(cfg("{}"), local, null);
+            assertFalse(p.allows(NetworkPolicy.hostOf(local)), local);
+            ProviderException e = assertThrows(ProviderException.class, () -> p.check(URI.create(local)));
+            assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
+            if (NetworkPolicy.hostOf(local) != null) assertTrue(e.getMessage().contains("default base_url"), e.getMessage());
+        }
+    }
+
+    @Test
+    void allowedHostsGlobs() {
+        NetworkPolicy p = NetworkPolicy.forProvider(cfg("{\"allowed_hosts\":[\"*.example.com\",\"api?.test\",\"h[0-9].net\",\"Exact.ORG\"]}"), null, List.of("extra.io"));
+        assertTrue(p.allows("a.example.com"));
+        assertTrue(p.allows("a.b.example.com"));
+        assertFalse(p.allows("example.com"));
+        assertTrue(p.allows("api1.test"));
+        assertFalse(p.allows("api12.test"));
+        assertTrue(p.allows("h7.net"));
+        assertFalse(p.allows("hx.net"));
+        assertTrue(p.allows("exact.org"));
+        assertTrue(p.allows("extra.io"));
+        assertFalse(p.allows("evil.com"));
+        assertTrue(NetworkPolicy.forProvider(cfg("{\"allowed_hosts\":[\"*\"]}"), null, null).allows("anything.at.all"));
+        assertTrue(NetworkPolicy.forProvider(cfg("{\"allowed_hosts\":[\"localhost\"]}"), null, null).allows("localhost"), "users may allow local hosts explicitly");
+    }
+
+    @Test
+    void globPortOrSchemeNeverMatches() {
+        NetworkPolicy p = NetworkPolicy.forProvider(cfg("{\"allowed_hosts\":[\"localhost:8080\",\"https://x.com\"]}"), null, null);
+        assertFalse(p.allows("localhost"));
+        assertFalse(p.allows("x.com"));
+    }
+
+    @Test
+    void checkRejectsOtherSchemesAndMissingHosts() {
+        NetworkPolicy p = NetworkPolicy.forProvider(cfg("{\"allowed_hosts\":[\"*\"]}"), null, null);
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED, assertThrows(ProviderException.class, () -> p.check(URI.create("file:///etc/passwd"))).providerKind());
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED, assertThrows(ProviderException.class, () -> p.check(URI.create("ftp://x.com/"))).providerKind());
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED, assertThrows(ProviderException.class, () -> p.check(URI.create("http:///x"))).providerKind());
+        p.check(URI.create("https://x.com:8443/v1"));
+    }
+
+    @Test
+    void malformedConfigIsInvalidConfig() {
+        assertEquals(ProviderErrorKind.INVALID_CONFIG, assertThrows(ProviderException.class,
+                () -> NetworkPolicy.forProvider(cfg("{\"base_url\":\"not a url\"}"), null, null)).providerKind());
+        assertEquals(ProviderErrorKind.INVALID_CONFIG, assertThrows(ProviderException.class,
+                () -> NetworkPolicy.forProvider(cfg("{\"base_url\":5}"), null, null)).providerKind());
+        assertEquals(ProviderErrorKind.INVALID_CONFIG, assertThrows(ProviderException.class,
+                () -> NetworkPolicy.forProvider(cfg("{\"allowed_hosts\":\"x\"}"), null, null)).providerKind());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost", "a.localhost", "127.0.0.1", "127.255.0.9", "10.0.0.1", "172.16.5.5", "172.31.0.1",
+            "192.168.255.1", "169.254.1.1", "0.0.0.0", "::1", "[::1]", "::", "fe80::1", "febf::1", "fc00::1", "fdff::1",
+            "::ffff:10.0.0.1", "127.1", "2130706433", "0x"})
+    void localOrPrivate(String host) {
+        if (host.equals("0x")) {
+            assertFalse(NetworkPolicy.isLocalOrPrivate(host));
+            return;
+        }
+        assertTrue(NetworkPolicy.isLocalOrPrivate(host), host);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"api.openai.com", "8.8.8.8", "172.15.0.1", "172.32.0.1", "192.169.0.1", "169.253.0.1",
+            "11.0.0.1", "2001:db8::1", "fec0::1", "::ffff:8.8.8.8", "localhost.example.com", "1.2.3.4.5", "256.1.1.1"})
+    void publicOrNotAnAddress(String host) {
+        assertFalse(NetworkPolicy.isLocalOrPrivate(host), host);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.qmt4j.provider.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qmt4j.provider.HttpLimits;
+import dev.qmt4j.provider.NetworkPolicy;
+import dev.qmt4j.provider.ProviderErrorKind;
+import dev.qmt4j.provider.ProviderException;
+import dev.qmt4j.testkit.openai.OpenAiTestServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SafeHttpTest {
+    OpenAiTestServer a;
+    OpenAiTestServer b;
+    final SafeHttp http = new SafeHttp(HttpLimits.DEFAULT);
+    final NetworkPolicy only127 = NetworkPolicy.builder().configuredBaseUrl("http://127.0.0.1/").build();
+
+    @BeforeEach
+    void start() {
+        a = OpenAiTestServer.start();
+        b = OpenAiTestServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        a.close();
+        b.close();
+    }
+
+    HttpWire.Request get(String url) {
+        return new HttpWire.Request("GET", url, new HttpWire.Headers().add("Authorization", "Bearer " + a.apiKey()), "HTTP/1.1", new byte[0]);
+    }
+
+    @Test
+    void sendsAndReadsWholeResponse() throws Exception {
+        HttpWire.Response r = http.send(get(a.baseUrl() + "models"), only127, null);
+        assertEquals(200, r.status());
+        assertTrue(r.bodyText().contains(OpenAiTestServer.MODEL_A));
+        assertEquals("application/json", r.headers().first("content-type"));
+    }
+
+    @Test
+    void deniedHostIsNeverContacted() {
+        NetworkPolicy other = NetworkPolicy.builder().configuredBaseUrl("http://api.example.com/").build();
+        ProviderException e = assertThrows(ProviderException.class, () -> http.send(get(a.baseUrl() + "models"), other, null));
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
+        assertTrue(a.requests().isEmpty());
+    }
+
+    @Test
+    void redirectToDisallowedHostIsDeniedBeforeConnecting() {
+        a.redirectTo("http://localhost:" + b.port());
+        ProviderException e = assertThrows(ProviderException.class, () -> http.send(get(a.baseUrl() + "models"), only127, null));
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
+        assertTrue(e.getMessage().contains("localhost"), e.getMessage());
+        assertEquals(1, a.requests().size());
+        assertTrue(b.requests().isEmpty(), "nothing may reach the second host");
+    }
+
+    @Test
+    void allowedRedirectIsFollowedAndCredentialsDroppedAcrossOrigins() throws Exception {
+        a.redirectTo("http://127.0.0.1:" + b.port());
+        HttpWire.Response r = http.send(get(a.baseUrl() + "models"), only127, null);
+        assertEquals(401, r.status(), "b never saw the key: it was dropped when the origin changed");
+        assertEquals(1, b.requests().size());
+        assertNull(b.requests().get(0).header("authorization"));
+    }
+
+    @Test
+    void redirectLoopHitsTheLimit() {
+        a.redirectTo(a.url());
+        ProviderException e = assertThrows(ProviderException.class, () -> http.send(get(a.baseUrl() + "models"), only127, null));
+        assertEquals(ProviderErrorKind.LIMIT_EXCEEDED, e.providerKind());
+        assertEquals(HttpLimits.DEFAULT.maxRedirects() + 1, a.requests().size());
+    }
+
+    @Test
+    void responseSizeCap() {
+        SafeHttp small = new SafeHttp(HttpLimits.DEFAULT.withMaxResponseBytes(16));
+        ProviderException e = assertThrows(ProviderException.class, () -> small.send(get(a.baseUrl() + "models"), only127, null));
+        assertEquals(ProviderErrorKind.LIMIT_EXCEEDED, e.providerKind());
+    }
+
+    @Test
+    void connectionRefusedIsANetworkFailure() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        SafeHttp.NetworkFailure f = assertThrows(SafeHttp.NetworkFailure.class,
+                () -> http.send(get("http://127.0.0.1:" + port + "/"), only127, null));
+        assertEquals("connection_refused", f.transportKind());
+    }
+
+    @Test
+    void stalledServerTimesOut() throws Exception {
+        List<Socket> held = new ArrayList<>();
+        try (ServerSocket s = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (true) held.add(s.accept());
+                } catch (Exception ignored) {
+                    // closed
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            SafeHttp quick = new SafeHttp(HttpLimits.DEFAULT.withRequestTimeout(Duration.ofMillis(500)));
+            long t0 = System.nanoTime();
+            SafeHttp.NetworkFailure f = assertThrows(SafeHttp.NetworkFailure.class,
+                    () -> quick.send(get("http://127.0.0.1:" + s.getLocalPort() + "/"), only127, null));
+            assertEquals("timeout", f.transportKind());
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
+        } finally {
+            for (Socket x : held) x.close();
+        }
+    }
+
+    @Test
+    void streamsChunks() throws Exception {
+        HttpWire.Headers h = new HttpWire.Headers().add("authorization", "Bearer " + a.apiKey()).add("content-type", "application/json");
+        HttpWire.Request req = new HttpWire.Request("POST", a.baseUrl() + "chat/completions", h, "HTTP/1.1",
+                "{\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x y\"}]}".getBytes());
+        StringBuilder all = new StringBuilder();
+        try (SafeHttp.Opened o = http.open(req, only127, null)) {
+            assertEquals(200, o.status());
+            byte[] c;
+            while ((c = o.next()) != null) all.append(new String(c));
+        }
+        assertTrue(all.toString().endsWith("data: [DONE]\n\n"), all.toString());
+    }
+}
