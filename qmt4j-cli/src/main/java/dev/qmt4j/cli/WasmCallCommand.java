@@ -1,0 +1,153 @@
+package dev.qmt4j.cli;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.wasm.ExtismPlugin;
+import dev.qmt4j.wasm.LogLevel;
+import dev.qmt4j.wasm.PluginInstance;
+import dev.qmt4j.wasm.WasmManifest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code qmt4j wasm call FILE FUNC}: like {@code extism call}. Each call's output goes to stdout
+ * followed by a newline; a plugin error goes to stderr and the exit code is the error kind's.
+ */
+@Command(name = "call", mixinStandardHelpOptions = true, description = "Call an export of an Extism plugin.")
+final class WasmCallCommand implements Callable<Integer> {
+    @ParentCommand
+    WasmCommand wasm;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "The .wasm module.")
+    Path file;
+
+    @Parameters(index = "1", paramLabel = "FUNC", description = "The export to call.")
+    String function;
+
+    @Option(names = "--input", paramLabel = "STR", description = "Input for the call (UTF-8).")
+    String input;
+
+    @Option(names = "--stdin", description = "Read the input from standard input.")
+    boolean stdin;
+
+    // Not "--config": the root command's inherited --config FILE (QueryMT config file) owns that name.
+    @Option(names = {"-c", "--plugin-config"}, paramLabel = "KEY=VALUE",
+            description = "A plugin config entry for config_get (repeatable), like extism call --config.")
+    List<String> config = new ArrayList<>();
+
+    @Option(names = "--allow-host", paramLabel = "HOST", description = "A host glob http_request may reach (repeatable; none by default).")
+    List<String> allowHosts = new ArrayList<>();
+
+    @Option(names = "--allow-path", paramLabel = "HOST:GUEST", description = "Pre-open a host directory for WASI (repeatable).")
+    List<String> allowPaths = new ArrayList<>();
+
+    @Option(names = "--wasi", description = "Link WASI preview 1 (no environment, stdio discarded).")
+    boolean wasi;
+
+    @Option(names = "--timeout-ms", paramLabel = "N", description = "Per-call timeout in ms; 0 for none (default: 30000).")
+    Long timeoutMs;
+
+    @Option(names = "--memory-max-pages", paramLabel = "N", description = "Memory limit in 64 KiB pages (default: 1024).")
+    Integer maxPages;
+
+    @Option(names = "--loop", paramLabel = "N", defaultValue = "1", description = "Call N times on one instance.")
+    int loop;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "Show guest logs at LEVEL and above on stderr: trace, debug, info, warn, error (default: off).")
+    String logLevel;
+
+    @Override
+    public Integer call() throws IOException {
+        CliContext context = wasm.context();
+        if (input != null && stdin) {
+            throw usage("--input and --stdin exclude each other");
+        }
+        if (loop < 1) {
+            throw usage("--loop must be at least 1");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new Qmt4jException(ErrorKind.NOT_FOUND, "no such file: " + file);
+        }
+        byte[] in = stdin ? System.in.readAllBytes() : input == null ? new byte[0] : input.getBytes(StandardCharsets.UTF_8);
+        WasmManifest.Builder m = WasmManifest.builder().module(file).wasi(wasi).allowedHosts(allowHosts);
+        for (String kv : config) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw usage("--plugin-config expects KEY=VALUE, got '" + kv + "'");
+            }
+            m.config(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        for (String p : allowPaths) {
+            int colon = p.lastIndexOf(':');
+            if (colon <= 0 || colon == p.length() - 1) {
+                throw usage("--allow-path expects HOST:GUEST, got '" + p + "'");
+            }
+            m.allowedPath(Path.of(p.substring(0, colon)), p.substring(colon + 1));
+        }
+        if (timeoutMs != null) {
+            if (timeoutMs < 0) {
+                throw usage("--timeout-ms must not be negative");
+            }
+            m.timeout(Duration.ofMillis(timeoutMs));
+        }
+        if (maxPages != null) {
+            try {
+                m.maxPages(maxPages);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        }
+        LogLevel level;
+        try {
+            level = logLevel == null ? LogLevel.OFF : LogLevel.parse(logLevel);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        PrintStream err = context.err();
+        PrintStream out = context.out();
+        ExtismPlugin.Builder b = ExtismPlugin.builder(m.build()).name(pluginName(file)).poolSize(1).logLevel(level)
+                .logSink((l, name, msg) -> err.println("[" + l.name().toLowerCase(java.util.Locale.ROOT) + "] " + name + ": " + msg));
+        Path compiled = compileCacheDir(context);
+        if (compiled != null) {
+            b.compileCacheDir(compiled);
+        }
+        try (ExtismPlugin plugin = b.build(); PluginInstance instance = plugin.instance()) {
+            for (int i = 0; i < loop; i++) {
+                byte[] result = instance.call(function, in);
+                out.write(result);
+                out.println();
+                out.flush();
+            }
+        }
+        return 0;
+    }
+
+    private static String pluginName(Path file) {
+        String n = file.getFileName().toString();
+        return n.endsWith(".wasm") ? n.substring(0, n.length() - 5) : n;
+    }
+
+    /** Compiled classes live next to the plugin cache; without a usable cache directory, compile in memory. */
+    private static Path compileCacheDir(CliContext context) {
+        try {
+            return context.services().cacheDirectory().resolve("wasm-compiled");
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Qmt4jException usage(String message) {
+        return new Qmt4jException(ErrorKind.USAGE, message, "run 'qmt4j wasm call --help' for usage");
+    }
+}
