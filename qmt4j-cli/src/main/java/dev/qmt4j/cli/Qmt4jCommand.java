@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 /** The {@code qmt4j} root command: global options and the list of subcommands. */
 @Command(name = "qmt4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Pull, inspect, cache and publish QueryMT provider plugins stored as OCI images.",
-        subcommands = {PullCommand.class, InspectCommand.class, CacheCommand.class, PushCommand.class, WasmCommand.class},
+        subcommands = {PullCommand.class, InspectCommand.class, CacheCommand.class, PushCommand.class, WasmCommand.class,
+                SigstoreCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "2:usage error", "3:config error", "4:not found", "5:authentication",
                 "6:network", "7:integrity", "8:signature verification", "9:platform/type", "10:cache",
