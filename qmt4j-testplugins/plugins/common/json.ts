@@ -12,17 +12,19 @@ export class JValue {
   b: bool = false;
   raw: string = "";          // number: its source text
   s: string = "";            // string value
-  arr: Array<JValue> = [];   // array items
-  keys: Array<string> = [];  // object keys, in order
-  vals: Array<JValue> = [];  // object values
+  // Allocated only for arrays / objects (a null reference otherwise, never dereferenced: every
+  // accessor checks `kind` first). Saves three allocations per scalar node.
+  arr: Array<JValue> = changetype<Array<JValue>>(0);   // array items
+  keys: Array<string> = changetype<Array<string>>(0);  // object keys, in order
+  vals: Array<JValue> = changetype<Array<JValue>>(0);  // object values
 
   static nul(): JValue { return new JValue(); }
   static bool(v: bool): JValue { const j = new JValue(); j.kind = Kind.Bool; j.b = v; return j; }
   static num(raw: string): JValue { const j = new JValue(); j.kind = Kind.Num; j.raw = raw; return j; }
   static int(v: i64): JValue { return JValue.num(v.toString()); }
   static str(v: string): JValue { const j = new JValue(); j.kind = Kind.Str; j.s = v; return j; }
-  static array(): JValue { const j = new JValue(); j.kind = Kind.Arr; return j; }
-  static object(): JValue { const j = new JValue(); j.kind = Kind.Obj; return j; }
+  static array(): JValue { const j = new JValue(); j.kind = Kind.Arr; j.arr = []; return j; }
+  static object(): JValue { const j = new JValue(); j.kind = Kind.Obj; j.keys = []; j.vals = []; return j; }
 
   isNull(): bool { return this.kind == Kind.Null; }
   isStr(): bool { return this.kind == Kind.Str; }
@@ -47,13 +49,14 @@ export class JValue {
     return v !== null && v.kind != Kind.Null;
   }
   set(key: string, v: JValue): JValue {
+    if (this.kind != Kind.Obj) return this;
     for (let i = 0; i < this.keys.length; i++) {
       if (this.keys[i] == key) { this.vals[i] = v; return this; }
     }
     this.keys.push(key); this.vals.push(v);
     return this;
   }
-  push(v: JValue): JValue { this.arr.push(v); return this; }
+  push(v: JValue): JValue { if (this.kind == Kind.Arr) this.arr.push(v); return this; }
   asF64(): f64 { return this.kind == Kind.Num ? parseFloat(this.raw) : 0; }
   asI64(): i64 { return this.kind == Kind.Num ? <i64>parseFloat(this.raw) : 0; }
 

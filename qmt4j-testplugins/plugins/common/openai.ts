@@ -190,6 +190,7 @@ export function openaiMessages(cfg: JValue, messages: JValue | null): JValue {
       out.push(JValue.object().set("role", JValue.str(role)).set("content", JValue.str(content.s)));
       continue;
     }
+    if (!content.isArr()) continue;
     const toolCalls = JValue.array();
     for (let k = 0; k < content.arr.length; k++) {
       const c = content.arr[k];

@@ -74,6 +74,29 @@ public final class TestPlugins {
     });
   }
 
+  /**
+   * A deterministic compact JSON document of at least {@code minBytes} bytes (and less than
+   * {@code minBytes + 200}): {"items":[{"id":0,"name":"item 0 é","tags":[...],"score":...,
+   * "ok":true,"nested":{"x":0,"y":null}},...]}. kitchen-sink's json_roundtrip returns it unchanged.
+   */
+  public static byte[] sampleJson(int minBytes) {
+    StringBuilder sb = new StringBuilder("{\"items\":[");
+    long seed = 42;
+    for (int i = 0; ; i++) {
+      seed = seed * 6364136223846793005L + 1442695040888963407L;
+      long frac = (seed >>> 33) % 1_000_000;
+      if (i > 0) sb.append(',');
+      sb.append("{\"id\":").append(i)
+          .append(",\"name\":\"item ").append(i).append(" \u00e9\\\"q\\\"\"")
+          .append(",\"tags\":[\"a\",\"b\",\"c\"],\"score\":0.").append(String.format("%06d", frac))
+          .append(",\"ok\":").append(i % 2 == 0)
+          .append(",\"nested\":{\"x\":").append(i).append(",\"y\":null}}");
+      if (sb.toString().getBytes(StandardCharsets.UTF_8).length + 2 >= minBytes) break;
+    }
+    sb.append("]}");
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
   static byte[] resource(String file) {
     try (InputStream in = TestPlugins.class.getResourceAsStream(DIR + file)) {
       if (in == null) {

@@ -78,4 +78,14 @@ class TestPluginsTest {
     assertFalse(fail.ok());
     assertTrue(fail.error().contains("kitchen-sink: deliberate failure"), fail::toString);
   }
+
+  @Test
+  void sampleJsonRoundTripsThroughTheJsSdk() {
+    byte[] json = TestPlugins.sampleJson(64 * 1024);
+    assertTrue(json.length >= 64 * 1024 && json.length < 64 * 1024 + 200, () -> "size " + json.length);
+    if (!JsSdk.available()) throw new AssertionError("JS SDK harness not available");
+    JsResult r = JsSdk.call(TestPlugins.path(TestPlugins.KITCHEN_SINK), "json_roundtrip", json);
+    assertTrue(r.ok(), r::toString);
+    assertArrayEquals(json, r.output());
+  }
 }
