@@ -105,7 +105,7 @@ public final class SigstoreVerifier implements SignatureVerifier {
         // Show what the signatures claim (unverified) so the suggested lines fit this plugin.
         throw new Qmt4jException(ErrorKind.VERIFICATION, PolicyResolver.suggestion(reference, claimedIdentities(source, digest)),
                 "add one of the suggested lines to your config, or pass --key / --certificate-identity-regexp with"
-                        + " --certificate-oidc-issuer for a one-off pull");
+                        + " --certificate-oidc-issuer for a one-off pull (or, only for images you trust, --insecure-skip-signature)");
     }
 
     private static List<CertificateIdentity> claimedIdentities(ImageSource source, Digest digest) {

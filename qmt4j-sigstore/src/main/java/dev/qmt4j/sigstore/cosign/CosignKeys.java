@@ -150,7 +150,10 @@ public final class CosignKeys {
         kdf.put("params", p);
         kdf.put("salt", b64.encodeToString(salt));
         json.put("kdf", kdf);
-        json.put("cipher", Map.of("name", "nacl/secretbox", "nonce", b64.encodeToString(nonce)));
+        Map<String, Object> cipher = new LinkedHashMap<>();
+        cipher.put("name", "nacl/secretbox");
+        cipher.put("nonce", b64.encodeToString(nonce));
+        json.put("cipher", cipher);
         json.put("ciphertext", b64.encodeToString(box));
         return Pem.encode(SIGSTORE_PRIVATE, JSON.writeValueAsBytes(json));
     }

@@ -19,11 +19,20 @@ import java.util.Objects;
  * {@code .sig} layers) the whole Rekor bundle annotation check of spec 5.1.
  */
 public final class RekorVerifier {
+    /** Allowed clock skew for "the integrated time is not in the future". */
+    public static final java.time.Duration CLOCK_SKEW = java.time.Duration.ofMinutes(5);
     private final TrustRoot trustRoot;
+    private final java.util.function.Supplier<Instant> clock;
 
-    /** A verifier using the Rekor logs of {@code trustRoot}. */
+    /** A verifier using the Rekor logs of {@code trustRoot} and the system clock. */
     public RekorVerifier(TrustRoot trustRoot) {
+        this(trustRoot, Instant::now);
+    }
+
+    /** A verifier with an explicit clock (used for "integrated time is not in the future"). */
+    public RekorVerifier(TrustRoot trustRoot, java.util.function.Supplier<Instant> clock) {
         this.trustRoot = Objects.requireNonNull(trustRoot, "trustRoot");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /**
@@ -69,6 +78,15 @@ public final class RekorVerifier {
      */
     public TransparencyLog verifySet(byte[] logId, byte[] canonicalizedBody, long integratedTime, long logIndex, byte[] set)
             throws VerificationException {
+        return verifySet(logId, java.util.Base64.getEncoder().encodeToString(canonicalizedBody), integratedTime, logIndex, set);
+    }
+
+    /**
+     * Like {@link #verifySet(byte[], byte[], long, long, byte[])} with the body as the exact base64
+     * string that was signed (cosign's annotation {@code Payload.body}).
+     */
+    public TransparencyLog verifySet(byte[] logId, String bodyBase64, long integratedTime, long logIndex, byte[] set)
+            throws VerificationException {
         if (logIndex < 0 || integratedTime < 0) {
             throw new VerificationException(Check.FORMAT, "negative log index or integrated time");
         }
@@ -76,8 +94,7 @@ public final class RekorVerifier {
         if (!(log.publicKey() instanceof ECPublicKey)) {
             throw new VerificationException(Check.TLOG_SET, "transparency log " + log.baseUrl() + " key is not ECDSA; it cannot sign entry timestamps");
         }
-        byte[] payload = setPayload(java.util.Base64.getEncoder().encodeToString(canonicalizedBody), integratedTime,
-                HexFormat.of().formatHex(logId), logIndex);
+        byte[] payload = setPayload(bodyBase64, integratedTime, HexFormat.of().formatHex(logId), logIndex);
         if (!Keys.verify(log.publicKey(), payload, set)) {
             throw new VerificationException(Check.TLOG_SET, "signed entry timestamp of log index " + logIndex
                     + " does not verify with the key of " + log.baseUrl());
@@ -156,7 +173,9 @@ public final class RekorVerifier {
      * @param signature the layer signature bytes
      * @param payload the layer payload bytes
      * @param signerDer DER of the layer certificate, or of the configured public key's SPKI
-     * @return the verified integrated time
+     * @return the verified integrated time (the caller validates the certificate at it)
+     * @throws VerificationException naming the failed check ({@link Check#FORMAT}, {@link Check#TLOG_ENTRY},
+     *     {@link Check#TLOG_SET}, {@link Check#TLOG_BODY})
      */
     public Instant verifyLegacyBundle(LegacyRekorBundle bundle, byte[] signature, byte[] payload, byte[] signerDer)
             throws VerificationException {
@@ -166,7 +185,11 @@ public final class RekorVerifier {
         } catch (IllegalArgumentException e) {
             throw new VerificationException(Check.FORMAT, "Rekor bundle body is not valid base64");
         }
-        verifySet(bundle.logId(), body, bundle.integratedTime(), bundle.logIndex(), bundle.signedEntryTimestamp());
+        verifySet(bundle.logId(), bundle.body(), bundle.integratedTime(), bundle.logIndex(), bundle.signedEntryTimestamp());
+        Instant it = Instant.ofEpochSecond(bundle.integratedTime());
+        if (it.isAfter(clock.get().plus(CLOCK_SKEW))) {
+            throw new VerificationException(Check.TLOG_ENTRY, "transparency-log integrated time " + it + " is in the future");
+        }
         RekorEntryBody entry = RekorEntryBody.parse(body);
         if (!entry.kind().equals("hashedrekord") && !entry.kind().equals("rekord")) {
             throw new VerificationException(Check.TLOG_BODY, "transparency log entry kind " + entry.type()
