@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -42,6 +43,9 @@ final class PullCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
+    @Mixin
+    PolicyOptions policy;
+
     @Override
     public Integer call() {
         CliContext context = root.context;
@@ -50,7 +54,7 @@ final class PullCommand implements Callable<Integer> {
         Services services = context.services();
         boolean skip = services.skipSignature(insecureSkipSignature);
         PullRequest request = new PullRequest(ref, override, Optional.ofNullable(file), force, skip);
-        PullResult result = services.puller(skip).pull(request, ProgressListeners.forCli(context, json));
+        PullResult result = services.puller(skip, policy.flags()).pull(request, ProgressListeners.forCli(context, json));
 
         for (String warning : result.warnings()) {
             context.err().println("warning: " + warning);

@@ -14,8 +14,14 @@ import dev.qmt4j.oci.layout.OciLayoutTarget;
 import dev.qmt4j.pull.PluginPuller;
 import dev.qmt4j.pull.RefreshPolicy;
 import dev.qmt4j.pull.SignatureVerifier;
-import dev.qmt4j.pull.SignatureVerifiers;
+import dev.qmt4j.config.ProviderEntry;
+import dev.qmt4j.config.VerifyPolicySettings;
+import dev.qmt4j.sigstore.PolicyFlags;
+import dev.qmt4j.sigstore.PolicyResolver;
+import dev.qmt4j.sigstore.SigstoreVerifier;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The CLI's wiring: config, cache, registry client, verifier and puller, each built on first use.
@@ -92,18 +98,54 @@ final class Services {
     }
 
     /**
-     * The signature verifier. Until the Sigstore verifier exists every pull is refused unless the
-     * user explicitly skips verification (the puller then never calls it).
+     * The signature verifier: Sigstore/cosign verification under the policy of the flags, else the
+     * provider's verify block, else {@code [oci]}, else the built-in ghcr.io/querymt policy. When the
+     * user skips verification the puller never calls it.
      */
-    SignatureVerifier verifier(boolean skip) {
-        return SignatureVerifiers.unavailable();
+    SignatureVerifier verifier(boolean skip, PolicyFlags flags) {
+        return sigstoreVerifier(flags);
+    }
+
+    /** The Sigstore verifier for {@code flags} and the config; the trust root is loaded on first use. */
+    SigstoreVerifier sigstoreVerifier(PolicyFlags flags) {
+        PolicyResolver resolver = new PolicyResolver(settings().verify(), this::providerPolicy, flags);
+        return new SigstoreVerifier(resolver, resolver::trustRoot);
+    }
+
+    /** The verify block of the config's provider whose image is in the same repository as {@code ref}. */
+    private Optional<VerifyPolicySettings> providerPolicy(ImageRef ref) {
+        if (context.configFile == null) {
+            return Optional.empty();
+        }
+        List<ProviderEntry> providers = ConfigFile.load(context.configFile).providers();
+        for (ProviderEntry p : providers) {
+            if (!p.isOci() || p.verify().isEmpty()) {
+                continue;
+            }
+            ImageRef theirs = ImageRef.parse(p.path());
+            if (sameRepository(theirs, ref)) {
+                return Optional.of(PolicyResolver.settings(p.verify()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean sameRepository(ImageRef a, ImageRef b) {
+        if (a instanceof RegistryRef x && b instanceof RegistryRef y) {
+            return x.name().equals(y.name());
+        }
+        return a instanceof LayoutRef x && b instanceof LayoutRef y && x.directory().equals(y.directory());
     }
 
     PluginPuller puller(boolean skipSignature) {
+        return puller(skipSignature, PolicyFlags.none());
+    }
+
+    PluginPuller puller(boolean skipSignature, PolicyFlags flags) {
         return PluginPuller.builder()
                 .cache(cache())
                 .sources(this::source)
-                .verifier(verifier(skipSignature))
+                .verifier(verifier(skipSignature, flags))
                 .refresh(RefreshPolicy.parse(settings().refresh()))
                 .hostPlatform(Platform.host())
                 .build();

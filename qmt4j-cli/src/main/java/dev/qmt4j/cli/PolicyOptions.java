@@ -1,0 +1,38 @@
+package dev.qmt4j.cli;
+
+import dev.qmt4j.sigstore.PolicyFlags;
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The signature policy flags shared by {@code pull} and {@code verify} (cosign's names); they override the config. */
+final class PolicyOptions {
+    @Option(names = "--key", paramLabel = "FILE", description = "Verify with this cosign public key (PEM) instead of an identity.")
+    Path key;
+
+    @Option(names = "--certificate-identity", paramLabel = "SAN", description = "Exact signer identity (email or URI).")
+    String identity;
+
+    @Option(names = "--certificate-identity-regexp", paramLabel = "RE",
+            description = "Signer identity regexp (unanchored search, as cosign; anchor with ^...$).")
+    String identityRegexp;
+
+    @Option(names = "--certificate-oidc-issuer", paramLabel = "URL", description = "Exact OIDC issuer.")
+    String issuer;
+
+    @Option(names = "--certificate-oidc-issuer-regexp", paramLabel = "RE", description = "OIDC issuer regexp.")
+    String issuerRegexp;
+
+    @Option(names = "--certificate-github-workflow-repository", paramLabel = "OWNER/REPO",
+            description = "Required GitHub workflow repository (certificate OID 1.3.6.1.4.1.57264.1.5).")
+    String githubWorkflowRepository;
+
+    @Option(names = "--trusted-root", paramLabel = "FILE", description = "A Sigstore trusted_root.json to use instead of the public-good one.")
+    Path trustedRoot;
+
+    PolicyFlags flags() {
+        return new PolicyFlags(Optional.ofNullable(key), Optional.ofNullable(identity), Optional.ofNullable(identityRegexp),
+                Optional.ofNullable(issuer), Optional.ofNullable(issuerRegexp), Optional.ofNullable(githubWorkflowRepository),
+                Optional.ofNullable(trustedRoot));
+    }
+}

@@ -1,0 +1,166 @@
+package dev.qmt4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.qmt4j.testkit.RegistryServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code generate-key-pair}, {@code sign}, {@code verify} and signature-checked {@code pull} against a real registry. */
+class CliSignVerifyTest {
+    static RegistryServer registry;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        assumeTrue(Files.isExecutable(RegistryServer.BINARY), "docker-registry is not installed");
+        registry = RegistryServer.start(RegistryServer.Auth.NONE);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private Cli cli() {
+        Cli cli = new Cli(tmp.resolve("cache"));
+        cli.env().put("COSIGN_PASSWORD", "correct horse");
+        return cli;
+    }
+
+    private String pushed(Cli cli, String repo, long seed) throws IOException {
+        Path wasm = Fixtures.wasm(tmp, repo.replace('/', '_') + ".wasm", 5_000, seed);
+        String ref = "oci://" + registry.host() + "/" + repo + ":1.0";
+        Cli.Result push = cli.run("push", ref, "--wasm", wasm.toString());
+        assertEquals(0, push.exitCode(), push::toString);
+        return ref;
+    }
+
+    private static long entries(Path cache) throws IOException {
+        Path entries = cache.resolve("entries");
+        if (!Files.isDirectory(entries)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(entries)) {
+            return s.filter(p -> p.getFileName().toString().equals("entry.json")).count();
+        }
+    }
+
+    @Test
+    void signVerifyAndPullWithAKeyAndRefuseAnotherKey() throws IOException {
+        Cli cli = cli();
+        String prefix = tmp.resolve("release").toString();
+        Cli.Result gen = cli.run("generate-key-pair", "--output-key-prefix", prefix);
+        assertEquals(0, gen.exitCode(), gen::toString);
+        assertTrue(Files.readString(Path.of(prefix + ".key")).startsWith("-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----"));
+        String fingerprint = gen.out().strip();
+
+        String ref = pushed(cli, "cli/signed", 1);
+        Cli.Result sign = cli.run("sign", ref, "--key", prefix + ".key");
+        assertEquals(0, sign.exitCode(), sign::toString);
+
+        Cli.Result verify = cli.run("verify", ref, "--key", prefix + ".pub", "--json");
+        assertEquals(0, verify.exitCode(), verify::toString);
+        assertTrue(verify.out().contains("\"key\": \"" + fingerprint + "\""), verify.out());
+
+        // Another key: refused, nothing in the cache.
+        String other = tmp.resolve("other").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", other).exitCode());
+        Cli.Result wrong = cli.run("pull", ref, "--key", other + ".pub");
+        assertEquals(8, wrong.exitCode(), wrong::toString);
+        assertTrue(wrong.err().contains("SIGNATURE"), wrong.err());
+        assertEquals(0, entries(tmp.resolve("cache")));
+
+        Cli.Result pull = cli.run("pull", ref, "--key", prefix + ".pub", "--json");
+        assertEquals(0, pull.exitCode(), pull::toString);
+        assertTrue(pull.out().contains("\"cached\": false"), pull.out());
+        assertEquals(1, entries(tmp.resolve("cache")));
+    }
+
+    @Test
+    void wrongPasswordAndMissingPasswordAreRefused() throws IOException {
+        Cli cli = cli();
+        String prefix = tmp.resolve("k").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", prefix).exitCode());
+        String ref = pushed(cli, "cli/pw", 2);
+        cli.env().put("COSIGN_PASSWORD", "wrong");
+        Cli.Result bad = cli.run("sign", ref, "--key", prefix + ".key");
+        assertEquals(3, bad.exitCode(), bad::toString);
+        assertTrue(bad.err().contains("wrong password"), bad.err());
+        cli.env().remove("COSIGN_PASSWORD");
+        Cli.Result none = cli.run("sign", ref, "--key", prefix + ".key");
+        assertEquals(2, none.exitCode(), none::toString);
+        assertTrue(none.err().contains("COSIGN_PASSWORD"), none.err());
+    }
+
+    @Test
+    void unsignedAndUnconfiguredPluginsAreRefusedWithTheLinesThatWouldAccept() throws IOException {
+        Cli cli = cli();
+        String ref = pushed(cli, "acme/unsigned", 3);
+        Cli.Result r = cli.run("pull", ref);
+        assertEquals(8, r.exitCode(), r::toString);
+        assertTrue(r.err().contains("cert_identity_regexp") && r.err().contains("cert_issuer") && r.err().contains("public_key"), r.err());
+        assertEquals(0, entries(tmp.resolve("cache")));
+
+        String prefix = tmp.resolve("k").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", prefix).exitCode());
+        Cli.Result missing = cli.run("pull", ref, "--key", prefix + ".pub");
+        assertEquals(8, missing.exitCode(), missing::toString);
+        assertTrue(missing.err().contains("no signature found"), missing.err());
+    }
+
+    @Test
+    void configPublicKeyAndProviderVerifyBlockApply() throws IOException {
+        Cli cli = cli();
+        String prefix = tmp.resolve("k").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", prefix).exitCode());
+        String ref = pushed(cli, "acme/configured", 4);
+        assertEquals(0, cli.run("sign", ref, "--key", prefix + ".key").exitCode());
+
+        Path global = tmp.resolve("global.toml");
+        Files.writeString(global, "[oci]\npublic_key = \"" + prefix + ".pub\"\n");
+        Cli.Result viaOci = cli.run("--config", global.toString(), "verify", ref);
+        assertEquals(0, viaOci.exitCode(), viaOci::toString);
+
+        // A provider block overrides [oci]: here with an identity the plugin does not have.
+        Path perProvider = tmp.resolve("provider.toml");
+        Files.writeString(perProvider, "[oci]\npublic_key = \"" + prefix + ".pub\"\n\n[[providers]]\nname = \"acme\"\npath = \"" + ref
+                + "\"\n[providers.verify]\ncert_identity_regexp = '^https://github\\.com/acme/'\n"
+                + "cert_issuer = \"https://token.actions.githubusercontent.com\"\n");
+        Cli.Result viaProvider = cli.run("--config", perProvider.toString(), "verify", ref);
+        assertEquals(8, viaProvider.exitCode(), viaProvider::toString);
+        assertFalse(viaProvider.err().contains("Exception"), viaProvider.err());
+    }
+
+    @Test
+    void cachedPluginWhoseBytesWereAlteredIsDetectedOnLoad() throws IOException {
+        Cli cli = cli();
+        String prefix = tmp.resolve("k").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", prefix).exitCode());
+        String ref = pushed(cli, "acme/tamper", 5);
+        assertEquals(0, cli.run("sign", ref, "--key", prefix + ".key").exitCode());
+        Cli.Result first = cli.run("pull", ref, "--key", prefix + ".pub");
+        assertEquals(0, first.exitCode(), first::toString);
+        Path plugin = Path.of(first.out().strip());
+        byte[] bytes = Files.readAllBytes(plugin);
+        bytes[10] ^= 1;
+        Files.write(plugin, bytes);
+        Cli.Result again = cli.run("pull", ref, "--key", prefix + ".pub", "--json");
+        assertEquals(0, again.exitCode(), again::toString);
+        assertTrue(again.out().contains("\"cached\": false"), "the altered entry is not used: " + again.out());
+        assertFalse(java.util.Arrays.equals(bytes, Files.readAllBytes(plugin)), "re-downloaded intact");
+    }
+}
