@@ -94,6 +94,11 @@ public final class SigstoreVerifier implements SignatureVerifier {
         }
     }
 
+    @Override
+    public Optional<String> reverify(ImageRef reference, Digest digest, VerificationEvidence evidence) {
+        return reverify(reference, digest, evidence.files());
+    }
+
     private VerificationPolicy policyFor(ImageSource source, ImageRef reference, Digest digest) {
         PolicyDecision d = policies.resolve(reference);
         if (d instanceof PolicyDecision.Apply a) {

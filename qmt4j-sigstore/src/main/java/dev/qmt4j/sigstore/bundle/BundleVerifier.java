@@ -110,8 +110,14 @@ public final class BundleVerifier {
         // 2. signature over the content, bound to the artifact
         byte[] signature = ContentCheck.verify(bundle.content(), artifact, key);
 
-        // 3. transparency-log entries
+        // 3. RFC 3161 timestamps, then transparency-log entries
         List<Instant> times = new ArrayList<>();
+        // RFC 3161 timestamps (first: log entries without an integrated time are checked against them)
+        TimestampVerifier tsa = new TimestampVerifier(trustRoot);
+        List<Instant> tsaTimes = new ArrayList<>();
+        for (byte[] ts : bundle.rfc3161Timestamps()) {
+            tsaTimes.add(tsa.verify(ts, signature));
+        }
         Optional<Long> firstIndex = Optional.empty();
         Optional<Instant> firstTime = Optional.empty();
         if (bundle.tlogEntries().size() > MAX_TLOG_ENTRIES) {
@@ -123,7 +129,7 @@ public final class BundleVerifier {
             if (!seen.add(Arrays.toString(e.logId()) + "/" + e.logIndex())) {
                 throw new VerificationException(Check.TLOG_ENTRY, "bundle lists transparency-log entry " + e.logIndex() + " twice");
             }
-            Optional<Instant> t = tlog.verify(bundle, e, signature, signerDer, key, artifact);
+            Optional<Instant> t = tlog.verify(bundle, e, signature, signerDer, key, artifact, tsaTimes);
             if (t.isPresent()) {
                 if (t.get().isAfter(clock.get().plus(SKEW))) {
                     throw new VerificationException(Check.TLOG_ENTRY, "transparency-log integrated time " + t.get() + " is in the future");
@@ -135,17 +141,12 @@ public final class BundleVerifier {
                 firstTime = t;
             }
         }
+        times.addAll(tsaTimes);
         if (policy.tlogRequired() && bundle.tlogEntries().isEmpty()) {
             throw new VerificationException(Check.TLOG_ENTRY, "bundle has no transparency-log entry, and the policy requires one");
         }
 
-        // 4. RFC 3161 timestamps
-        TimestampVerifier tsa = new TimestampVerifier(trustRoot);
-        for (byte[] ts : bundle.rfc3161Timestamps()) {
-            times.add(tsa.verify(ts, signature));
-        }
-
-        // 5. certificate and identity
+        // 4. certificate and identity
         Optional<CertificateIdentity> identity = Optional.empty();
         if (policy instanceof VerificationPolicy.Keyless k) {
             if (times.isEmpty()) {

@@ -22,10 +22,12 @@ final class TlogCheck {
     /**
      * Verifies the entry completely.
      *
+     * @param tsaTimes verified RFC 3161 times; an entry without a SET must come from a log whose key
+     *     was valid at each of them
      * @return the integrated time if a SET verified it (the only trusted time a log entry gives)
      */
     Optional<Instant> verify(SigstoreBundle bundle, SigstoreBundle.TlogEntry e, byte[] signature, byte[] signerDer, PublicKey key,
-            Artifact artifact)
+            Artifact artifact, java.util.List<Instant> tsaTimes)
             throws VerificationException {
         RekorEntryBody body = RekorEntryBody.parse(e.canonicalizedBody());
         if (!body.kind().equals(e.kind()) || !body.apiVersion().equals(e.kindVersion())) {
@@ -55,6 +57,10 @@ final class TlogCheck {
             time = Optional.of(Instant.ofEpochSecond(it));
         } else {
             log = rekor.findLog(e.logId(), e.integratedTime().map(Instant::ofEpochSecond).orElse(null));
+            // no inclusion promise: the log key must have been valid at every verified timestamp
+            for (Instant t : tsaTimes) {
+                rekor.findLog(e.logId(), t);
+            }
         }
         if (e.inclusionProof().isPresent()) {
             rekor.verifyInclusion(log, e.canonicalizedBody(), e.inclusionProof().get());
