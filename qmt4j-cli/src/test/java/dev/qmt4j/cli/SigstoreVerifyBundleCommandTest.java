@@ -3,9 +3,16 @@ package dev.qmt4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code qmt4j sigstore verify-bundle} on sigstore-conformance cases, in-process. */
@@ -99,5 +106,35 @@ class SigstoreVerifyBundleCommandTest {
         Cli.Result r = run("sigstore", "verify-bundle", "--staging", "--bundle", c.resolve("happy-path-v0.3/bundle.sigstore.json").toString(),
                 "--certificate-identity", IDENTITY, "--certificate-oidc-issuer", ISSUER, c.resolve("a.txt").toString());
         assertEquals(3, r.exitCode(), r::toString);
+    }
+
+    /** The whole bundle-verify suite through the CLI, as the sigstore-conformance harness would call it. */
+    @TestFactory
+    Stream<DynamicTest> conformanceSuiteThroughTheCli() throws IOException {
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(cases())) {
+            dirs = s.filter(Files::isDirectory).sorted().toList();
+        }
+        return dirs.stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
+            List<String> args = new ArrayList<>(List.of("sigstore", "verify-bundle", "--bundle", dir.resolve("bundle.sigstore.json").toString()));
+            if (Files.exists(dir.resolve("key.pub"))) {
+                args.addAll(List.of("--key", dir.resolve("key.pub").toString()));
+            } else {
+                args.addAll(List.of("--certificate-identity", readOr(dir.resolve("identity"), IDENTITY),
+                        "--certificate-oidc-issuer", readOr(dir.resolve("issuer"), ISSUER)));
+            }
+            if (Files.exists(dir.resolve("trusted_root.json"))) {
+                args.addAll(List.of("--trusted-root", dir.resolve("trusted_root.json").toString()));
+            }
+            Path artifact = Files.exists(dir.resolve("artifact")) ? dir.resolve("artifact") : cases().resolve("a.txt");
+            args.add(artifact.toString());
+            Cli.Result r = run(args.toArray(String[]::new));
+            boolean expectPass = !dir.getFileName().toString().endsWith("_fail");
+            assertEquals(expectPass, r.exitCode() == 0, r::toString);
+        }));
+    }
+
+    static String readOr(Path p, String dflt) throws IOException {
+        return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8).strip() : dflt;
     }
 }
