@@ -309,6 +309,29 @@ public final class PluginCache {
         return Files.isRegularFile(evidenceDir(top).resolve(SUMMARY));
     }
 
+    /**
+     * The evidence files stored for {@code top} (without the summary), or empty if there are none.
+     * Not checked here: the verifier re-verifies them.
+     */
+    public Optional<Map<String, byte[]>> readEvidence(Digest top) {
+        Path dir = evidenceDir(top);
+        if (!hasEvidence(top)) {
+            return Optional.empty();
+        }
+        Map<String, byte[]> files = new HashMap<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path f : s) {
+                String name = f.getFileName().toString();
+                if (!name.equals(SUMMARY) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    files.put(name, Files.readAllBytes(f));
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.of(files);
+    }
+
     // ---------------------------------------------------------------- prune
 
     /**

@@ -118,8 +118,8 @@ final class PullAttempt {
             throw new Qmt4jException(ErrorKind.INTEGRITY, source.describe() + " returned manifest " + digest
                     + " for " + ref.canonical(), "the registry or a proxy in between is misbehaving; try again later");
         }
-        cache.putManifest(top);
         verify(source, digest);
+        cache.putManifest(top); // only once verified: a refused image leaves nothing in the cache
         PluginImage image = select(top, child -> cache.findManifest(child).orElseGet(() -> {
             ManifestBlob m = source.manifest(child);
             cache.putManifest(m);
@@ -183,6 +183,14 @@ final class PullAttempt {
     private Optional<PullResult> fromCache(Digest top, boolean offline) {
         if (!request.insecureSkipSignature() && !cache.hasEvidence(top)) {
             return Optional.empty(); // never verified (pulled insecurely before): must ask the verifier
+        }
+        if (!request.insecureSkipSignature()) {
+            Optional<String> problem = puller.verifier().reverify(ref, top,
+                    new VerificationEvidence("", cache.readEvidence(top).orElse(java.util.Map.of())));
+            if (problem.isPresent()) {
+                warnings.add("the cached verification of " + top + " no longer holds (" + problem.get() + "); not using the cached copy");
+                return Optional.empty();
+            }
         }
         Optional<ManifestBlob> blob = cache.findManifest(top);
         if (blob.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.qmt4j.pull;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ImageSource;
+import java.util.Optional;
 
 /**
  * The signature seam: asked about the resolved digest before anything else is fetched. Returns
@@ -18,4 +19,14 @@ public interface SignatureVerifier {
      * @return evidence to store with the cache entry (may be empty)
      */
     VerificationEvidence verify(ImageSource source, ImageRef reference, Digest digest);
+
+    /**
+     * Re-checks, offline and cheaply, the evidence an earlier {@link #verify} stored for {@code digest},
+     * when a cached plugin is about to be used. The default accepts (verifiers that store no evidence).
+     *
+     * @return why the evidence no longer verifies (the cached plugin is then not used), or empty
+     */
+    default Optional<String> reverify(ImageRef reference, Digest digest, VerificationEvidence evidence) {
+        return Optional.empty();
+    }
 }

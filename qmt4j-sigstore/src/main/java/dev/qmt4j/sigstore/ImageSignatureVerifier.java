@@ -22,6 +22,11 @@ public final class ImageSignatureVerifier {
         this.layers = new LegacyLayerVerifier(trustRoot);
     }
 
+    /** The trust root is loaded only if a certificate or Rekor entry needs it. */
+    public ImageSignatureVerifier(java.util.function.Supplier<TrustRoot> trustRoot) {
+        this.layers = new LegacyLayerVerifier(trustRoot);
+    }
+
     /** Discovers and verifies the signatures of {@code digest}. */
     public ImageVerdict verify(ImageSource source, Digest digest, VerificationPolicy policy) {
         return verify(LegacySignatures.discover(source, digest), digest, policy, source.describe());

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Verifies one legacy {@code .sig} layer completely against a policy (spec 5 keyless, 8 keyed):
@@ -33,9 +34,14 @@ import java.util.Optional;
  * digest claim, identity. The chain annotation is never used (spec 5.2).
  */
 public final class LegacyLayerVerifier {
-    private final TrustRoot trustRoot;
+    private final Supplier<TrustRoot> trustRoot;
 
     public LegacyLayerVerifier(TrustRoot trustRoot) {
+        this(() -> trustRoot);
+    }
+
+    /** The trust root is only asked for when a certificate or Rekor entry must be checked. */
+    public LegacyLayerVerifier(Supplier<TrustRoot> trustRoot) {
         this.trustRoot = trustRoot;
     }
 
@@ -92,7 +98,7 @@ public final class LegacyLayerVerifier {
                     "no Rekor bundle annotation: a keyless signature needs a verified transparency-log entry for its time");
         }
         Tlog tlog = tlog(layer, der(c));
-        new CertificateVerifier(trustRoot).verify(c, List.of(tlog.time()), policy.sctRequired());
+        new CertificateVerifier(trustRoot.get()).verify(c, List.of(tlog.time()), policy.sctRequired());
         claims(layer, digest);
         IdentityMatch match = policy.identity().match(c);
         if (match instanceof IdentityMatch.Mismatch m) {
@@ -105,7 +111,7 @@ public final class LegacyLayerVerifier {
 
     private Tlog tlog(SignatureLayer layer, byte[] signerDer) throws VerificationException {
         LegacyRekorBundle bundle = LegacyRekorBundle.parse(layer.rekorBundle().get());
-        Instant t = new RekorVerifier(trustRoot).verifyLegacyBundle(bundle, layer.signature(), layer.payload(), signerDer);
+        Instant t = new RekorVerifier(trustRoot.get()).verifyLegacyBundle(bundle, layer.signature(), layer.payload(), signerDer);
         return new Tlog(t, bundle.logIndex());
     }
 

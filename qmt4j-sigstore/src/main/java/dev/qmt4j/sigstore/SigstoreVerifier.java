@@ -70,7 +70,7 @@ public final class SigstoreVerifier implements SignatureVerifier {
      */
     public ImageVerdict check(ImageSource source, ImageRef reference, Digest digest) {
         VerificationPolicy policy = policyFor(source, reference, digest);
-        return new ImageSignatureVerifier(trustRootFor(policy)).verify(source, digest, policy);
+        return new ImageSignatureVerifier(this::trustRoot).verify(source, digest, policy);
     }
 
     /**
@@ -87,7 +87,7 @@ public final class SigstoreVerifier implements SignatureVerifier {
                 return Optional.of("the stored evidence has no signature manifest");
             }
             LegacySignatures found = LegacySignatures.read(source, manifest.get());
-            ImageVerdict v = new ImageSignatureVerifier(trustRootFor(policy)).verify(found, digest, policy, source.describe());
+            ImageVerdict v = new ImageSignatureVerifier(this::trustRoot).verify(found, digest, policy, source.describe());
             return v instanceof ImageVerdict.Refused r ? Optional.of(r.message()) : Optional.empty();
         } catch (Qmt4jException e) {
             return Optional.of(e.getMessage());
@@ -131,7 +131,7 @@ public final class SigstoreVerifier implements SignatureVerifier {
         return out;
     }
 
-    private synchronized TrustRoot trustRootFor(VerificationPolicy policy) {
+    private synchronized TrustRoot trustRoot() {
         if (loaded == null) {
             loaded = trustRoot.get();
         }
