@@ -88,7 +88,9 @@ public final class CertificateVerifier {
                 continue;
             }
             try {
-                return build(leaf, ca, date);
+                List<X509Certificate> path = build(leaf, ca, date);
+                checkIntermediateUsage(path);
+                return path;
             } catch (GeneralSecurityException e) {
                 failures.add(ca.uri() + ": " + e.getMessage());
             }
@@ -113,6 +115,20 @@ public final class CertificateVerifier {
         r.getCertPath().getCertificates().forEach(c -> path.add((X509Certificate) c));
         path.add(r.getTrustAnchor().getTrustedCert());
         return path;
+    }
+
+    /**
+     * Go's x509 EKU nesting rule, as cosign/sigstore-go get it: a CA certificate in the path that
+     * restricts extended key usage must allow codeSigning (or any purpose).
+     */
+    private static void checkIntermediateUsage(List<X509Certificate> path) throws GeneralSecurityException {
+        for (int i = 1; i < path.size(); i++) {
+            List<String> eku = path.get(i).getExtendedKeyUsage();
+            if (eku != null && !eku.contains(CODE_SIGNING) && !eku.contains("2.5.29.37.0")) {
+                throw new java.security.cert.CertPathValidatorException("CA certificate "
+                        + path.get(i).getSubjectX500Principal().getName() + " does not allow codeSigning");
+            }
+        }
     }
 
     /**

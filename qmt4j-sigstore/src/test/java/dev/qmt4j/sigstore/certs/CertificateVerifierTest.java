@@ -94,4 +94,10 @@ class CertificateVerifierTest {
         assertEquals(Check.CERTIFICATE_CHAIN, reject(root, other.leaf(), T).check());
         assertEquals("CN=test-fulcio-intermediate", fake.getSubjectX500Principal().getName());
     }
+
+    @Test
+    void intermediateThatDoesNotAllowCodeSigningBreaksTheChain() {
+        TestPki emailOnly = new TestPki(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_emailProtection);
+        assertEquals(Check.CERTIFICATE_CHAIN, reject(emailOnly.trustRoot(), emailOnly.leaf(), T).check());
+    }
 }

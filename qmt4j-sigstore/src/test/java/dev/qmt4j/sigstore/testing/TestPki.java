@@ -61,8 +61,13 @@ public final class TestPki {
     public final X509Certificate intermediate;
 
     public TestPki() {
-        root = ca("CN=test-fulcio-root", rootKey, null, null, true);
-        intermediate = ca("CN=test-fulcio-intermediate", intermediateKey, "CN=test-fulcio-root", rootKey, false);
+        this(KeyPurposeId.id_kp_codeSigning);
+    }
+
+    /** A PKI whose intermediate carries extended key usage {@code intermediateEku}. */
+    public TestPki(KeyPurposeId intermediateEku) {
+        root = ca("CN=test-fulcio-root", rootKey, null, null, true, null);
+        intermediate = ca("CN=test-fulcio-intermediate", intermediateKey, "CN=test-fulcio-root", rootKey, false, intermediateEku);
     }
 
     /** A trust root with this PKI's CA (valid as given), Rekor log and CT log. */
@@ -199,15 +204,15 @@ public final class TestPki {
                 b.build(new JcaContentSignerBuilder("SHA384withECDSA").build(intermediateKey.getPrivate())));
     }
 
-    private static X509Certificate ca(String dn, KeyPair keys, String issuerDn, KeyPair issuerKeys, boolean root) {
+    private static X509Certificate ca(String dn, KeyPair keys, String issuerDn, KeyPair issuerKeys, boolean root, KeyPurposeId eku) {
         try {
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(new X500Name(issuerDn == null ? dn : issuerDn),
                     BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(CA_START), Date.from(Instant.parse("2040-01-01T00:00:00Z")),
                     new X500Name(dn), keys.getPublic());
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(root ? 1 : 0));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-            if (!root) {
-                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_codeSigning));
+            if (eku != null) {
+                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(eku));
             }
             PrivateKey signer = issuerKeys == null ? keys.getPrivate() : issuerKeys.getPrivate();
             return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA384withECDSA").build(signer)));
@@ -218,7 +223,7 @@ public final class TestPki {
 
     /** A self-signed CA unrelated to this PKI (an attacker's "Fulcio"). */
     public static X509Certificate selfSigned(String dn, KeyPair keys) {
-        return ca(dn, keys, null, null, true);
+        return ca(dn, keys, null, null, true, null);
     }
 
     /** A fresh EC key pair. */
