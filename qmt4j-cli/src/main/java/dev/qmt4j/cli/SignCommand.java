@@ -7,6 +7,7 @@ import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.ImageTarget;
 import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.sigstore.cosign.BundleSigner;
 import dev.qmt4j.sigstore.cosign.CosignKeyPair;
 import dev.qmt4j.sigstore.cosign.CosignKeys;
 import dev.qmt4j.sigstore.cosign.LegacySigner;
@@ -43,20 +44,16 @@ final class SignCommand implements Callable<Integer> {
     @Option(names = {"-a", "--annotation"}, paramLabel = "KEY=VALUE", description = "A payload annotation (repeatable).")
     List<String> annotations = List.of();
 
-    @Option(names = "--bundle", description = "Also attach a Sigstore bundle as an OCI referrer (not implemented yet).")
+    @Option(names = "--bundle", description = "Write a Sigstore bundle v0.3 as an OCI referrer (cosign v3 layout) instead of a .sig layer.")
     boolean bundle;
 
     @Override
     public Integer call() {
         CliContext context = root.context;
-        if (bundle) {
-            throw new Qmt4jException(ErrorKind.USAGE, "--bundle (Sigstore bundle referrers) is not implemented yet",
-                    "sign without --bundle: the legacy .sig layout is what QueryMT's CI writes");
-        }
         ImageRef ref = ImageRef.parse(reference);
         CosignKeyPair pair = CosignKeys.readPrivateKey(read(key), Passwords.read(context, "Enter password for private key: ", false));
         Services services = context.services();
-        LegacySigner.Signed signed;
+        String where;
         Digest digest;
         try (ImageSource source = services.source(ref); ImageTarget target = services.target(ref)) {
             digest = source.resolve().digest();
@@ -64,9 +61,14 @@ final class SignCommand implements Callable<Integer> {
                 throw new Qmt4jException(ErrorKind.INTEGRITY, source.describe() + " returned manifest " + digest + " for " + ref.canonical());
             }
             String dockerRef = ref instanceof RegistryRef r ? r.name() : ref.canonical();
-            signed = LegacySigner.sign(source, target, digest, dockerRef, pair.privateKey(), annotations());
+            if (bundle) {
+                BundleSigner.Signed b = BundleSigner.sign(source, target, digest, pair.privateKey(), pair.publicKey());
+                where = "referrer " + b.referrer();
+            } else {
+                where = "tag " + LegacySigner.sign(source, target, digest, dockerRef, pair.privateKey(), annotations()).tag();
+            }
         }
-        context.info("signed " + digest + " with key " + CosignKeys.fingerprint(pair.publicKey()) + " (tag " + signed.tag() + ")");
+        context.info("signed " + digest + " with key " + CosignKeys.fingerprint(pair.publicKey()) + " (" + where + ")");
         context.out().println(digest);
         return 0;
     }

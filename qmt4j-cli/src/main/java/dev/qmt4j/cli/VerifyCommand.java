@@ -86,7 +86,7 @@ final class VerifyCommand implements Callable<Integer> {
         });
         m.put("logIndex", a.details().logIndex().orElse(null));
         m.put("integratedTime", a.details().integratedTime().map(Object::toString).orElse(null));
-        m.put("signature", a.signature().payloadDigest().toString());
+        m.put("signature", a.signature());
         return m;
     }
 }

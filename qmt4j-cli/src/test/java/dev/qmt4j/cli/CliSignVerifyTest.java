@@ -91,6 +91,20 @@ class CliSignVerifyTest {
     }
 
     @Test
+    void signWithBundleWritesAReferrerThatVerifies() throws IOException {
+        Cli cli = cli();
+        String prefix = tmp.resolve("b").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", prefix).exitCode());
+        String ref = pushed(cli, "cli/bundled", 6);
+        Cli.Result sign = cli.run("sign", ref, "--key", prefix + ".key", "--bundle");
+        assertEquals(0, sign.exitCode(), sign::toString);
+        assertTrue(sign.err().contains("referrer sha256:"), sign.err());
+        Cli.Result verify = cli.run("verify", ref, "--key", prefix + ".pub");
+        assertEquals(0, verify.exitCode(), verify::toString);
+        assertTrue(verify.out().contains("signature: bundle referrer sha256:"), verify.out());
+    }
+
+    @Test
     void wrongPasswordAndMissingPasswordAreRefused() throws IOException {
         Cli cli = cli();
         String prefix = tmp.resolve("k").toString();

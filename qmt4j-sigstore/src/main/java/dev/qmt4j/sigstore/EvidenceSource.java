@@ -25,6 +25,8 @@ import java.util.Optional;
 final class EvidenceSource implements ImageSource {
     static final String MANIFEST = "signatures.manifest.json";
     static final String PAYLOAD_PREFIX = "payload-";
+    static final String REFERRERS = "referrers.index.json";
+    static final String REFERRER_PREFIX = "referrer-";
 
     private final ImageRef ref;
     private final Digest subject;
@@ -36,12 +38,18 @@ final class EvidenceSource implements ImageSource {
         this.files = new HashMap<>(files);
     }
 
-    /** The evidence files for {@code signatures}' manifest and payloads. */
-    static Map<String, byte[]> files(ManifestBlob manifest, Iterable<dev.qmt4j.sigstore.cosign.SignatureLayer> layers) {
+    /** The evidence files: signature manifest and payloads, referrers index, referrer manifests and bundles. */
+    static Map<String, byte[]> files(dev.qmt4j.sigstore.cosign.LegacySignatures legacy,
+            dev.qmt4j.sigstore.cosign.ReferrerBundles bundles) {
         Map<String, byte[]> out = new HashMap<>();
-        out.put(MANIFEST, manifest.bytes());
-        for (var l : layers) {
+        legacy.manifest().ifPresent(m -> out.put(MANIFEST, m.bytes()));
+        for (var l : legacy.layers()) {
             out.put(PAYLOAD_PREFIX + l.payloadDigest().hex(), l.payload());
+        }
+        bundles.index().ifPresent(i -> out.put(REFERRERS, i.bytes()));
+        for (var b : bundles.bundles()) {
+            out.put(REFERRER_PREFIX + b.referrer().hex(), b.manifest().bytes());
+            out.put(PAYLOAD_PREFIX + Digest.sha256(b.bundle()).hex(), b.bundle());
         }
         return out;
     }
@@ -53,6 +61,9 @@ final class EvidenceSource implements ImageSource {
 
     @Override
     public Optional<ManifestBlob> manifestForTag(String tag) {
+        if (tag.equals(dev.qmt4j.sigstore.cosign.CosignAnnotations.referrersTag(subject))) {
+            return Optional.ofNullable(files.get(REFERRERS)).map(b -> new ManifestBlob(Digest.sha256(b), MediaTypes.OCI_INDEX, b));
+        }
         byte[] m = files.get(MANIFEST);
         if (m == null || !tag.equals(dev.qmt4j.sigstore.cosign.CosignAnnotations.signatureTag(subject))) {
             return Optional.empty();
@@ -67,7 +78,14 @@ final class EvidenceSource implements ImageSource {
 
     @Override
     public ManifestBlob manifest(Digest digest) {
-        throw offline();
+        byte[] b = files.get(REFERRER_PREFIX + digest.hex());
+        if (b == null) {
+            throw new Qmt4jException(ErrorKind.NOT_FOUND, "manifest " + digest + " is not in the stored evidence");
+        }
+        if (!digest.withHash(digest.newHasher().digest(b)).equals(digest)) {
+            throw new Qmt4jException(ErrorKind.INTEGRITY, "stored manifest " + digest + " was altered");
+        }
+        return new ManifestBlob(digest, MediaTypes.OCI_MANIFEST, b);
     }
 
     @Override

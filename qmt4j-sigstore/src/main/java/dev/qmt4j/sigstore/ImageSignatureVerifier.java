@@ -4,6 +4,7 @@ import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.sigstore.cosign.CosignAnnotations;
 import dev.qmt4j.sigstore.cosign.LegacySignatures;
+import dev.qmt4j.sigstore.cosign.ReferrerBundles;
 import dev.qmt4j.sigstore.cosign.SignatureLayer;
 import dev.qmt4j.sigstore.policy.VerificationResult;
 import dev.qmt4j.sigstore.trust.TrustRoot;
@@ -17,36 +18,55 @@ import java.util.List;
  */
 public final class ImageSignatureVerifier {
     private final LegacyLayerVerifier layers;
+    private final OciBundleCheck bundleCheck;
 
     public ImageSignatureVerifier(TrustRoot trustRoot) {
         this.layers = new LegacyLayerVerifier(trustRoot);
+        this.bundleCheck = new OciBundleCheck(() -> trustRoot);
     }
 
     /** The trust root is loaded only if a certificate or Rekor entry needs it. */
     public ImageSignatureVerifier(java.util.function.Supplier<TrustRoot> trustRoot) {
         this.layers = new LegacyLayerVerifier(trustRoot);
+        this.bundleCheck = new OciBundleCheck(trustRoot);
     }
 
-    /** Discovers and verifies the signatures of {@code digest}. */
+    /** Discovers (legacy {@code .sig} and referrer bundles, pooled) and verifies the signatures of {@code digest}. */
     public ImageVerdict verify(ImageSource source, Digest digest, VerificationPolicy policy) {
-        return verify(LegacySignatures.discover(source, digest), digest, policy, source.describe());
+        return verify(LegacySignatures.discover(source, digest), ReferrerBundles.discover(source, digest), digest, policy,
+                source.describe());
+    }
+
+    /** Verifies already-discovered legacy signatures only. */
+    public ImageVerdict verify(LegacySignatures found, Digest digest, VerificationPolicy policy, String where) {
+        return verify(found, new ReferrerBundles(java.util.Optional.empty(), List.of(), List.of()), digest, policy, where);
     }
 
     /** Verifies already-discovered signatures (also used for offline re-verification of cached evidence). */
-    public ImageVerdict verify(LegacySignatures found, Digest digest, VerificationPolicy policy, String where) {
+    public ImageVerdict verify(LegacySignatures found, ReferrerBundles bundles, Digest digest, VerificationPolicy policy,
+            String where) {
         List<String> candidates = new ArrayList<>(found.problems());
+        candidates.addAll(bundles.problems());
         for (SignatureLayer layer : found.layers()) {
             VerificationResult r = layers.verify(layer, digest, policy);
             if (r instanceof VerificationResult.Verified v) {
-                return new ImageVerdict.Accepted(digest, policy, layer, v.details(), found);
+                return new ImageVerdict.Accepted(digest, policy, layer.describe(), layer.payloadDigest(), v.details(), found, bundles);
             }
             candidates.add(layer.describe() + ": " + r);
         }
+        for (ReferrerBundles.Candidate b : bundles.bundles()) {
+            VerificationResult r = bundleCheck.verify(b.bundle(), digest, policy);
+            if (r instanceof VerificationResult.Verified v) {
+                return new ImageVerdict.Accepted(digest, policy, b.describe(), b.referrer(), v.details(), found, bundles);
+            }
+            candidates.add(b.describe() + ": " + r);
+        }
         String reason;
-        if (found.manifest().isEmpty()) {
-            reason = "no signature found for " + digest + " in " + where + " (no tag " + CosignAnnotations.signatureTag(digest) + ")";
+        if (found.manifest().isEmpty() && bundles.index().isEmpty()) {
+            reason = "no signature found for " + digest + " in " + where + " (no tag " + CosignAnnotations.signatureTag(digest)
+                    + ", no Sigstore bundle referrers)";
         } else {
-            reason = "none of the " + (found.layers().size() + found.problems().size()) + " signature(s) of " + digest
+            reason = "none of the " + candidates.size() + " signature(s) of " + digest
                     + " satisfies the policy (" + policy.describe() + ")";
         }
         return new ImageVerdict.Refused(digest, policy, reason, candidates);

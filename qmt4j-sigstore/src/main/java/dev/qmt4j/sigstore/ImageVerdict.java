@@ -2,7 +2,7 @@ package dev.qmt4j.sigstore;
 
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.sigstore.cosign.LegacySignatures;
-import dev.qmt4j.sigstore.cosign.SignatureLayer;
+import dev.qmt4j.sigstore.cosign.ReferrerBundles;
 import dev.qmt4j.sigstore.policy.VerificationDetails;
 import java.util.List;
 
@@ -14,12 +14,14 @@ public sealed interface ImageVerdict {
      *
      * @param digest     the verified digest
      * @param policy     the policy it satisfied
-     * @param signature  the signature that satisfied it
+     * @param signature  which signature satisfied it (for messages)
+     * @param signatureDigest the payload digest (legacy) or referrer manifest digest (bundle) of that signature
      * @param details    who signed and when
-     * @param signatures everything discovered (the evidence kept with the cache entry)
+     * @param signatures the legacy signatures discovered (evidence kept with the cache entry)
+     * @param bundles    the referrer bundles discovered (evidence kept with the cache entry)
      */
-    record Accepted(Digest digest, VerificationPolicy policy, SignatureLayer signature, VerificationDetails details,
-            LegacySignatures signatures) implements ImageVerdict {}
+    record Accepted(Digest digest, VerificationPolicy policy, String signature, Digest signatureDigest,
+            VerificationDetails details, LegacySignatures signatures, ReferrerBundles bundles) implements ImageVerdict {}
 
     /**
      * No signature satisfied the policy.

@@ -56,8 +56,7 @@ public final class SigstoreVerifier implements SignatureVerifier {
             throw refusal(reference, r);
         }
         ImageVerdict.Accepted a = (ImageVerdict.Accepted) verdict;
-        Map<String, byte[]> files = new HashMap<>(EvidenceSource.files(a.signatures().manifest().orElseThrow(),
-                a.signatures().layers()));
+        Map<String, byte[]> files = new HashMap<>(EvidenceSource.files(a.signatures(), a.bundles()));
         files.put(POLICY_FILE, a.policy().describe().getBytes(StandardCharsets.UTF_8));
         files.put(TRUST_ROOT_FILE, trustRootName().getBytes(StandardCharsets.UTF_8));
         return new VerificationEvidence(summary(a), files);
@@ -82,12 +81,8 @@ public final class SigstoreVerifier implements SignatureVerifier {
         try {
             EvidenceSource source = new EvidenceSource(reference, digest, files);
             VerificationPolicy policy = policyFor(source, reference, digest);
-            Optional<ManifestBlob> manifest = source.manifestForTag(dev.qmt4j.sigstore.cosign.CosignAnnotations.signatureTag(digest));
-            if (manifest.isEmpty()) {
-                return Optional.of("the stored evidence has no signature manifest");
-            }
-            LegacySignatures found = LegacySignatures.read(source, manifest.get());
-            ImageVerdict v = new ImageSignatureVerifier(this::trustRoot).verify(found, digest, policy, source.describe());
+            // The same discovery as online, over the stored files: a tampered file fails its digest check.
+            ImageVerdict v = new ImageSignatureVerifier(this::trustRoot).verify(source, digest, policy);
             return v instanceof ImageVerdict.Refused r ? Optional.of(r.message()) : Optional.empty();
         } catch (Qmt4jException e) {
             return Optional.of(e.getMessage());

@@ -14,6 +14,15 @@ public sealed interface VerificationPolicy {
     /** One line for messages and evidence. */
     String describe();
 
+    /** The same policy for the core bundle verifier. */
+    default dev.qmt4j.sigstore.policy.VerificationPolicy toCore() {
+        if (this instanceof Keyed k) {
+            return new dev.qmt4j.sigstore.policy.VerificationPolicy.Keyed(k.key(), k.requireTlog());
+        }
+        Keyless k = (Keyless) this;
+        return new dev.qmt4j.sigstore.policy.VerificationPolicy.Keyless(k.identity(), k.sctRequired(), true);
+    }
+
     /**
      * A cosign public key ({@code --key}, {@code public_key}).
      *

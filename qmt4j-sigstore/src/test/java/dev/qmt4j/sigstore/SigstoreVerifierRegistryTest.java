@@ -293,6 +293,63 @@ class SigstoreVerifierRegistryTest {
         assertTrue(r.message().contains("TLOG_SET"), r.message());
     }
 
+    // ------------------------------------------------------------------ bundles (referrers)
+
+    private static void signBundle(RegistryRef ref, Digest d, CosignKeyPair key) {
+        try (RegistrySource s = fx.source(ref); RegistryTarget t = fx.target(ref)) {
+            dev.qmt4j.sigstore.cosign.BundleSigner.sign(s, t, d, key.privateKey(), key.publicKey());
+        }
+    }
+
+    @Test
+    void bundleReferrerIsFoundThroughTheFallbackTagAndVerifies_case2() throws Exception {
+        RegistryRef ref = freshRef();
+        Digest d = fx.pushWasm(ref, 40);
+        CosignKeyPair key = CosignKeys.generate();
+        signBundle(ref, d, key);
+        PolicyFlags flags = keyFlag(writeKey(key));
+        ImageVerdict.Accepted a = assertInstanceOf(ImageVerdict.Accepted.class, check(ref, d, flags));
+        assertTrue(a.signature().startsWith("bundle referrer"), a.signature());
+        // Evidence (index, referrer manifest, bundle) re-verifies offline; a changed bundle does not.
+        SigstoreVerifier v = new SigstoreVerifier(new PolicyResolver(VerifyPolicySettings.none(), r -> Optional.empty(), flags),
+                SIGSTORE::trustRoot);
+        VerificationEvidence evidence;
+        try (RegistrySource s = fx.source(ref)) {
+            evidence = v.verify(s, ref, d);
+        }
+        assertEquals(Optional.empty(), v.reverify(ref, d, evidence.files()));
+        Map<String, byte[]> bad = new HashMap<>(evidence.files());
+        bad.replaceAll((k, b) -> k.startsWith("payload-") ? new byte[] {'{', '}'} : b);
+        assertTrue(v.reverify(ref, d, bad).isPresent());
+        // Another key: refused.
+        refused(check(ref, d, keyFlag(writeKey(CosignKeys.generate()))));
+    }
+
+    @Test
+    void bundleForAnotherDigestIsRefused_case15() throws Exception {
+        RegistryRef ref = freshRef();
+        Digest d = fx.pushWasm(ref, 41);
+        Digest other = fx.pushWasm(freshRef(), 42);
+        CosignKeyPair key = CosignKeys.generate();
+        try (RegistrySource s = fx.source(ref); RegistryTarget t = fx.target(ref)) {
+            dev.qmt4j.sigstore.cosign.BundleSigner.attach(s, t, d,
+                    dev.qmt4j.sigstore.cosign.BundleSigner.bundle(other, key.privateKey(), key.publicKey()));
+        }
+        ImageVerdict.Refused r = refused(check(ref, d, keyFlag(writeKey(key))));
+        assertTrue(r.message().contains("ARTIFACT"), r.message());
+    }
+
+    @Test
+    void invalidBundleNextToValidLegacySignatureIsAccepted_case3() throws Exception {
+        RegistryRef ref = freshRef();
+        Digest d = fx.pushWasm(ref, 43);
+        CosignKeyPair key = CosignKeys.generate();
+        signBundle(ref, d, CosignKeys.generate()); // a bundle by someone else
+        signKeyed(ref, d, key);
+        ImageVerdict.Accepted a = assertInstanceOf(ImageVerdict.Accepted.class, check(ref, d, keyFlag(writeKey(key))));
+        assertTrue(a.signature().startsWith("signature"), a.signature());
+    }
+
     // ------------------------------------------------------------------ keyless
 
     @Test
