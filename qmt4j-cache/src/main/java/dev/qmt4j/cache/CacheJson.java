@@ -3,10 +3,12 @@ package dev.qmt4j.cache;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.PluginType;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -49,6 +51,11 @@ final class CacheJson {
     }
 
     static byte[] write(EntryContents c) {
+        return write(c, Map.of());
+    }
+
+    /** {@code entry.json}: the contents, and the stamps of the files as they were when last verified. */
+    static byte[] write(EntryContents c, Map<String, FileStamp> stamps) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("type", c.type().id());
         n.put("layer", c.layer().toString());
@@ -58,18 +65,51 @@ final class CacheJson {
         c.files().forEach(files::put);
         ObjectNode links = n.putObject("links");
         c.links().forEach(links::put);
+        if (!stamps.isEmpty()) {
+            ObjectNode s = n.putObject("stamps");
+            new TreeMap<>(stamps).forEach((path, st) -> {
+                ObjectNode o = s.putObject(path);
+                o.put("size", st.size());
+                o.put("mtime", st.mtime());
+                o.put("ctime", st.ctime());
+                o.put("key", st.key());
+            });
+        }
         return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
     }
 
     static EntryContents readEntry(byte[] bytes) {
+        return readStored(bytes).contents();
+    }
+
+    /** An {@code entry.json} with its stamps; stamps that are malformed are dropped (the file is re-hashed). */
+    static Stored readStored(byte[] bytes) {
+        JsonNode n;
+        EntryContents contents;
         try {
-            JsonNode n = MAPPER.readTree(bytes);
-            return new EntryContents(pluginType(required(n, "type")), Digest.parse(required(n, "layer")),
+            n = MAPPER.readTree(bytes);
+            contents = new EntryContents(pluginType(required(n, "type")), Digest.parse(required(n, "layer")),
                     required(n, "pluginFile"), map(n.path("files")), map(n.path("links")), n.path("size").asLong());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("malformed entry.json: " + e.getMessage(), e);
         }
+        Map<String, FileStamp> stamps = new HashMap<>();
+        JsonNode s = n.path("stamps");
+        if (s.isObject()) {
+            s.properties().forEach(e -> {
+                JsonNode o = e.getValue();
+                if (o.path("size").isIntegralNumber() && o.path("mtime").isIntegralNumber()
+                        && o.path("ctime").isIntegralNumber() && o.path("key").isString()) {
+                    stamps.put(e.getKey(), new FileStamp(o.get("size").asLong(), o.get("mtime").asLong(),
+                            o.get("ctime").asLong(), o.get("key").asString()));
+                }
+            });
+        }
+        return new Stored(contents, stamps);
     }
+
+    /** What {@code entry.json} holds. */
+    record Stored(EntryContents contents, Map<String, FileStamp> stamps) {}
 
     private static Map<String, String> map(JsonNode n) {
         Map<String, String> out = new LinkedHashMap<>();

@@ -19,12 +19,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,8 +35,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The content-addressed plugin cache. See this module's README for the on-disk layout.
@@ -53,6 +58,8 @@ public final class PluginCache {
     private static final String MEDIA_TYPE_SUFFIX = ".media-type";
     /** Litter without a lock is only swept once this old, in case its writer is merely slow. */
     private static final Duration STALE_AFTER = Duration.ofHours(1);
+    /** A stamp this close to the time it was recorded proves nothing (see {@link FileStamp#racy}). */
+    static final Duration RACY_MARGIN = Duration.ofSeconds(2);
 
     private final Path root;
     private final Path manifests;
@@ -61,8 +68,11 @@ public final class PluginCache {
     private final Path evidence;
     private final Path tmp;
     private final Path locks;
+    private final long racyMarginNanos;
+    private final AtomicLong filesRehashed = new AtomicLong();
 
-    private PluginCache(Path root) {
+    private PluginCache(Path root, Duration racyMargin) {
+        this.racyMarginNanos = racyMargin.toNanos();
         this.root = root;
         this.manifests = root.resolve("manifests");
         this.entries = root.resolve("entries");
@@ -104,7 +114,12 @@ public final class PluginCache {
 
     /** Opens (creating if needed) the cache at {@code root}, sweeping litter left by killed processes. */
     public static PluginCache open(Path root) {
-        PluginCache cache = new PluginCache(root.toAbsolutePath().normalize());
+        return open(root, RACY_MARGIN);
+    }
+
+    /** As {@link #open(Path)}, with another margin for racy stamps (tests, to avoid waiting). */
+    static PluginCache open(Path root, Duration racyMargin) {
+        PluginCache cache = new PluginCache(root.toAbsolutePath().normalize(), racyMargin);
         for (Path dir : List.of(cache.manifests, cache.entries, cache.refs, cache.evidence, cache.tmp, cache.locks)) {
             try {
                 Files.createDirectories(dir);
@@ -119,6 +134,14 @@ public final class PluginCache {
     /** The cache directory. */
     public Path root() {
         return root;
+    }
+
+    /**
+     * How many entry files this instance has re-hashed (loads whose stamps did not match, commits'
+     * re-checks, {@link #verify}). An observable for tests and diagnostics.
+     */
+    public long filesRehashed() {
+        return filesRehashed.get();
     }
 
     // ---------------------------------------------------------------- references
@@ -206,24 +229,138 @@ public final class PluginCache {
     /**
      * The entry for {@code key} if it exists and every file still hashes to what was recorded. A
      * damaged entry is reported to {@code warnings} and deleted, so the caller fetches it again.
+     *
+     * <p>A file is re-hashed unless its {@link FileStamp} (size, mtime, ctime, inode) is the one
+     * recorded when it was last verified, and that stamp is not racy. After a successful re-hash the
+     * stamps are recorded afresh, so the next load is cheap again. Where the file system has no
+     * ctime or inode (Windows), every load re-hashes.
      */
     public Optional<CacheEntry> findEntry(EntryKey key, Consumer<String> warnings) {
-        Optional<CacheEntry> entry;
+        Optional<Loaded> loaded;
         try {
-            entry = readEntryUnverified(key);
+            loaded = readEntryStored(key);
         } catch (IllegalArgumentException e) {
             discard(key, e.getMessage(), warnings);
             return Optional.empty();
         }
-        if (entry.isEmpty()) {
-            return entry;
+        if (loaded.isEmpty()) {
+            return Optional.empty();
         }
-        Optional<String> problem = EntryCheck.problem(entry.get());
+        CacheEntry entry = loaded.get().entry();
+        Map<String, FileStamp> recorded = loaded.get().stamps();
+        Map<String, FileStamp> before = stamps(entry);
+        long recordedAt = loaded.get().recordedAt();
+        Set<String> trusted = new HashSet<>();
+        for (Map.Entry<String, FileStamp> b : before.entrySet()) {
+            FileStamp r = recorded.get(b.getKey());
+            if (b.getValue().equals(r) && !r.racy(recordedAt, racyMarginNanos)) {
+                trusted.add(b.getKey());
+            }
+        }
+        Optional<String> problem = EntryCheck.problem(entry, trusted::contains, this::rehashing);
         if (problem.isPresent()) {
             discard(key, problem.get(), warnings);
             return Optional.empty();
         }
-        return entry;
+        if (!trusted.equals(entry.contents().files().keySet())) {
+            restamp(entry, before, recorded);
+        }
+        return Optional.of(entry);
+    }
+
+    /**
+     * Re-hashes every file of the entries (all of them, or those of {@code ref}), ignoring stamps.
+     * A damaged entry is deleted, so the next pull fetches it again; an intact one gets fresh stamps.
+     *
+     * @param ref only the entry this reference's record points to; empty for every entry
+     * @return one result per entry checked, sorted by directory
+     */
+    public List<EntryVerification> verify(Optional<ImageRef> ref) {
+        List<EntryKey> keys = new ArrayList<>();
+        if (ref.isPresent()) {
+            findRef(ref.get()).flatMap(RefRecord::entry).ifPresent(keys::add);
+        } else {
+            for (Path dir : contentFiles(entries)) {
+                keyOf(dir).ifPresent(keys::add);
+            }
+        }
+        List<EntryVerification> out = new ArrayList<>();
+        for (EntryKey key : keys) {
+            Path dir = entryDir(key);
+            Optional<String> problem;
+            Optional<Loaded> loaded;
+            try {
+                loaded = readEntryStored(key);
+                problem = loaded.isEmpty() ? Optional.of("missing") : Optional.empty();
+            } catch (IllegalArgumentException e) {
+                loaded = Optional.empty();
+                problem = Optional.of(e.getMessage());
+            }
+            if (loaded.isPresent()) {
+                Map<String, FileStamp> before = stamps(loaded.get().entry());
+                problem = EntryCheck.problem(loaded.get().entry(), f -> false, this::rehashing);
+                if (problem.isEmpty()) {
+                    restamp(loaded.get().entry(), before, Map.of());
+                }
+            }
+            if (problem.isPresent() && Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                discard(key, problem.get(), w -> {});
+            }
+            out.add(new EntryVerification(key, dir, problem));
+        }
+        out.sort(Comparator.comparing(v -> v.directory().toString()));
+        return out;
+    }
+
+    /** The logger, created on first use: a cache hit with matching stamps never initialises logging. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(PluginCache.class);
+    }
+
+    private void rehashing(String file) {
+        filesRehashed.incrementAndGet();
+        Log.LOG.debug("re-hashing cached file {}", file);
+    }
+
+    /** The current stamps of the entry's regular files (those the file system can stamp). */
+    private static Map<String, FileStamp> stamps(CacheEntry entry) {
+        Map<String, FileStamp> out = new HashMap<>();
+        for (String f : entry.contents().files().keySet()) {
+            FileStamp.of(entry.resolve(f)).ifPresent(st -> out.put(f, st));
+        }
+        return out;
+    }
+
+    /**
+     * Records the stamps of files just verified, in {@code entry.json} (replaced atomically, under
+     * the entry's lock). Only a stamp that was the same before and after the hashing is recorded: a
+     * write during the hashing leaves the file to be re-hashed next time. Best effort: if the lock
+     * is busy or the file system refuses, the next load simply re-hashes.
+     */
+    private void restamp(CacheEntry entry, Map<String, FileStamp> before, Map<String, FileStamp> previous) {
+        Map<String, FileStamp> keep = new HashMap<>(previous);
+        for (String f : entry.contents().files().keySet()) {
+            Optional<FileStamp> now = FileStamp.of(entry.resolve(f));
+            keep.remove(f);
+            if (now.isPresent() && now.get().equals(before.get(f))) {
+                keep.put(f, now.get());
+            }
+        }
+        if (keep.isEmpty() && previous.isEmpty()) {
+            return; // nothing to record (no stamps on this file system)
+        }
+        Optional<CacheLock> lock = CacheLock.tryAcquire(locks.resolve(entry.key().lockName() + ".lock"));
+        if (lock.isEmpty()) {
+            return;
+        }
+        try (CacheLock held = lock.get()) {
+            Path json = entry.directory().resolve(ENTRY_JSON);
+            if (Files.isRegularFile(json, LinkOption.NOFOLLOW_LINKS)) {
+                CacheFiles.writeAtomically(tmp, json, CacheJson.write(entry.contents(), keep));
+            }
+        } catch (RuntimeException e) {
+            Log.LOG.debug("cannot record stamps for {}: {}", entry.directory(), e.toString());
+        }
     }
 
     /** Takes the inter-process lock for {@code key}; blocks until it is free. */
@@ -268,7 +405,11 @@ public final class PluginCache {
     public CacheEntry commit(Staging staging, EntryKey key, EntryContents contents, boolean replace) {
         Path staged = staging.dir().resolve("entry");
         syncTree(staged.resolve(TREE_DIR));
-        CacheFiles.writeAtomically(staging.dir(), staged.resolve(ENTRY_JSON), CacheJson.write(contents));
+        CacheEntry committed = new CacheEntry(key, staged, contents);
+        // Read-only, then stamped: the files were hashed as they were written (download, extraction),
+        // so their stamps now vouch for that content. Renaming the directory keeps the files' stamps.
+        makeReadOnly(committed);
+        CacheFiles.writeAtomically(staging.dir(), staged.resolve(ENTRY_JSON), CacheJson.write(contents, stamps(committed)));
         Path target = entryDir(key);
         if (replace && Files.exists(target)) {
             CacheFiles.deleteTree(tmp, target);
@@ -455,14 +596,24 @@ public final class PluginCache {
 
     /** Reads {@code entry.json}; malformed metadata is an {@link IllegalArgumentException}. */
     private Optional<CacheEntry> readEntryUnverified(EntryKey key) {
+        return readEntryStored(key).map(Loaded::entry);
+    }
+
+    /** An entry as {@code entry.json} describes it, with its stamps and when they were recorded. */
+    private record Loaded(CacheEntry entry, Map<String, FileStamp> stamps, long recordedAt) {}
+
+    private Optional<Loaded> readEntryStored(EntryKey key) {
         Path dir = entryDir(key);
         Path json = dir.resolve(ENTRY_JSON);
         try {
-            EntryContents contents = CacheJson.readEntry(Files.readAllBytes(json));
+            byte[] bytes = Files.readAllBytes(json);
+            long recordedAt = FileStamp.nanos(Files.getLastModifiedTime(json, LinkOption.NOFOLLOW_LINKS));
+            CacheJson.Stored stored = CacheJson.readStored(bytes);
+            EntryContents contents = stored.contents();
             if (!contents.layer().equals(key.layer())) {
                 throw new IllegalArgumentException("entry.json names layer " + contents.layer());
             }
-            return Optional.of(new CacheEntry(key, dir, contents));
+            return Optional.of(new Loaded(new CacheEntry(key, dir, contents), stored.stamps(), recordedAt));
         } catch (NoSuchFileException e) {
             // Commits rename a directory that already holds entry.json, so a directory without it
             // was damaged from outside; it must go, or it would block every future commit.
@@ -492,7 +643,7 @@ public final class PluginCache {
         try (CacheLock lock = lock(key)) {
             Optional<String> still;
             try {
-                still = readEntryUnverified(key).map(EntryCheck::problem).orElse(Optional.of(why));
+                still = readEntryUnverified(key).map(e -> EntryCheck.problem(e, f -> false, this::rehashing)).orElse(Optional.of(why));
             } catch (IllegalArgumentException e) {
                 still = Optional.of(e.getMessage());
             }
@@ -509,6 +660,41 @@ public final class PluginCache {
             return Optional.of(blob.parse());
         } catch (RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /** The key of an entry directory {@code entries/<alg>/<hex>[+<name>]}, if it is one. */
+    private static Optional<EntryKey> keyOf(Path dir) {
+        String name = dir.getFileName().toString();
+        int plus = name.indexOf('+');
+        Digest layer = digestOf(dir.getParent(), plus < 0 ? name : name.substring(0, plus));
+        if (layer == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new EntryKey(layer, plus < 0 ? Optional.empty() : Optional.of(name.substring(plus + 1))));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Clears the write permission bits of the entry's regular files, so that nothing rewrites a
+     * cached plugin by accident (a deliberate write still can, and changes the file's stamp).
+     * A no-op where the file system has no POSIX permissions.
+     */
+    private static void makeReadOnly(CacheEntry entry) {
+        for (String f : entry.contents().files().keySet()) {
+            Path p = entry.resolve(f);
+            try {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+                if (perms.removeAll(EnumSet.of(PosixFilePermission.OWNER_WRITE, PosixFilePermission.GROUP_WRITE,
+                        PosixFilePermission.OTHERS_WRITE))) {
+                    Files.setPosixFilePermissions(p, perms);
+                }
+            } catch (UnsupportedOperationException | IOException e) {
+                // Not POSIX (Windows), or not ours to change: the stamps still tell if it is written.
+            }
         }
     }
 

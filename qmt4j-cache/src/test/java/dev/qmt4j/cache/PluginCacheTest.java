@@ -14,11 +14,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -85,7 +87,7 @@ class PluginCacheTest {
     void tamperedEntryIsReportedAndDeleted() throws IOException {
         PluginCache cache = PluginCache.open(dir);
         CacheEntry entry = commitWasm(cache, "good".getBytes(StandardCharsets.UTF_8));
-        Files.writeString(entry.pluginPath(), "evil");
+        Files.writeString(writable(entry.pluginPath()), "evil");
 
         List<String> warnings = new ArrayList<>();
         assertEquals(Optional.empty(), cache.findEntry(entry.key(), warnings::add));
@@ -247,6 +249,23 @@ class PluginCacheTest {
 
         assertEquals(List.of(new CachedReference(REF.canonical(), Digest.sha256(new byte[] {9}), Optional.of(PluginType.WASM),
                 5, at, Optional.of(entry.pluginPath()))), listed);
+    }
+
+    /** A warnings consumer for loads that must not warn. */
+    static void fail(String warning) {
+        throw new AssertionError(warning);
+    }
+
+    /** Cached plugin files are read-only; a test that tampers with one makes it writable first. */
+    static Path writable(Path p) throws IOException {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+            perms.add(PosixFilePermission.OWNER_WRITE);
+            Files.setPosixFilePermissions(p, perms);
+        } catch (UnsupportedOperationException e) {
+            p.toFile().setWritable(true);
+        }
+        return p;
     }
 
     /** Commits a Wasm entry the way the pull pipeline does. */

@@ -7,8 +7,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code qmt4j cache}: the group of cache subcommands. */
-@Command(name = "cache", mixinStandardHelpOptions = true, description = "List, prune and remove cached plugins.",
-        subcommands = {CacheLsCommand.class, CachePruneCommand.class, CacheRmCommand.class, CachePathCommand.class})
+@Command(name = "cache", mixinStandardHelpOptions = true, description = "List, prune, verify and remove cached plugins.",
+        subcommands = {CacheLsCommand.class, CachePruneCommand.class, CacheRmCommand.class, CachePathCommand.class,
+                CacheVerifyCommand.class})
 final class CacheCommand implements Runnable {
     @ParentCommand
     Qmt4jCommand root;
@@ -22,6 +23,6 @@ final class CacheCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing cache command: ls, prune, rm or path");
+        throw new ParameterException(spec.commandLine(), "missing cache command: ls, prune, rm, verify or path");
     }
 }

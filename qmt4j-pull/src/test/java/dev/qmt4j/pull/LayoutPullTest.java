@@ -265,6 +265,7 @@ class LayoutPullTest {
     void damagedEntryIsReportedAndFetchedAgain() throws IOException {
         ImagePackager.pushWasm(target("1.0"), write("echo.wasm", "\0asm good"), "1.0", Map.of());
         PullResult first = puller().pull(request("1.0"), PullListener.NONE);
+        first.path().toFile().setWritable(true); // cached files are read-only (matters when not root)
         Files.writeString(first.path(), "\0asm evil");
 
         PullResult second = puller().pull(request("1.0"), PullListener.NONE);
