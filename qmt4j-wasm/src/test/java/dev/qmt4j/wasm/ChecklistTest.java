@@ -448,6 +448,31 @@ class ChecklistTest {
     // ---------------------------------------------------------------- item 11
 
     @Test
+    void item11_aShortDeadlineArmedWhileALongerOneIsPendingStillFires() {
+        // the outer call (60 s deadline) is in flight when the inner call (200 ms) spins: the watchdog
+        // must wake for the earlier deadline, and the outer call must be unaffected
+        byte[] outerWasm = Wat.text("""
+                (module
+                  (import "extism:host/user" "inner" (func $inner))
+                  (func (export "outer") (result i32) (call $inner) (i32.const 0)))
+                """);
+        try (ExtismPlugin inner = ExtismPlugin.builder(WasmManifest.builder().module(Wat.resource("kernel"))
+                .timeout(Duration.ofMillis(200)).build()).build()) {
+            PluginTimeoutException[] seen = new PluginTimeoutException[1];
+            HostFunction call = HostFunction.of("inner", List.of(), List.of(), (ctx, args) -> {
+                seen[0] = assertThrows(PluginTimeoutException.class, () -> inner.call("spin", new byte[0]));
+                return null;
+            });
+            try (ExtismPlugin outer = ExtismPlugin.builder(WasmManifest.builder().module(outerWasm).timeout(Duration.ofSeconds(60))
+                    .build()).hostFunction(call).build()) {
+                assertArrayEquals(new byte[0], outer.call("outer", new byte[0]));
+                assertEquals(Duration.ofMillis(200), seen[0].timeout());
+                assertFalse(Thread.currentThread().isInterrupted());
+            }
+        }
+    }
+
+    @Test
     void item11_assemblyScriptRunawayLoopTimesOutAndMemoryBombsHitTheSharedBudget() {
         WasmManifest.Builder m = WasmManifest.builder().module(TestPlugins.bytes(TestPlugins.KITCHEN_SINK))
                 .timeout(Duration.ofMillis(300)).maxPages(64);
