@@ -40,8 +40,16 @@ final class ConfigSchema {
                 throw tree.error("providers", "expected a list of provider tables, got " + describe(list),
                         "write [[providers]] tables (TOML) or a providers: list");
             }
+            Map<String, Integer> seen = new java.util.HashMap<>();
             for (int i = 0; i < entries.size(); i++) {
-                providers.add(provider(entries.get(i), "providers[" + i + "]"));
+                ProviderEntry entry = provider(entries.get(i), "providers[" + i + "]");
+                Integer first = seen.putIfAbsent(entry.name(), i);
+                if (first != null) {
+                    throw tree.error("providers[" + i + "].name", "duplicate provider name '" + entry.name()
+                            + "' (first defined at " + tree.where("providers[" + first + "].name") + ")",
+                            "give each provider a unique name");
+                }
+                providers.add(entry);
             }
         }
         OciSettings oci = top.get("oci") == null ? OciSettings.defaults() : oci(top.get("oci"));
