@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /**
@@ -35,6 +36,12 @@ public final class Main {
         Logging.configure(verbose);
         CliContext context = new CliContext(out, err, env);
         CommandLine cli = new CommandLine(new Qmt4jCommand(context));
+        Optional<Class<?>> only = invokedSubcommand(args);
+        if (only.isPresent()) {
+            cli.addSubcommand(only.get());
+        } else {
+            Qmt4jCommand.SUBCOMMANDS.values().forEach(cli::addSubcommand);
+        }
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cli.setParameterExceptionHandler(Main::usageError);
@@ -45,6 +52,31 @@ public final class Main {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * The subcommand these arguments invoke, when that is certain from the arguments alone: the first
+     * argument after the global options names a subcommand. Then only that subcommand's model is
+     * built (the parse, and every message, is the same as with the whole tree). Empty (build the whole
+     * tree) for anything else: no command, help, --version, an unknown or misspelt name, or an option
+     * this method does not know.
+     */
+    static Optional<Class<?>> invokedSubcommand(String[] args) {
+        int i = 0;
+        while (i < args.length) {
+            String a = args[i];
+            if (Qmt4jCommand.GLOBAL_FLAGS.contains(a)) {
+                i++;
+            } else if (Qmt4jCommand.GLOBAL_OPTIONS_WITH_VALUE.contains(a)) {
+                i += 2;
+            } else if (a.startsWith("--") && a.indexOf('=') > 0
+                    && Qmt4jCommand.GLOBAL_OPTIONS_WITH_VALUE.contains(a.substring(0, a.indexOf('=')))) {
+                i++;
+            } else {
+                return Optional.ofNullable(Qmt4jCommand.SUBCOMMANDS.get(a));
+            }
+        }
+        return Optional.empty();
     }
 
     private static int usageError(CommandLine.ParameterException e, String[] args) {

@@ -1,6 +1,10 @@
 package dev.qmt4j.cli;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -11,14 +15,37 @@ import picocli.CommandLine.Spec;
 /** The {@code qmt4j} root command: global options and the list of subcommands. */
 @Command(name = "qmt4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Pull, inspect, cache and publish QueryMT provider plugins stored as OCI images.",
-        subcommands = {PullCommand.class, InspectCommand.class, CacheCommand.class, PushCommand.class, WasmCommand.class,
-                SigstoreCommand.class,
-                VerifyCommand.class, SignCommand.class, GenerateKeyPairCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "2:usage error", "3:config error", "4:not found", "5:authentication",
                 "6:network", "7:integrity", "8:signature verification", "9:platform/type", "10:cache",
                 "11:extraction", "70:internal error"})
 final class Qmt4jCommand implements Runnable {
+    /**
+     * The subcommands, in help order, by name. Not in the annotation: {@link Main} adds them, all of
+     * them for help and anything it cannot classify, or only the one invoked, because picocli's
+     * reflective model of the whole tree is most of the CLI's start-up time.
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("pull", PullCommand.class);
+        m.put("inspect", InspectCommand.class);
+        m.put("cache", CacheCommand.class);
+        m.put("push", PushCommand.class);
+        m.put("wasm", WasmCommand.class);
+        m.put("sigstore", SigstoreCommand.class);
+        m.put("verify", VerifyCommand.class);
+        m.put("sign", SignCommand.class);
+        m.put("generate-key-pair", GenerateKeyPairCommand.class);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** Global options that take a value (as a separate argument unless written {@code --opt=value}). */
+    static final Set<String> GLOBAL_OPTIONS_WITH_VALUE = Set.of("--config", "--cache-dir");
+    /** Global options without a value. */
+    static final Set<String> GLOBAL_FLAGS = Set.of("-v", "--verbose", "-q", "--quiet");
+
     final CliContext context;
 
     @Spec

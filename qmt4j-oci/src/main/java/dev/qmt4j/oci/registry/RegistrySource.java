@@ -11,12 +11,10 @@ import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.oci.TransferListener;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +31,6 @@ public final class RegistrySource implements ImageSource {
     public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     static final String ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
             MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
-    private static final int BUFFER = 64 * 1024;
 
     private final RegistryRef ref;
     private final Transport transport;
@@ -148,11 +145,22 @@ public final class RegistrySource implements ImageSource {
         try {
             transport.retrying(ref.registry(), () -> {
                 Files.deleteIfExists(target); // a retry starts over: the partial file is worthless
-                HttpResponse<InputStream> r = transport.exchange(Transport.Call.get(uri, ref.registry(), scopes, Map.of()));
+                MessageDigest hasher = digest.newHasher();
+                BlobWriter writer = new BlobWriter(target, hasher, size, listener);
+                HttpResponse<InputStream> r;
+                try {
+                    r = transport.exchange(Transport.Call.get(uri, ref.registry(), scopes, Map.of()), writer);
+                } catch (IOException e) {
+                    if (writer.tooLarge()) {
+                        throw new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " is larger than its declared "
+                                + size + " bytes", "the registry serves different content than the manifest describes");
+                    }
+                    throw writer.started() ? new ShortRead(writer.done(), size, e) : e;
+                }
                 if (r.statusCode() != 200) {
                     throw RegistryErrors.fromResponse(r, ref.registry(), ref.repository(), what);
                 }
-                download(r, target, digest, size, listener);
+                check(writer.done(), hasher, digest, size);
                 return null;
             }, e -> e instanceof ShortRead s
                     ? new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " truncated: got " + s.got + " of "
@@ -164,34 +172,11 @@ public final class RegistrySource implements ImageSource {
         }
     }
 
-    private void download(HttpResponse<InputStream> r, Path target, Digest digest, long size, TransferListener listener)
-            throws IOException {
-        MessageDigest hasher = digest.newHasher();
-        long done = 0;
-        listener.progress(0, size);
-        try (InputStream in = r.body();
-                OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            byte[] buf = new byte[BUFFER];
-            while (true) {
-                int n;
-                try {
-                    n = in.read(buf);
-                } catch (IOException e) {
-                    throw new ShortRead(done, size, e);
-                }
-                if (n < 0) {
-                    break;
-                }
-                if (done + n > size) {
-                    throw new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " is larger than its declared "
-                            + size + " bytes", "the registry serves different content than the manifest describes");
-                }
-                hasher.update(buf, 0, n);
-                out.write(buf, 0, n);
-                done += n;
-                listener.progress(done, size);
-            }
-        }
+    /**
+     * The body was written to the file by {@link BlobWriter} (straight from the HTTP client's
+     * buffers, hashed on the way); here its length and digest are checked.
+     */
+    private void check(long done, MessageDigest hasher, Digest digest, long size) {
         if (done < size) {
             throw new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " truncated: got " + done + " of " + size
                     + " bytes", "the registry serves different content than the manifest describes");

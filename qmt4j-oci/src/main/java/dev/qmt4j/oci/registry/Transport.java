@@ -70,6 +70,14 @@ final class Transport {
      * {@link RetryableStatus} for 429 and 502-504 so {@link #retrying} can back off.
      */
     HttpResponse<InputStream> exchange(Call call) throws IOException {
+        return exchange(call, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    /**
+     * As {@link #exchange(Call)}, with the body handler to use for every response. It must give an
+     * {@code InputStream} for any status but 200 (challenges, redirects and errors read those).
+     */
+    HttpResponse<InputStream> exchange(Call call, HttpResponse.BodyHandler<InputStream> handler) throws IOException {
         URI uri = call.uri();
         String method = call.method();
         HttpRequest.BodyPublisher body = call.body();
@@ -86,7 +94,7 @@ final class Transport {
             if (sameOrigin) {
                 authorization.ifPresent(a -> b.header("Authorization", a));
             }
-            HttpResponse<InputStream> response = send(b.build());
+            HttpResponse<InputStream> response = send(b.build(), handler);
             int status = response.statusCode();
 
             if (status == 401 && sameOrigin && !challenged) {
@@ -164,9 +172,9 @@ final class Transport {
         return Duration.ofMillis(Math.min(jittered, options.maxRetryAfter().toMillis()));
     }
 
-    private HttpResponse<InputStream> send(HttpRequest request) throws IOException {
+    private HttpResponse<InputStream> send(HttpRequest request, HttpResponse.BodyHandler<InputStream> handler) throws IOException {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            return http.send(request, handler);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Qmt4jException(ErrorKind.NETWORK, "interrupted while talking to " + request.uri().getAuthority(), null, e);
