@@ -1,0 +1,39 @@
+#!/bin/sh
+# Builds the example native provider (examples/echo-provider) and the test fixture libraries.
+#   usage: build.sh [OUT_DIR]     (default: target/native)
+# Writes OUT_DIR/linux-<arch>/lib*.so for this machine's architecture, and OUT_DIR/linux-arm64/
+# libecho_provider.so too when the cross compiler aarch64-linux-gnu-gcc is installed.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-"$here/target/native"}
+cc=${CC:-gcc}
+flags="-shared -fPIC -O2 -Wall -Wextra -std=c11 -I$here/include"
+
+case "$(uname -m)" in
+  x86_64|amd64) arch=amd64 ;;
+  aarch64|arm64) arch=arm64 ;;
+  *) arch=$(uname -m) ;;
+esac
+case "$(uname -s)" in
+  Linux) os=linux; ext=so ;;
+  Darwin) os=darwin; ext=dylib ;;
+  *) echo "build.sh: unsupported OS $(uname -s)" >&2; exit 1 ;;
+esac
+
+dir="$out/$os-$arch"
+mkdir -p "$dir"
+$cc $flags -o "$dir/libecho_provider.$ext" "$here/examples/echo-provider/echo_provider.c"
+for f in abi_999 querymt_style not_a_plugin; do
+  $cc $flags -o "$dir/lib$f.$ext" "$here/src/test/c/$f.c"
+done
+echo "build.sh: built $dir/libecho_provider.$ext and test fixtures"
+
+if [ "$os" = linux ] && [ "$arch" != arm64 ]; then
+  if command -v aarch64-linux-gnu-gcc >/dev/null 2>&1; then
+    mkdir -p "$out/linux-arm64"
+    aarch64-linux-gnu-gcc $flags -o "$out/linux-arm64/libecho_provider.so" "$here/examples/echo-provider/echo_provider.c"
+    echo "build.sh: cross-built $out/linux-arm64/libecho_provider.so"
+  else
+    echo "build.sh: aarch64-linux-gnu-gcc not found; skipping the linux/arm64 build"
+  fi
+fi
