@@ -23,7 +23,7 @@ esac
 dir="$out/$os-$arch"
 mkdir -p "$dir"
 $cc $flags -o "$dir/libecho_provider.$ext" "$here/examples/echo-provider/echo_provider.c"
-for f in abi_999 querymt_style not_a_plugin; do
+for f in abi_999 querymt_style not_a_plugin odd_plugin; do
   $cc $flags -o "$dir/lib$f.$ext" "$here/src/test/c/$f.c"
 done
 echo "build.sh: built $dir/libecho_provider.$ext and test fixtures"
