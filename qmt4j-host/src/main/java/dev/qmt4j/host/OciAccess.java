@@ -1,0 +1,125 @@
+package dev.qmt4j.host;
+
+import dev.qmt4j.cache.PluginCache;
+import dev.qmt4j.config.OciSettings;
+import dev.qmt4j.config.ProviderEntry;
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.ImageSource;
+import dev.qmt4j.oci.ImageSources;
+import dev.qmt4j.oci.LayoutRef;
+import dev.qmt4j.oci.Platform;
+import dev.qmt4j.oci.layout.OciLayoutSource;
+import dev.qmt4j.oci.registry.RegistryClient;
+import dev.qmt4j.oci.registry.RegistryOptions;
+import dev.qmt4j.oci.registry.auth.DockerConfigCredentialStore;
+import dev.qmt4j.pull.PluginPuller;
+import dev.qmt4j.pull.PullListener;
+import dev.qmt4j.pull.PullRequest;
+import dev.qmt4j.pull.PullResult;
+import dev.qmt4j.pull.RefreshPolicy;
+import dev.qmt4j.pull.SignatureVerifier;
+import dev.qmt4j.pull.VerificationEvidence;
+import dev.qmt4j.sigstore.PolicyFlags;
+import dev.qmt4j.sigstore.PolicyResolver;
+import dev.qmt4j.sigstore.SigstoreVerifier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Pulls {@code oci://} and {@code oci-layout://} providers: one cache, one registry client (created
+ * on first use), and per provider a Sigstore verifier whose policy is the provider's {@code verify}
+ * block, else {@code [oci]}, else QueryMT's built-in policy (the same resolution as {@code qmt4j pull}).
+ */
+final class OciAccess {
+    private final PluginCache cache;
+    private final OciSettings settings;
+    private final Map<String, String> env;
+    private final Path home;
+    private final Function<ProviderEntry, SignatureVerifier> verifierOverride;
+    private final Map<Digest, String> signers = new ConcurrentHashMap<>();
+    private volatile RegistryClient client;
+
+    OciAccess(PluginCache cache, OciSettings settings, Map<String, String> env, Path home,
+            Function<ProviderEntry, SignatureVerifier> verifierOverride) {
+        this.cache = cache;
+        this.settings = settings;
+        this.env = env;
+        this.home = home;
+        this.verifierOverride = verifierOverride;
+    }
+
+    /** The pulled plugin and who signed it. */
+    record Pulled(PullResult result, Optional<String> signer) {}
+
+    Pulled pull(ProviderEntry entry, ImageRef ref, boolean force) {
+        SignatureVerifier verifier = capturing(verifierOverride != null ? verifierOverride.apply(entry) : sigstore(entry));
+        PluginPuller puller = PluginPuller.builder().cache(cache).sources(this::source).verifier(verifier)
+                .refresh(force ? new RefreshPolicy.Always() : RefreshPolicy.parse(settings.refresh()))
+                .hostPlatform(Platform.host()).build();
+        PullResult r = puller.pull(new PullRequest(ref, Optional.empty(), entry.file(), force, settings.insecureSkipSignature()),
+                PullListener.NONE);
+        Optional<String> signer = settings.insecureSkipSignature() ? Optional.empty()
+                : Optional.ofNullable(signers.get(r.digest())).or(() -> storedSummary(r.digest()));
+        return new Pulled(r, signer);
+    }
+
+    private SignatureVerifier sigstore(ProviderEntry entry) {
+        Optional<dev.qmt4j.config.VerifyPolicySettings> own = entry.verify().isEmpty() ? Optional.empty()
+                : Optional.of(PolicyResolver.settings(entry.verify()));
+        PolicyResolver resolver = new PolicyResolver(settings.verify(), r -> own, PolicyFlags.none());
+        return new SigstoreVerifier(resolver, resolver::trustRoot);
+    }
+
+    private SignatureVerifier capturing(SignatureVerifier inner) {
+        return new SignatureVerifier() {
+            @Override
+            public VerificationEvidence verify(ImageSource source, ImageRef reference, Digest digest) {
+                VerificationEvidence e = inner.verify(source, reference, digest);
+                signers.put(digest, e.summary());
+                return e;
+            }
+
+            @Override
+            public Optional<String> reverify(ImageRef reference, Digest digest, VerificationEvidence evidence) {
+                return inner.reverify(reference, digest, evidence);
+            }
+        };
+    }
+
+    private Optional<String> storedSummary(Digest d) {
+        Path f = cache.root().resolve("evidence").resolve(d.algorithm()).resolve(d.hex()).resolve("summary.txt");
+        try {
+            return Files.isRegularFile(f) ? Optional.of(Files.readString(f, StandardCharsets.UTF_8).strip()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private ImageSource source(ImageRef ref) {
+        if (ref instanceof LayoutRef layout) {
+            return new OciLayoutSource(layout);
+        }
+        return ImageSources.open(ref, client());
+    }
+
+    private RegistryClient client() {
+        RegistryClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = new RegistryClient(RegistryOptions.builder().insecureRegistries(settings.insecureRegistries())
+                            .credentials(new DockerConfigCredentialStore(env, home)).build());
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+}

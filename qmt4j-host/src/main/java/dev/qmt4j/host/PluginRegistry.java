@@ -1,0 +1,383 @@
+package dev.qmt4j.host;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.cache.PluginCache;
+import dev.qmt4j.config.ConfigDiscovery;
+import dev.qmt4j.config.ConfigFile;
+import dev.qmt4j.config.ProviderEntry;
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.PluginType;
+import dev.qmt4j.provider.ProviderPlugin;
+import dev.qmt4j.pull.SignatureVerifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The plugin host: the providers of one QueryMT-style config file, loaded on demand or all at once,
+ * and hot-swapped by {@link #update()}.
+ *
+ * <pre>{@code
+ * try (PluginRegistry registry = PluginRegistry.fromDefaultConfig()) {
+ *     ProviderHandle openai = registry.builder("openai").model("gpt-4o-mini").build();
+ *     JsonNode reply = openai.chat(messages, null);
+ * }
+ * }</pre>
+ *
+ * <p>Errors are values: {@link #loadAll()} and {@link #update()} return one result per provider,
+ * and {@link #require(String)} throws the real cause. Thread-safe.
+ */
+public final class PluginRegistry implements AutoCloseable {
+    private final ConfigFile config;
+    private final Map<String, ProviderSlot> slots = new LinkedHashMap<>();
+    private final Map<String, String> env;
+    private final PluginLoader loader;
+    private final OciAccess oci;
+    private final UrlDownloader urls;
+    private final String osName;
+    private volatile boolean closed;
+
+    private PluginRegistry(Builder b, ConfigFile config) {
+        this.config = config;
+        this.env = Map.copyOf(b.env);
+        this.loader = b.loader;
+        this.osName = b.osName;
+        Path cacheDir = b.cacheDir != null ? b.cacheDir
+                : env.containsKey("QMT4J_CACHE_DIR") ? Path.of(env.get("QMT4J_CACHE_DIR"))
+                : config.oci().cacheDir().orElseGet(() -> PluginCache.defaultDirectory(env, osName, b.home));
+        PluginCache cache = PluginCache.open(cacheDir);
+        this.oci = new OciAccess(cache, config.oci(), env, b.home, b.verifier);
+        this.urls = new UrlDownloader(cacheDir, b.allowLoopbackHttp);
+        for (ProviderEntry e : config.providers()) {
+            slots.put(e.name(), new ProviderSlot(e));
+        }
+    }
+
+    /** A registry over {@code file} with the process environment and the default cache. */
+    public static PluginRegistry fromPath(Path file) {
+        return builder().config(file).build();
+    }
+
+    /** A registry over the discovered config ({@link ConfigDiscovery}). */
+    public static PluginRegistry fromDefaultConfig() {
+        return builder().build();
+    }
+
+    /** Starts a registry with explicit settings (config path, environment, home, cache, verifier, loader). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The config file in use. */
+    public ConfigFile configFile() {
+        return config;
+    }
+
+    /** The configured provider names, in file order. */
+    public List<String> names() {
+        return List.copyOf(slots.keySet());
+    }
+
+    /** The outcome for each provider loaded or attempted so far, in file order. */
+    public List<LoadResult> list() {
+        List<LoadResult> out = new ArrayList<>();
+        for (ProviderSlot s : slots.values()) {
+            LoadResult r = s.lastResult();
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** The source of {@code name} as configured. */
+    public PluginSource source(String name) {
+        return sourceOf(slot(name).entry());
+    }
+
+    /** Loads every provider in parallel; one result per provider, in file order. */
+    public List<LoadResult> loadAll() {
+        List<ProviderSlot> all = new ArrayList<>(slots.values());
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(all.size(), 4), r -> {
+            Thread t = new Thread(r, "qmt4j-load");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<LoadResult>> futures = new ArrayList<>();
+            for (ProviderSlot s : all) {
+                futures.add(pool.submit(() -> s.ensureLoaded(() -> load(s.entry(), false))));
+            }
+            List<LoadResult> out = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                try {
+                    out.add(futures.get(i).get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    out.add(new LoadResult.Failed(all.get(i).entry().name(), new Qmt4jException(ErrorKind.INTERNAL,
+                            "loading failed: " + e.getCause(), null, e.getCause())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new Qmt4jException(ErrorKind.INTERNAL, "interrupted while loading providers");
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Loads {@code name} if needed; its result ({@link LoadResult.Failed} for an unknown name too). */
+    public LoadResult load(String name) {
+        ProviderSlot s = slots.get(name);
+        if (s == null) {
+            return new LoadResult.Failed(name, unknown(name));
+        }
+        return s.ensureLoaded(() -> load(s.entry(), false));
+    }
+
+    /** A handle with the provider's static config (defaults plus API key), loading it lazily; empty if unknown or it fails to load. */
+    public Optional<ProviderHandle> get(String name) {
+        if (!slots.containsKey(name) || load(name) instanceof LoadResult.Failed) {
+            return Optional.empty();
+        }
+        return Optional.of(require(name));
+    }
+
+    /**
+     * Like {@link #get} but throws the reason.
+     *
+     * @throws Qmt4jException {@code NOT_FOUND} for an unknown name, else the load error itself
+     */
+    public ProviderHandle require(String name) {
+        ObjectNode cfg = baseConfig(name);
+        try (ProviderLease l = lease(name)) {
+            addApiKey(cfg, l.plugin());
+        }
+        return new ProviderHandle(name, cfg, () -> lease(name));
+    }
+
+    /** A builder for a configured handle of {@code name}. */
+    public ProviderBuilder builder(String name) {
+        slot(name);
+        return new ProviderBuilder(this, name);
+    }
+
+    /** The models of {@code name} with its static config. */
+    public List<String> listModels(String name) {
+        return require(name).listModels();
+    }
+
+    /**
+     * Force-refreshes every OCI provider and swaps in new versions: calls already running finish on
+     * the old version (closed when the last one returns), new calls get the new one. A version that
+     * fails to pull, verify or load leaves the old one in service and is reported as
+     * {@link UpdateResult.Failed}. Providers never loaded are loaded by their update.
+     */
+    public List<UpdateResult> update() {
+        List<UpdateResult> out = new ArrayList<>();
+        for (ProviderSlot s : slots.values()) {
+            if (sourceSafe(s.entry()) instanceof PluginSource.Oci) {
+                out.add(update(s));
+            }
+        }
+        return out;
+    }
+
+    /** {@link #update()} for the named providers only (any source type: non-OCI ones are reloaded from their source). */
+    public List<UpdateResult> update(List<String> names) {
+        List<UpdateResult> out = new ArrayList<>();
+        for (String n : names) {
+            out.add(update(slot(n)));
+        }
+        return out;
+    }
+
+    private UpdateResult update(ProviderSlot s) {
+        LoadedPlugin before = s.current();
+        Optional<String> previous = Optional.ofNullable(before).map(b -> b.info().digest());
+        try {
+            Fetched f = fetch(s.entry(), true);
+            if (previous.isPresent() && previous.get().equals(f.info().digest())) {
+                return new UpdateResult.Updated(s.entry().name(), previous, previous.get(), false);
+            }
+            LoadedPlugin next = instantiate(s.entry(), f);
+            s.swap(next);
+            return new UpdateResult.Updated(s.entry().name(), previous, next.info().digest(), true);
+        } catch (RuntimeException e) {
+            return new UpdateResult.Failed(s.entry().name(), previous, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    ProviderLease lease(String name) {
+        if (closed) {
+            throw new Qmt4jException(ErrorKind.USAGE, "the plugin registry is closed");
+        }
+        ProviderSlot s = slot(name);
+        return s.lease(() -> load(s.entry(), false));
+    }
+
+    /** The {@code [providers.config]} table as JSON. */
+    ObjectNode baseConfig(String name) {
+        ObjectNode cfg = Jsons.MAPPER.createObjectNode();
+        slot(name).entry().config().forEach((k, v) -> cfg.set(k, Jsons.MAPPER.valueToTree(v)));
+        return cfg;
+    }
+
+    /** Adds {@code api_key} from the environment variable the plugin names, when the config has none. */
+    void addApiKey(ObjectNode cfg, ProviderPlugin plugin) {
+        JsonNode existing = cfg.get("api_key");
+        boolean missing = existing == null || existing.isNull() || (existing.isString() && existing.stringValue().isEmpty());
+        String var = plugin.apiKeyName();
+        if (missing && var != null && env.get(var) != null && !env.get(var).isEmpty()) {
+            cfg.put("api_key", env.get(var));
+        }
+    }
+
+    /** The version of {@code name} in service, or null; for tests. */
+    LoadedPlugin inService(String name) {
+        return slot(name).current();
+    }
+
+    private ProviderSlot slot(String name) {
+        ProviderSlot s = slots.get(name);
+        if (s == null) {
+            throw unknown(name);
+        }
+        return s;
+    }
+
+    private Qmt4jException unknown(String name) {
+        return new Qmt4jException(ErrorKind.NOT_FOUND, "no provider named '" + name + "' in " + config.source(),
+                "configured: " + String.join(", ", slots.keySet()));
+    }
+
+    private PluginSource sourceOf(ProviderEntry e) {
+        Path dir = config.source().toAbsolutePath().getParent();
+        return PluginSource.of(e, dir, osName);
+    }
+
+    private PluginSource sourceSafe(ProviderEntry e) {
+        try {
+            return sourceOf(e);
+        } catch (RuntimeException ex) {
+            return null;
+        }
+    }
+
+    /** A plugin file with what is known about it, before it is instantiated. */
+    private record Fetched(Path file, LoadResult.Loaded info) {}
+
+    private LoadedPlugin load(ProviderEntry e, boolean force) {
+        return instantiate(e, fetch(e, force));
+    }
+
+    private Fetched fetch(ProviderEntry e, boolean force) {
+        PluginSource src = sourceOf(e);
+        if (src instanceof PluginSource.LocalFile f) {
+            if (!java.nio.file.Files.isRegularFile(f.file())) {
+                throw new Qmt4jException(ErrorKind.NOT_FOUND, "provider '" + e.name() + "': local plugin file not found: " + f.file());
+            }
+            return new Fetched(f.file(), new LoadResult.Loaded(e.name(), f.type(), src.display(),
+                    Digest.sha256(f.file()).toString(), Optional.empty()));
+        }
+        if (src instanceof PluginSource.Url u) {
+            UrlDownloader.Downloaded d = urls.fetch(u, force);
+            return new Fetched(d.file(), new LoadResult.Loaded(e.name(), u.type(), src.display(), "sha256:" + d.sha256(),
+                    Optional.empty()));
+        }
+        PluginSource.Oci o = (PluginSource.Oci) src;
+        OciAccess.Pulled p = oci.pull(e, o.reference(), force);
+        return new Fetched(p.result().path(), new LoadResult.Loaded(e.name(), p.result().type(), src.display(),
+                p.result().digest().toString(), p.signer()));
+    }
+
+    private LoadedPlugin instantiate(ProviderEntry e, Fetched f) {
+        ObjectNode cfg = baseConfig(e.name());
+        ProviderPlugin plugin = loader.load(e.name(), f.file(), f.info().type(), cfg);
+        return new LoadedPlugin(plugin, f.info());
+    }
+
+    /** Closes every loaded plugin (calls in flight finish first). */
+    @Override
+    public void close() {
+        closed = true;
+        slots.values().forEach(ProviderSlot::close);
+    }
+
+    /** Settings for {@link #builder()}. */
+    public static final class Builder {
+        private Path configPath;
+        private Map<String, String> env = System.getenv();
+        private Path home = Path.of(System.getProperty("user.home", "."));
+        private Path cacheDir;
+        private Function<ProviderEntry, SignatureVerifier> verifier;
+        private PluginLoader loader = new DefaultPluginLoader();
+        private boolean allowLoopbackHttp;
+        private String osName = System.getProperty("os.name", "");
+
+        private Builder() {}
+
+        /** The config file; without one it is discovered ({@link ConfigDiscovery}). */
+        public Builder config(Path file) {
+            this.configPath = file;
+            return this;
+        }
+
+        /** The environment (discovery, API keys, registry credentials, cache location); default the process's. */
+        public Builder env(Map<String, String> env) {
+            this.env = Map.copyOf(env);
+            return this;
+        }
+
+        /** The home directory (for {@code ~/.qmt} and {@code ~/.docker}). */
+        public Builder home(Path home) {
+            this.home = home;
+            return this;
+        }
+
+        /** The cache directory; default {@code QMT4J_CACHE_DIR}, then {@code [oci] cache_dir}, then the platform's. */
+        public Builder cacheDir(Path dir) {
+            this.cacheDir = dir;
+            return this;
+        }
+
+        /** Replaces the Sigstore verifier (per provider entry); for tests and custom trust. */
+        public Builder verifier(Function<ProviderEntry, SignatureVerifier> verifier) {
+            this.verifier = verifier;
+            return this;
+        }
+
+        /** Replaces the plugin loader (e.g. to add native plugins). */
+        public Builder loader(PluginLoader loader) {
+            this.loader = loader;
+            return this;
+        }
+
+        /** Accepts plain {@code http://} URL sources on loopback hosts (tests, local development). Off by default. */
+        public Builder allowLoopbackHttp(boolean allow) {
+            this.allowLoopbackHttp = allow;
+            return this;
+        }
+
+        /** Reads the config and builds the registry (nothing is loaded yet). */
+        public PluginRegistry build() {
+            Path file = new ConfigDiscovery(env, home).require(Optional.ofNullable(configPath)).path();
+            return new PluginRegistry(this, ConfigFile.load(file));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.qmt4j.host;
+
+import dev.qmt4j.provider.ProviderPlugin;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A provider bound to one config, as returned by {@link PluginRegistry#builder(String)} and
+ * {@link PluginRegistry#require(String)}. Each call runs on the version in service when it starts
+ * and keeps that version open until it returns, so {@link PluginRegistry#update()} can swap
+ * versions at any time. JSON shapes are QueryMT's (see {@link ProviderPlugin}). Thread-safe.
+ */
+public final class ProviderHandle {
+    private final String name;
+    private final JsonNode config;
+    private final java.util.function.Supplier<ProviderLease> leases;
+
+    ProviderHandle(String name, JsonNode config, java.util.function.Supplier<ProviderLease> leases) {
+        this.name = name;
+        this.config = config;
+        this.leases = leases;
+    }
+
+    /** The provider name from the config. */
+    public String name() {
+        return name;
+    }
+
+    /** The config every call sends (a copy). */
+    public JsonNode config() {
+        return config.deepCopy();
+    }
+
+    /** The digest of the version new calls run on now. */
+    public String digest() {
+        try (ProviderLease l = lease()) {
+            return l.digest();
+        }
+    }
+
+    /** Holds the version in service until the lease is closed (for several calls on one version). */
+    public ProviderLease lease() {
+        return leases.get();
+    }
+
+    /** Runs {@code call} with the plugin in service, holding it for the duration. */
+    public <T> T with(Function<ProviderPlugin, T> call) {
+        try (ProviderLease l = lease()) {
+            return call.apply(l.plugin());
+        }
+    }
+
+    /** One chat turn: {@code messages} is an array of {@code ChatMessage}, {@code tools} an array of {@code Tool} or null. */
+    public JsonNode chat(JsonNode messages, JsonNode tools) {
+        return with(p -> p.chat(config, messages, tools));
+    }
+
+    /** A streamed chat turn; {@code consumer} gets each {@code StreamChunk} on the calling thread. */
+    public void chatStream(JsonNode messages, JsonNode tools, Consumer<JsonNode> consumer) {
+        with(p -> {
+            p.chatStream(config, messages, tools, consumer);
+            return null;
+        });
+    }
+
+    /** Model ids. */
+    public List<String> listModels() {
+        return with(p -> p.listModels(config));
+    }
+
+    /** One embedding per input. */
+    public float[][] embed(List<String> inputs) {
+        return with(p -> p.embed(config, inputs));
+    }
+
+    /** A completion: {@code request} is a {@code CompletionRequest}. */
+    public JsonNode complete(JsonNode request) {
+        return with(p -> p.complete(config, request));
+    }
+
+    /** Speech to text. */
+    public JsonNode transcribe(JsonNode request) {
+        return with(p -> p.transcribe(config, request));
+    }
+
+    /** Text to speech. */
+    public JsonNode speech(JsonNode request) {
+        return with(p -> p.speech(config, request));
+    }
+}

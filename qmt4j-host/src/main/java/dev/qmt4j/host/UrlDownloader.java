@@ -1,0 +1,155 @@
+package dev.qmt4j.host;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Downloads {@code https://} plugin sources into {@code <cache>/urls/sha256/<hex>/plugin.<ext>}.
+ *
+ * <p>The body is streamed to a temporary file in the same directory tree while being hashed; the
+ * file is moved into place atomically only when the hash matches the pin, so a wrong or truncated
+ * download never lands in the cache. A pinned plugin already in the cache is used without any
+ * network access (after re-hashing it). Plain {@code http://} is refused, except for loopback hosts
+ * when {@link #allowLoopbackHttp} is set (tests and local development).
+ */
+final class UrlDownloader {
+    private static final long MAX_BYTES = 512L << 20;
+
+    private final Path root;
+    private final boolean allowLoopbackHttp;
+    private volatile HttpClient client;
+
+    UrlDownloader(Path cacheRoot, boolean allowLoopbackHttp) {
+        this.root = cacheRoot.resolve("urls").resolve("sha256");
+        this.allowLoopbackHttp = allowLoopbackHttp;
+    }
+
+    /** A file on disk and its sha256 (hex). */
+    record Downloaded(Path file, String sha256) {}
+
+    Downloaded fetch(PluginSource.Url source, boolean force) {
+        checkScheme(source.uri());
+        String ext = source.type() == dev.qmt4j.oci.PluginType.WASM ? ".wasm"
+                : source.uri().getPath().substring(source.uri().getPath().lastIndexOf('.'));
+        if (source.sha256().isPresent() && !force) {
+            Path cached = root.resolve(source.sha256().get()).resolve("plugin" + ext);
+            if (Files.isRegularFile(cached) && source.sha256().get().equals(hash(cached))) {
+                return new Downloaded(cached, source.sha256().get());
+            }
+        }
+        try {
+            Files.createDirectories(root);
+            Path tmp = Files.createTempFile(root, ".download-", ".part");
+            try {
+                String actual = download(source.uri(), tmp);
+                if (source.sha256().isPresent() && !source.sha256().get().equals(actual)) {
+                    throw new Qmt4jException(ErrorKind.INTEGRITY, "download of " + source.uri() + " has sha256 " + actual
+                            + " but the config pins " + source.sha256().get(), "check the URL and the sha256 pin");
+                }
+                Path dir = root.resolve(actual);
+                Files.createDirectories(dir);
+                Path target = dir.resolve("plugin" + ext);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return new Downloaded(target, actual);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new Qmt4jException(ErrorKind.CACHE, "cannot store the download of " + source.uri() + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private void checkScheme(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (scheme.equals("https")) {
+            return;
+        }
+        if (scheme.equals("http") && allowLoopbackHttp && isLoopback(uri.getHost())) {
+            return;
+        }
+        throw new Qmt4jException(ErrorKind.CONFIG, "plugin URL must use https: " + uri,
+                "plain http is only accepted for loopback hosts when the application allows it");
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        try {
+            return host.equalsIgnoreCase("localhost") || InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private String download(URI uri, Path tmp) {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build();
+        HttpResponse<InputStream> response;
+        try {
+            response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": " + e.getMessage(), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Qmt4jException(ErrorKind.NETWORK, "interrupted while downloading " + uri);
+        }
+        MessageDigest md = dev.qmt4j.oci.Digest.newMessageDigest("sha256");
+        try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(tmp)) {
+            if (response.statusCode() != 200) {
+                throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": HTTP " + response.statusCode());
+            }
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > MAX_BYTES) {
+                    throw new Qmt4jException(ErrorKind.NETWORK, "download of " + uri + " exceeds " + MAX_BYTES + " bytes");
+                }
+                md.update(buf, 0, n);
+                out.write(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw new Qmt4jException(ErrorKind.NETWORK, "download of " + uri + " failed: " + e.getMessage(), null, e);
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                            .connectTimeout(Duration.ofSeconds(10)).build();
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    static String hash(Path file) {
+        return dev.qmt4j.oci.Digest.sha256(file).hex();
+    }
+}
