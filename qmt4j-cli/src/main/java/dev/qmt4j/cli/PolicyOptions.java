@@ -1,7 +1,11 @@
 package dev.qmt4j.cli;
 
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.sigstore.PolicyFlags;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -30,9 +34,27 @@ final class PolicyOptions {
     @Option(names = "--trusted-root", paramLabel = "FILE", description = "A Sigstore trusted_root.json to use instead of the public-good one.")
     Path trustedRoot;
 
+    @Option(names = "--fulcio-certs", paramLabel = "PEM",
+            description = "Manual trust root: Fulcio CA certificates (self-signed ones are roots), instead of the public-good root.")
+    Path fulcioCerts;
+
+    @Option(names = "--rekor-pub-keys", paramLabel = "PEM", description = "Manual trust root: Rekor public keys.")
+    Path rekorPubKeys;
+
+    @Option(names = "--ctfe-pub-keys", paramLabel = "PEM", description = "Manual trust root: certificate-transparency log public keys (for SCTs).")
+    Path ctfePubKeys;
+
+    @Option(names = {"-a", "--annotations"}, paramLabel = "KEY=VALUE",
+            description = "Require this payload annotation on the signature (repeatable; cosign -a).")
+    Map<String, String> annotations = new LinkedHashMap<>();
+
     PolicyFlags flags() {
+        if (trustedRoot != null && (fulcioCerts != null || rekorPubKeys != null || ctfePubKeys != null)) {
+            throw new Qmt4jException(ErrorKind.USAGE, "--trusted-root cannot be combined with --fulcio-certs/--rekor-pub-keys/--ctfe-pub-keys");
+        }
         return new PolicyFlags(Optional.ofNullable(key), Optional.ofNullable(identity), Optional.ofNullable(identityRegexp),
                 Optional.ofNullable(issuer), Optional.ofNullable(issuerRegexp), Optional.ofNullable(githubWorkflowRepository),
-                Optional.ofNullable(trustedRoot));
+                Optional.ofNullable(trustedRoot), Optional.ofNullable(fulcioCerts), Optional.ofNullable(rekorPubKeys),
+                Optional.ofNullable(ctfePubKeys), annotations);
     }
 }

@@ -59,6 +59,7 @@ final class PullCommand implements Callable<Integer> {
         for (String warning : result.warnings()) {
             context.err().println("warning: " + warning);
         }
+        services.trustRootNotice().ifPresent(n -> context.err().println("warning: " + n));
         if (json) {
             context.out().println(Json.write(toJson(result)));
         } else {

@@ -19,6 +19,9 @@ import dev.qmt4j.config.VerifyPolicySettings;
 import dev.qmt4j.sigstore.PolicyFlags;
 import dev.qmt4j.sigstore.PolicyResolver;
 import dev.qmt4j.sigstore.SigstoreVerifier;
+import dev.qmt4j.sigstore.TrustRoots;
+import dev.qmt4j.sigstore.trust.tuf.HttpTufFetcher;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +38,7 @@ final class Services {
     private OciSettings settings;
     private PluginCache cache;
     private RegistrySources registry;
+    private SigstoreVerifier lastVerifier;
 
     Services(CliContext context) {
         this.context = context;
@@ -106,10 +110,21 @@ final class Services {
         return sigstoreVerifier(flags);
     }
 
-    /** The Sigstore verifier for {@code flags} and the config; the trust root is loaded on first use. */
+    /**
+     * The Sigstore verifier for {@code flags} and the config; the trust root is loaded on first use
+     * (public good through TUF, state under {@code <cache>/sigstore/tuf/}; {@code QMT4J_SIGSTORE_TUF_URL}
+     * names another TUF repository).
+     */
     SigstoreVerifier sigstoreVerifier(PolicyFlags flags) {
         PolicyResolver resolver = new PolicyResolver(settings().verify(), this::providerPolicy, flags);
-        return new SigstoreVerifier(resolver, resolver::trustRoot);
+        URI tuf = context.env("QMT4J_SIGSTORE_TUF_URL").map(URI::create).orElse(HttpTufFetcher.PUBLIC_GOOD);
+        lastVerifier = new SigstoreVerifier(resolver, TrustRoots.withTuf(cacheDirectory(), tuf));
+        return lastVerifier;
+    }
+
+    /** A warning about the trust root the last verifier used (stale TUF cache, embedded snapshot), if any. */
+    Optional<String> trustRootNotice() {
+        return lastVerifier == null ? Optional.empty() : lastVerifier.trustRootNotice();
     }
 
     /** The verify block of the config's provider whose image is in the same repository as {@code ref}. */

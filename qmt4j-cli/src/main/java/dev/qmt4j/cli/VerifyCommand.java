@@ -8,7 +8,7 @@ import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.ManifestBlob;
 import dev.qmt4j.sigstore.ImageVerdict;
 import dev.qmt4j.sigstore.SigstoreVerifier;
-import dev.qmt4j.sigstore.VerificationPolicy;
+import dev.qmt4j.sigstore.ImagePolicy;
 import dev.qmt4j.sigstore.certs.CertificateIdentity;
 import dev.qmt4j.sigstore.cosign.CosignKeys;
 import java.util.LinkedHashMap;
@@ -57,11 +57,14 @@ final class VerifyCommand implements Callable<Integer> {
             verdict = verifier.check(source, ref, digest);
         }
         if (verdict instanceof ImageVerdict.Refused r) {
+            verifier.trustRootNotice().ifPresent(n -> context.err().println("warning: " + n));
             throw new Qmt4jException(ErrorKind.VERIFICATION, "signature verification of " + ref.canonical() + " failed: " + r.message(),
                     "check the signer your policy names against the identities found above");
         }
         ImageVerdict.Accepted a = (ImageVerdict.Accepted) verdict;
+        verifier.trustRootNotice().ifPresent(n -> context.err().println("warning: " + n));
         Map<String, Object> m = toJson(ref, a);
+        m.put("trustRoot", verifier.trustRootSource().orElse("(not needed)"));
         if (json) {
             context.out().println(Json.write(m));
         } else {
@@ -76,7 +79,7 @@ final class VerifyCommand implements Callable<Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("reference", ref.canonical());
         m.put("digest", a.digest().toString());
-        if (a.policy() instanceof VerificationPolicy.Keyed k) {
+        if (a.policy() instanceof ImagePolicy.Keyed k) {
             m.put("key", CosignKeys.fingerprint(k.key()));
         }
         a.details().identity().ifPresent((CertificateIdentity id) -> {

@@ -114,7 +114,19 @@ final class ConfigSchema {
                 optionalString(t, "oci", "cert_email"), optionalString(t, "oci", "cert_issuer"),
                 optionalString(t, "oci", "cert_url"), optionalString(t, "oci", "github_workflow_repository"),
                 optionalString(t, "oci", "cert_identity_regexp"), optionalString(t, "oci", "cert_issuer_regexp"),
-                optionalString(t, "oci", "public_key"), optionalBoolean(t, "oci", "require_tlog"), unset);
+                optionalString(t, "oci", "public_key"), optionalBoolean(t, "oci", "require_tlog"),
+                optionalString(t, "oci", "ctfe_pub_keys"), stringTable(t, "oci", "annotations"), unset);
+    }
+
+    private Map<String, String> stringTable(Map<String, Object> t, String path, String key) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (var e : optionalTable(t, path, key).entrySet()) {
+            if (!(e.getValue() instanceof String s)) {
+                throw tree.error(path + "." + key + "." + e.getKey(), "expected a string, got " + describe(e.getValue()), null);
+            }
+            out.put(e.getKey(), s);
+        }
+        return out;
     }
 
     private Path resolvePath(String text) {

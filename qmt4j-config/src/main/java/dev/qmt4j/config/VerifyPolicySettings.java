@@ -1,6 +1,7 @@
 package dev.qmt4j.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,6 +20,8 @@ import java.util.Set;
  * @param certIssuerRegexp          {@code cert_issuer_regexp} (ours)
  * @param publicKey                 {@code public_key} (ours): path to a PEM public key for keyed verification
  * @param requireTlog               {@code require_tlog} (ours)
+ * @param ctfePubKeys               {@code ctfe_pub_keys} (ours): path to PEM CT log keys, for a manual trust root
+ * @param annotations               {@code annotations} (ours): payload annotations a signature must carry (cosign {@code -a k=v})
  * @param explicitlyUnset           keys the file set to {@code null} (JSON/YAML), so a default can be
  *                                  told apart from "switched off"
  */
@@ -26,21 +29,41 @@ public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optiona
         Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
         Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
         Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
-        Set<String> explicitlyUnset) {
+        Optional<String> ctfePubKeys, Map<String, String> annotations, Set<String> explicitlyUnset) {
 
     /** The keys, as spelled in the config file. */
     public static final List<String> KEYS = List.of("use_sigstore_tuf_data", "rekor_pub_keys", "fulcio_certs",
             "cert_email", "cert_issuer", "cert_url", "github_workflow_repository", "cert_identity_regexp",
-            "cert_issuer_regexp", "public_key", "require_tlog");
+            "cert_issuer_regexp", "public_key", "require_tlog", "ctfe_pub_keys", "annotations");
+
+    /** The keys that choose the trust root rather than the signer. */
+    public static final List<String> TRUST_ROOT_KEYS = List.of("use_sigstore_tuf_data", "rekor_pub_keys", "fulcio_certs",
+            "ctfe_pub_keys");
 
     public VerifyPolicySettings {
+        annotations = Map.copyOf(annotations);
         explicitlyUnset = Set.copyOf(explicitlyUnset);
+    }
+
+    /** Without {@code ctfe_pub_keys} and {@code annotations}. */
+    public VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optional<String> rekorPubKeys,
+            Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
+            Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
+            Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
+            Set<String> explicitlyUnset) {
+        this(useSigstoreTufData, rekorPubKeys, fulcioCerts, certEmail, certIssuer, certUrl, githubWorkflowRepository,
+                certIdentityRegexp, certIssuerRegexp, publicKey, requireTlog, Optional.empty(), Map.of(), explicitlyUnset);
+    }
+
+    /** Whether any key choosing the trust root ({@link #TRUST_ROOT_KEYS}) is set. */
+    public boolean definesTrustRoot() {
+        return useSigstoreTufData.isPresent() || rekorPubKeys.isPresent() || fulcioCerts.isPresent() || ctfePubKeys.isPresent();
     }
 
     /** Nothing configured. */
     public static VerifyPolicySettings none() {
         return new VerifyPolicySettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Set.of());
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Set.of());
     }
 }

@@ -32,18 +32,18 @@ public final class ImageSignatureVerifier {
     }
 
     /** Discovers (legacy {@code .sig} and referrer bundles, pooled) and verifies the signatures of {@code digest}. */
-    public ImageVerdict verify(ImageSource source, Digest digest, VerificationPolicy policy) {
+    public ImageVerdict verify(ImageSource source, Digest digest, ImagePolicy policy) {
         return verify(LegacySignatures.discover(source, digest), ReferrerBundles.discover(source, digest), digest, policy,
                 source.describe());
     }
 
     /** Verifies already-discovered legacy signatures only. */
-    public ImageVerdict verify(LegacySignatures found, Digest digest, VerificationPolicy policy, String where) {
+    public ImageVerdict verify(LegacySignatures found, Digest digest, ImagePolicy policy, String where) {
         return verify(found, new ReferrerBundles(java.util.Optional.empty(), List.of(), List.of()), digest, policy, where);
     }
 
     /** Verifies already-discovered signatures (also used for offline re-verification of cached evidence). */
-    public ImageVerdict verify(LegacySignatures found, ReferrerBundles bundles, Digest digest, VerificationPolicy policy,
+    public ImageVerdict verify(LegacySignatures found, ReferrerBundles bundles, Digest digest, ImagePolicy policy,
             String where) {
         List<String> candidates = new ArrayList<>(found.problems());
         candidates.addAll(bundles.problems());

@@ -20,7 +20,7 @@ public sealed interface ImageVerdict {
      * @param signatures the legacy signatures discovered (evidence kept with the cache entry)
      * @param bundles    the referrer bundles discovered (evidence kept with the cache entry)
      */
-    record Accepted(Digest digest, VerificationPolicy policy, String signature, Digest signatureDigest,
+    record Accepted(Digest digest, ImagePolicy policy, String signature, Digest signatureDigest,
             VerificationDetails details, LegacySignatures signatures, ReferrerBundles bundles) implements ImageVerdict {}
 
     /**
@@ -31,7 +31,7 @@ public sealed interface ImageVerdict {
      * @param reason     the one-line summary
      * @param candidates one line per signature found: which check failed and the identities found
      */
-    record Refused(Digest digest, VerificationPolicy policy, String reason, List<String> candidates) implements ImageVerdict {
+    record Refused(Digest digest, ImagePolicy policy, String reason, List<String> candidates) implements ImageVerdict {
         public Refused {
             candidates = List.copyOf(candidates);
         }

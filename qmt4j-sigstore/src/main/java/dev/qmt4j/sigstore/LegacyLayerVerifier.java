@@ -46,21 +46,21 @@ public final class LegacyLayerVerifier {
     }
 
     /** Every check for {@code layer} as a signature of {@code digest}; never throws for bad input. */
-    public VerificationResult verify(SignatureLayer layer, Digest digest, VerificationPolicy policy) {
+    public VerificationResult verify(SignatureLayer layer, Digest digest, ImagePolicy policy) {
         List<CertificateIdentity> found = new ArrayList<>();
         try {
             Optional<X509Certificate> cert = certificate(layer);
             cert.flatMap(FulcioExtensions::identityOrEmpty).ifPresent(found::add);
-            VerificationDetails details = policy instanceof VerificationPolicy.Keyed k
+            VerificationDetails details = policy instanceof ImagePolicy.Keyed k
                     ? keyed(layer, digest, k, cert)
-                    : keyless(layer, digest, (VerificationPolicy.Keyless) policy, cert);
+                    : keyless(layer, digest, (ImagePolicy.Keyless) policy, cert);
             return new VerificationResult.Verified(details);
         } catch (VerificationException e) {
             return VerificationResult.Rejected.of(e, found);
         }
     }
 
-    private VerificationDetails keyed(SignatureLayer layer, Digest digest, VerificationPolicy.Keyed policy,
+    private VerificationDetails keyed(SignatureLayer layer, Digest digest, ImagePolicy.Keyed policy,
             Optional<X509Certificate> cert) throws VerificationException {
         PublicKey key = policy.key();
         if (cert.isPresent() && !Arrays.equals(cert.get().getPublicKey().getEncoded(), key.getEncoded())) {
@@ -79,11 +79,11 @@ public final class LegacyLayerVerifier {
             throw new VerificationException(Check.TLOG_ENTRY, "no Rekor bundle annotation (" + "dev.sigstore.cosign/bundle"
                     + ") and the policy requires a transparency-log entry");
         }
-        claims(layer, digest);
+        claims(layer, digest, policy.annotations());
         return details(Optional.empty(), tlog);
     }
 
-    private VerificationDetails keyless(SignatureLayer layer, Digest digest, VerificationPolicy.Keyless policy,
+    private VerificationDetails keyless(SignatureLayer layer, Digest digest, ImagePolicy.Keyless policy,
             Optional<X509Certificate> cert) throws VerificationException {
         if (cert.isEmpty()) {
             throw new VerificationException(Check.CERTIFICATE_CHAIN,
@@ -99,7 +99,7 @@ public final class LegacyLayerVerifier {
         }
         Tlog tlog = tlog(layer, der(c));
         new CertificateVerifier(trustRoot.get()).verify(c, List.of(tlog.time()), policy.sctRequired());
-        claims(layer, digest);
+        claims(layer, digest, policy.annotations());
         IdentityMatch match = policy.identity().match(c);
         if (match instanceof IdentityMatch.Mismatch m) {
             throw new VerificationException(Check.IDENTITY, m.reason());
@@ -115,7 +115,8 @@ public final class LegacyLayerVerifier {
         return new Tlog(t, bundle.logIndex());
     }
 
-    private static void claims(SignatureLayer layer, Digest digest) throws VerificationException {
+    private static void claims(SignatureLayer layer, Digest digest, java.util.Map<String, String> required)
+            throws VerificationException {
         SimpleSigningPayload payload;
         try {
             payload = SimpleSigningPayload.parse(layer.payload());
@@ -124,6 +125,10 @@ public final class LegacyLayerVerifier {
         }
         if (!payload.names(digest)) {
             throw new VerificationException(Check.ARTIFACT, "the payload signs " + payload.manifestDigest() + ", not " + digest);
+        }
+        Optional<String> missing = payload.missingAnnotation(required);
+        if (missing.isPresent()) {
+            throw new VerificationException(Check.ANNOTATIONS, "required payload annotation " + missing.get());
         }
     }
 

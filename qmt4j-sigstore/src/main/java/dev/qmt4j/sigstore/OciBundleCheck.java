@@ -17,9 +17,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The OCI rules around the core bundle verifier (spec 2.4, 3.2): only bundle v0.3 on the OCI path,
+ * The OCI rules around the core bundle verifier (spec 2.4, 3.2): only bundle v0.3 on the OCI path, with
+ * a single certificate or a public key (no {@code x509CertificateChain}: checklist case 9),
  * a DSSE in-toto statement whose subject is the digest (checked by the core), and predicate type
- * {@value BundleSigner#COSIGN_SIGN_PREDICATE} so that an attestation does not count as a signature.
+ * {@value BundleSigner#COSIGN_SIGN_PREDICATE} so that an attestation does not count as a signature,
+ * and the policy's required annotations on the matching in-toto subject.
  */
 final class OciBundleCheck {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -29,7 +31,7 @@ final class OciBundleCheck {
         this.trustRoot = trustRoot;
     }
 
-    VerificationResult verify(byte[] json, Digest digest, VerificationPolicy policy) {
+    VerificationResult verify(byte[] json, Digest digest, ImagePolicy policy) {
         SigstoreBundle bundle;
         try {
             bundle = SigstoreBundle.parse(json);
@@ -39,6 +41,10 @@ final class OciBundleCheck {
         if (!bundle.version().equals("0.3")) {
             return new VerificationResult.Rejected(Check.FORMAT, "bundle version " + bundle.version()
                     + " on an OCI image (cosign requires v0.3 or later there)", List.of());
+        }
+        if (usesCertificateChain(json)) {
+            return new VerificationResult.Rejected(Check.FORMAT, "bundle v0.3 with x509CertificateChain (v0.3 requires a single"
+                    + " certificate; cosign writes one)", List.of());
         }
         if (!(bundle.content() instanceof SigstoreBundle.DsseEnvelope)) {
             return new VerificationResult.Rejected(Check.FORMAT, "an image signature bundle must hold a DSSE envelope", List.of());
@@ -57,10 +63,12 @@ final class OciBundleCheck {
                     v.details().identity().map(List::of).orElse(List.of()));
         }
         String predicate;
+        JsonNode st;
         try {
-            JsonNode st = JSON.readTree(v.details().payload().orElse(new byte[0]));
+            st = JSON.readTree(v.details().payload().orElse(new byte[0]));
             predicate = st.path("predicateType").asString("");
         } catch (JacksonException e) {
+            st = null;
             predicate = "";
         }
         if (!predicate.equals(BundleSigner.COSIGN_SIGN_PREDICATE)) {
@@ -68,6 +76,40 @@ final class OciBundleCheck {
                     + "', not a cosign signature (" + BundleSigner.COSIGN_SIGN_PREDICATE + ")",
                     v.details().identity().map(List::of).orElse(List.of()));
         }
+        if (!policy.annotations().isEmpty()) {
+            java.util.Optional<String> missing = missingAnnotation(st, digest.hex(), policy.annotations());
+            if (missing.isPresent()) {
+                return new VerificationResult.Rejected(Check.ANNOTATIONS, "required annotation " + missing.get()
+                        + " on the in-toto subject " + digest, v.details().identity().map(List::of).orElse(List.of()));
+            }
+        }
         return r;
+    }
+
+    private static boolean usesCertificateChain(byte[] json) {
+        try {
+            return JSON.readTree(json).path("verificationMaterial").has("x509CertificateChain");
+        } catch (JacksonException e) {
+            return false; // already parsed once: cannot happen
+        }
+    }
+
+    /** The first required annotation the subject naming {@code hex} lacks (spec 3.2: annotations of the matching subject). */
+    static java.util.Optional<String> missingAnnotation(JsonNode statement, String hex, java.util.Map<String, String> required) {
+        JsonNode subject = null;
+        for (JsonNode s : statement.path("subject")) {
+            if (hex.equals(s.path("digest").path("sha256").asString(""))) {
+                subject = s;
+                break;
+            }
+        }
+        for (var e : new java.util.TreeMap<>(required).entrySet()) {
+            JsonNode found = subject == null ? null : subject.path("annotations").get(e.getKey());
+            String value = found == null || !found.isString() ? null : found.stringValue();
+            if (!e.getValue().equals(value)) {
+                return java.util.Optional.of(e.getKey() + "=" + e.getValue() + " (found " + (value == null ? "none" : value) + ")");
+            }
+        }
+        return java.util.Optional.empty();
     }
 }

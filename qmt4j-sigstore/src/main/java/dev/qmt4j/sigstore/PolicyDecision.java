@@ -4,7 +4,7 @@ package dev.qmt4j.sigstore;
 public sealed interface PolicyDecision {
 
     /** Verify with this policy; {@code origin} says where it came from (flags, provider, [oci], built-in). */
-    record Apply(VerificationPolicy policy, String origin) implements PolicyDecision {}
+    record Apply(ImagePolicy policy, String origin) implements PolicyDecision {}
 
     /** Verification explicitly switched off ({@code insecure_skip_signature}). */
     record Skip(String origin) implements PolicyDecision {}

@@ -54,19 +54,30 @@ public final class PolicyResolver {
         this.flags = flags;
     }
 
-    /** The policy for {@code ref}. Throws {@code CONFIG} for contradictory settings. */
+    /**
+     * The policy for {@code ref}, with the required annotations of the block it comes from plus
+     * those of {@code -a}. Throws {@code CONFIG} for contradictory settings.
+     */
     public PolicyDecision resolve(ImageRef ref) {
+        PolicyDecision d = resolveSigner(ref);
+        if (d instanceof PolicyDecision.Apply a && !flags.annotations().isEmpty()) {
+            return new PolicyDecision.Apply(a.policy().withAnnotations(flags.annotations()), a.origin());
+        }
+        return d;
+    }
+
+    private PolicyDecision resolveSigner(ImageRef ref) {
         if (flags.definesPolicy()) {
             return new PolicyDecision.Apply(fromFlags(flags), "command line");
         }
         Optional<VerifyPolicySettings> provider = providers.apply(ref);
         if (provider.isPresent()) {
-            Optional<VerificationPolicy> p = fromSettings(provider.get(), "provider verify block");
+            Optional<ImagePolicy> p = fromSettings(provider.get(), "provider verify block");
             if (p.isPresent()) {
                 return new PolicyDecision.Apply(p.get(), "provider verify block");
             }
         }
-        Optional<VerificationPolicy> g = fromSettings(global, "[oci]");
+        Optional<ImagePolicy> g = fromSettings(global, "[oci]");
         if (g.isPresent()) {
             return new PolicyDecision.Apply(g.get(), "[oci]");
         }
@@ -77,8 +88,8 @@ public final class PolicyResolver {
     }
 
     /** The built-in policy of {@code ghcr.io/querymt/*}: QueryMT's CI identity. */
-    public static VerificationPolicy queryMtPolicy() {
-        return new VerificationPolicy.Keyless(new IdentityPolicy(
+    public static ImagePolicy queryMtPolicy() {
+        return new ImagePolicy.Keyless(new IdentityPolicy(
                 StringMatcher.regexp("^https://github\\.com/querymt/querymt/\\.github/workflows/"),
                 StringMatcher.exact(GITHUB_ACTIONS_ISSUER), Map.of())
                 .withGithubWorkflowRepository(QUERYMT_REPOSITORY), true);
@@ -88,18 +99,39 @@ public final class PolicyResolver {
         return ref instanceof RegistryRef r && r.registry().equals("ghcr.io") && r.repository().startsWith("querymt/");
     }
 
-    /** The trust root: {@code --trusted-root}, else manual PEMs from {@code fulcio_certs}/{@code rekor_pub_keys}, else public good. */
-    public TrustRoot trustRoot() {
+    /**
+     * Where the trust root for {@code ref} comes from: {@code --trusted-root}; else the manual PEM flags;
+     * else the provider's verify block if it sets a trust-root key; else {@code [oci]}. From a block:
+     * any of {@code fulcio_certs} / {@code rekor_pub_keys} / {@code ctfe_pub_keys} makes a manual root
+     * (spec 9.3, never merged with TUF data); {@code use_sigstore_tuf_data = false} alone means the
+     * embedded public-good snapshot; otherwise public good through TUF.
+     */
+    public TrustSource trustSource(ImageRef ref) {
         if (flags.trustedRoot().isPresent()) {
-            return TrustRoot.fromFile(flags.trustedRoot().get());
+            return new TrustSource.File(flags.trustedRoot().get());
         }
-        if (global.fulcioCerts().isPresent() || global.rekorPubKeys().isPresent()
-                || global.useSigstoreTufData().filter(b -> !b).isPresent()) {
-            List<Path> fulcio = global.fulcioCerts().map(Path::of).map(List::of).orElse(List.of());
-            List<Path> rekor = global.rekorPubKeys().map(Path::of).map(List::of).orElse(List.of());
-            return TrustRoot.manual(fulcio, rekor, List.of());
+        if (flags.definesManualTrustRoot()) {
+            return new TrustSource.Manual(list(flags.fulcioCerts()), list(flags.rekorPubKeys()), list(flags.ctfePubKeys()));
         }
-        return TrustRoot.publicGood();
+        VerifyPolicySettings s = ref == null ? global
+                : providers.apply(ref).filter(VerifyPolicySettings::definesTrustRoot).orElse(global);
+        if (s.fulcioCerts().isPresent() || s.rekorPubKeys().isPresent() || s.ctfePubKeys().isPresent()) {
+            return new TrustSource.Manual(paths(s.fulcioCerts()), paths(s.rekorPubKeys()), paths(s.ctfePubKeys()));
+        }
+        return new TrustSource.PublicGood(s.useSigstoreTufData().orElse(true));
+    }
+
+    private static List<Path> list(Optional<Path> p) {
+        return p.map(List::of).orElse(List.of());
+    }
+
+    private static List<Path> paths(Optional<String> p) {
+        return p.map(Path::of).map(List::of).orElse(List.of());
+    }
+
+    /** The trust root of {@code [oci]} and the flags, without TUF (the embedded snapshot for public good). */
+    public TrustRoot trustRoot() {
+        return TrustRoots.embeddedOnly().load(trustSource(null), false);
     }
 
     /**
@@ -139,7 +171,7 @@ public final class PolicyResolver {
         return sb.toString();
     }
 
-    static VerificationPolicy fromFlags(PolicyFlags f) {
+    static ImagePolicy fromFlags(PolicyFlags f) {
         VerifyPolicySettings s = new VerifyPolicySettings(Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), f.issuer(), f.identity(), f.githubWorkflowRepository(), f.identityRegexp(),
                 f.issuerRegexp(), f.key().map(Path::toString), Optional.empty(), java.util.Set.of());
@@ -153,7 +185,7 @@ public final class PolicyResolver {
      *
      * @throws Qmt4jException {@code CONFIG} for contradictory or incomplete settings
      */
-    public static Optional<VerificationPolicy> fromSettings(VerifyPolicySettings s, String where) {
+    public static Optional<ImagePolicy> fromSettings(VerifyPolicySettings s, String where) {
         List<String> sanKeys = new ArrayList<>();
         s.certEmail().ifPresent(v -> sanKeys.add("cert_email"));
         s.certUrl().ifPresent(v -> sanKeys.add("cert_url"));
@@ -170,8 +202,8 @@ public final class PolicyResolver {
             } catch (IOException e) {
                 throw config(where + ": cannot read public_key " + file + ": " + e.getMessage());
             }
-            return Optional.of(new VerificationPolicy.Keyed(CosignKeys.readPublicKey(pem), file.toString(),
-                    s.requireTlog().orElse(false)));
+            return Optional.of(new ImagePolicy.Keyed(CosignKeys.readPublicKey(pem), file.toString(),
+                    s.requireTlog().orElse(false), s.annotations()));
         }
         if (sanKeys.size() > 1) {
             throw config(where + ": give one of cert_email, cert_url, cert_identity_regexp, not " + String.join(" and ", sanKeys));
@@ -207,7 +239,7 @@ public final class PolicyResolver {
         if (repo.isPresent()) {
             policy = policy.withGithubWorkflowRepository(repo.get());
         }
-        return Optional.of(new VerificationPolicy.Keyless(policy, true));
+        return Optional.of(new ImagePolicy.Keyless(policy, true, s.annotations()));
     }
 
     /** Reads a provider's raw {@code verify} table (same keys as {@code [oci]}). */
@@ -220,7 +252,26 @@ public final class PolicyResolver {
         return new VerifyPolicySettings(bool(block, "use_sigstore_tuf_data"), str(block, "rekor_pub_keys"),
                 str(block, "fulcio_certs"), str(block, "cert_email"), str(block, "cert_issuer"), str(block, "cert_url"),
                 str(block, "github_workflow_repository"), str(block, "cert_identity_regexp"), str(block, "cert_issuer_regexp"),
-                str(block, "public_key"), bool(block, "require_tlog"), new HashSet<>());
+                str(block, "public_key"), bool(block, "require_tlog"), str(block, "ctfe_pub_keys"), annotations(block),
+                new HashSet<>());
+    }
+
+    private static Map<String, String> annotations(Map<String, Object> block) {
+        Object v = block.get("annotations");
+        if (v == null) {
+            return Map.of();
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw config("verify.annotations must be a table of strings");
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (var e : m.entrySet()) {
+            if (!(e.getValue() instanceof String sv)) {
+                throw config("verify.annotations." + e.getKey() + " must be a string");
+            }
+            out.put(String.valueOf(e.getKey()), sv);
+        }
+        return out;
     }
 
     private static Optional<String> str(Map<String, Object> m, String k) {

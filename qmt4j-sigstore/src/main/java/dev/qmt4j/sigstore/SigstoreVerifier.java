@@ -37,16 +37,31 @@ public final class SigstoreVerifier implements SignatureVerifier {
     static final String TRUST_ROOT_FILE = "trust-root.txt";
 
     private final PolicyResolver policies;
-    private final Supplier<TrustRoot> trustRoot;
+    private final java.util.function.BiFunction<ImageRef, Boolean, TrustRoot> trustRoot;
     private TrustRoot loaded;
 
     /**
+     * A verifier with one fixed trust root for every reference, online and offline.
+     *
      * @param policies  decides the policy per reference
      * @param trustRoot loaded on first use (keyed verification without a Rekor entry never needs it)
      */
     public SigstoreVerifier(PolicyResolver policies, Supplier<TrustRoot> trustRoot) {
         this.policies = policies;
-        this.trustRoot = trustRoot;
+        this.trustRoot = (ref, network) -> trustRoot.get();
+    }
+
+    /**
+     * A verifier whose trust root follows {@link PolicyResolver#trustSource} per reference: online
+     * verification may refresh through TUF, offline re-verification of cached evidence never touches
+     * the network (the cached TUF root, else the embedded one).
+     *
+     * @param policies decides the policy and trust source per reference
+     * @param roots    loads trust roots (only when a certificate or Rekor entry must be checked)
+     */
+    public SigstoreVerifier(PolicyResolver policies, TrustRoots roots) {
+        this.policies = policies;
+        this.trustRoot = (ref, network) -> roots.load(policies.trustSource(ref), network);
     }
 
     @Override
@@ -68,8 +83,8 @@ public final class SigstoreVerifier implements SignatureVerifier {
      * @throws Qmt4jException {@code VERIFICATION} when no policy applies (with the config lines that would)
      */
     public ImageVerdict check(ImageSource source, ImageRef reference, Digest digest) {
-        VerificationPolicy policy = policyFor(source, reference, digest);
-        return new ImageSignatureVerifier(this::trustRoot).verify(source, digest, policy);
+        ImagePolicy policy = policyFor(source, reference, digest);
+        return new ImageSignatureVerifier(() -> trustRoot(reference, true)).verify(source, digest, policy);
     }
 
     /**
@@ -80,9 +95,9 @@ public final class SigstoreVerifier implements SignatureVerifier {
     public Optional<String> reverify(ImageRef reference, Digest digest, Map<String, byte[]> files) {
         try {
             EvidenceSource source = new EvidenceSource(reference, digest, files);
-            VerificationPolicy policy = policyFor(source, reference, digest);
+            ImagePolicy policy = policyFor(source, reference, digest);
             // The same discovery as online, over the stored files: a tampered file fails its digest check.
-            ImageVerdict v = new ImageSignatureVerifier(this::trustRoot).verify(source, digest, policy);
+            ImageVerdict v = new ImageSignatureVerifier(() -> trustRoot(reference, false)).verify(source, digest, policy);
             return v instanceof ImageVerdict.Refused r ? Optional.of(r.message()) : Optional.empty();
         } catch (Qmt4jException e) {
             return Optional.of(e.getMessage());
@@ -94,7 +109,7 @@ public final class SigstoreVerifier implements SignatureVerifier {
         return reverify(reference, digest, evidence.files());
     }
 
-    private VerificationPolicy policyFor(ImageSource source, ImageRef reference, Digest digest) {
+    private ImagePolicy policyFor(ImageSource source, ImageRef reference, Digest digest) {
         PolicyDecision d = policies.resolve(reference);
         if (d instanceof PolicyDecision.Apply a) {
             return a.policy();
@@ -126,15 +141,31 @@ public final class SigstoreVerifier implements SignatureVerifier {
         return out;
     }
 
-    private synchronized TrustRoot trustRoot() {
-        if (loaded == null) {
-            loaded = trustRoot.get();
+    private synchronized TrustRoot trustRoot(ImageRef reference, boolean network) {
+        try {
+            loaded = trustRoot.apply(reference, network);
+        } catch (dev.qmt4j.sigstore.trust.TrustRootException e) {
+            throw new Qmt4jException(ErrorKind.VERIFICATION, "trust root: " + e.getMessage(),
+                    "the Sigstore trust root could not be established; see docs/verification.md (trust root)");
         }
         return loaded;
     }
 
     private synchronized String trustRootName() {
         return loaded == null ? "(not needed)" : loaded.source();
+    }
+
+    /**
+     * The source of the trust root used last (file, manual, "Sigstore trust root from TUF ...", or
+     * "using Sigstore trust root fetched 3 days ago ...; TUF refresh failed: ..."), if one was needed.
+     */
+    public synchronized Optional<String> trustRootSource() {
+        return Optional.ofNullable(loaded).map(TrustRoot::source);
+    }
+
+    /** Whether the last trust root is a fallback the user should hear about (stale TUF cache or embedded snapshot). */
+    public synchronized Optional<String> trustRootNotice() {
+        return trustRootSource().filter(s -> s.startsWith("using "));
     }
 
     static Qmt4jException refusal(ImageRef reference, ImageVerdict.Refused r) {
@@ -146,7 +177,7 @@ public final class SigstoreVerifier implements SignatureVerifier {
     /** "signed by identity=... issuer=... (log index N, integrated T)" or "signed with key sha256:...". */
     public static String summary(ImageVerdict.Accepted a) {
         StringBuilder sb = new StringBuilder("verified ").append(a.digest()).append(": ");
-        if (a.policy() instanceof VerificationPolicy.Keyed k) {
+        if (a.policy() instanceof ImagePolicy.Keyed k) {
             sb.append("signed with key ").append(CosignKeys.fingerprint(k.key()));
         } else {
             sb.append("signed by ").append(a.details().identity().map(CertificateIdentity::toString).orElse("?"));

@@ -47,9 +47,23 @@ public final class BundleSigner {
 
     /** The bundle v0.3 JSON for a keyed DSSE signature of {@code subject}. */
     public static byte[] bundle(Digest subject, PrivateKey key, PublicKey publicKey) {
+        return bundle(subject, key, publicKey, Map.of());
+    }
+
+    /**
+     * The bundle v0.3 JSON for a keyed DSSE signature of {@code subject}, with {@code annotations}
+     * ({@code cosign sign -a}) on the in-toto subject, where cosign v3 puts them.
+     */
+    public static byte[] bundle(Digest subject, PrivateKey key, PublicKey publicKey, Map<String, String> annotations) {
         Map<String, Object> statement = new LinkedHashMap<>();
         statement.put("_type", "https://in-toto.io/Statement/v1");
-        statement.put("subject", List.of(Map.of("name", "", "digest", Map.of(subject.algorithm(), subject.hex()))));
+        Map<String, Object> sub = new LinkedHashMap<>();
+        sub.put("name", "");
+        sub.put("digest", Map.of(subject.algorithm(), subject.hex()));
+        if (!annotations.isEmpty()) {
+            sub.put("annotations", new java.util.TreeMap<>(annotations));
+        }
+        statement.put("subject", List.of(sub));
         statement.put("predicateType", COSIGN_SIGN_PREDICATE);
         statement.put("predicate", Map.of());
         byte[] payload = JSON.writeValueAsBytes(statement);

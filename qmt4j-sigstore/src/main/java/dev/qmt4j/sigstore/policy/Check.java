@@ -38,6 +38,8 @@ public enum Check {
     ARTIFACT,
     /** The verification key (configured public key) does not match the bundle's key. */
     KEY,
+    /** A payload annotation the policy requires ({@code -a k=v}) is missing or different. */
+    ANNOTATIONS,
     /** The certificate identity (SAN, issuer, extensions) does not satisfy the policy. */
     IDENTITY
 }

@@ -130,7 +130,7 @@ public final class SigstoreTufRoot {
                     false, e.certificateAuthorities(), e.tlogs(), e.ctlogs(), e.timestampAuthorities());
         }
         if (!why.equals("offline")) {
-            LOG.warn("{}", root.source());
+            LOG.debug("{}", root.source());
         }
         return root;
     }

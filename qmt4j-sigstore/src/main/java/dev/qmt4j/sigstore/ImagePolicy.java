@@ -1,0 +1,104 @@
+package dev.qmt4j.sigstore;
+
+import dev.qmt4j.sigstore.cosign.CosignKeys;
+import dev.qmt4j.sigstore.policy.IdentityPolicy;
+import dev.qmt4j.sigstore.policy.VerificationPolicy;
+import java.security.PublicKey;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What a signature of an OCI image must satisfy, all on one signature: {@link Keyed} (a cosign
+ * public key) or {@link Keyless} (a Fulcio certificate with an identity), plus the payload
+ * annotations it must carry ({@code -a k=v}, {@code annotations}). Built by {@link PolicyResolver}.
+ * The bundle-level part is {@link #toCore()} (the core {@link VerificationPolicy}); what is specific
+ * to images (simple-signing claims, annotations, predicate type) is checked around it.
+ */
+public sealed interface ImagePolicy {
+
+    /** One line for messages and evidence. */
+    String describe();
+
+    /** Required payload annotations (legacy: {@code optional}; bundles: the matching in-toto subject's {@code annotations}). */
+    Map<String, String> annotations();
+
+    /** The same policy with these required annotations added (later values win). */
+    ImagePolicy withAnnotations(Map<String, String> more);
+
+    /** The bundle-level part for the core bundle verifier. */
+    default VerificationPolicy toCore() {
+        if (this instanceof Keyed k) {
+            return new VerificationPolicy.Keyed(k.key(), k.requireTlog());
+        }
+        Keyless k = (Keyless) this;
+        return new VerificationPolicy.Keyless(k.identity(), k.sctRequired(), true);
+    }
+
+    private static String annotationText(Map<String, String> a) {
+        return a.isEmpty() ? "" : ", annotations " + new TreeMap<>(a);
+    }
+
+    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> m = new TreeMap<>(a);
+        m.putAll(b);
+        return m;
+    }
+
+    /**
+     * A cosign public key ({@code --key}, {@code public_key}).
+     *
+     * @param key         the public key
+     * @param source      where it came from (file path or "flag"), for messages
+     * @param requireTlog whether a verified Rekor entry is required ({@code require_tlog}); a present but
+     *                    invalid entry is refused either way
+     * @param annotations required payload annotations
+     */
+    record Keyed(PublicKey key, String source, boolean requireTlog, Map<String, String> annotations) implements ImagePolicy {
+        public Keyed {
+            Objects.requireNonNull(key, "key");
+            annotations = Map.copyOf(annotations);
+        }
+
+        public Keyed(PublicKey key, String source, boolean requireTlog) {
+            this(key, source, requireTlog, Map.of());
+        }
+
+        @Override
+        public String describe() {
+            return "public key " + CosignKeys.fingerprint(key) + " (" + source + ")" + (requireTlog ? ", transparency log required" : "")
+                    + annotationText(annotations);
+        }
+
+        @Override
+        public Keyed withAnnotations(Map<String, String> more) {
+            return new Keyed(key, source, requireTlog, merge(annotations, more));
+        }
+    }
+
+    /**
+     * A keyless signature: certificate chained to a Fulcio CA of the trust root at the Rekor
+     * integrated time, an SCT (unless {@code sctRequired} is false), a verified Rekor entry, and
+     * this identity.
+     */
+    record Keyless(IdentityPolicy identity, boolean sctRequired, Map<String, String> annotations) implements ImagePolicy {
+        public Keyless {
+            Objects.requireNonNull(identity, "identity");
+            annotations = Map.copyOf(annotations);
+        }
+
+        public Keyless(IdentityPolicy identity, boolean sctRequired) {
+            this(identity, sctRequired, Map.of());
+        }
+
+        @Override
+        public String describe() {
+            return "keyless " + identity + annotationText(annotations);
+        }
+
+        @Override
+        public Keyless withAnnotations(Map<String, String> more) {
+            return new Keyless(identity, sctRequired, merge(annotations, more));
+        }
+    }
+}
