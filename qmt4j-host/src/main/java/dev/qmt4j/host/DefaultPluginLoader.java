@@ -1,7 +1,6 @@
 package dev.qmt4j.host;
 
-import dev.qmt4j.ErrorKind;
-import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.nativeplugin.NativeProvider;
 import dev.qmt4j.oci.PluginType;
 import dev.qmt4j.provider.ProviderPlugin;
 import dev.qmt4j.provider.wasm.WasmProvider;
@@ -10,17 +9,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The standard loader: Wasm files on qmt4j's Extism host ({@link WasmProvider}); native libraries
- * through {@code qmt4j-native}'s loader given to the constructor.
+ * through {@link NativeProvider} (a QueryMT Rust-ABI library is refused with an error saying so).
  */
 public final class DefaultPluginLoader implements PluginLoader {
     private final PluginLoader nativeLoader;
 
-    /** Wasm only: a native plugin fails with a clear error. */
+    /** Wasm on Extism, native libraries through {@link NativeProvider} (qmt4j's C ABI, loaded with JNA). */
     public DefaultPluginLoader() {
-        this((name, file, type, config) -> {
-            throw new Qmt4jException(ErrorKind.PLATFORM, "provider '" + name + "': native plugins are not available in this build: " + file,
-                    "use the plugin's Wasm build (--platform wasi/wasm)");
-        });
+        this((name, file, type, config) -> NativeProvider.load(file));
     }
 
     /** Wasm on Extism, native through {@code nativeLoader}. */
