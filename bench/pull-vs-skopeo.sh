@@ -8,13 +8,15 @@
 #   4. hyperfine, each command >= RUNS times (default 5):
 #        qmt4j pull (cold)   cache dir wiped before every run (--prepare)
 #        skopeo copy         destination dir wiped before every run
-#        qmt4j pull (hit)    same reference, cache already populated
+#        qmt4j pull (hit)    same reference, cache already populated (one warm-up run: the first
+#                            load after a pull re-hashes once to settle the file stamps)
 #        qmt4j --version     JVM + CLI start-up only (what a cache hit cannot go below)
 #        java -jar ... --version   the same without bin/qmt4j and its CDS archive
 #   5. prints the markdown table and the machine facts (also written to $BENCH_OUT if set)
 #
 # Needs: docker-registry skopeo hyperfine curl (as root with apt-get, missing ones are installed).
-# Environment: RUNS (default 5), SIZE_MIB (default 128), BENCH_OUT (file for the report).
+# Environment: RUNS (default 5), SIZE_MIB (default 128), BENCH_OUT (file for the report),
+#              BASELINE (another checkout's bin/qmt4j, built: also timed, for before/after).
 set -euo pipefail
 
 src="${BASH_SOURCE[0]}"
@@ -134,23 +136,44 @@ fi
 # QMT4J_NO_BUILD=1: the launcher skips its source-freshness check, so no build is ever timed.
 export QMT4J_NO_BUILD=1
 Q="QMT4J_CACHE_DIR='$W/cache' '$QMT4J'"
+# BASELINE: optionally the bin/qmt4j of another checkout (e.g. the previous commit, built), timed
+# the same way with its own cache, for before/after numbers from one run.
+B=""
+if [ -n "${BASELINE:-}" ]; then
+  B="QMT4J_CACHE_DIR='$W/base-cache' '$BASELINE'"
+  "$BASELINE" --version >/dev/null
+fi
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-hyperfine --runs "$RUNS" --style basic --export-markdown "$W/results.md" --export-json "$W/results.json" \
-  --command-name "qmt4j pull (cold cache)" \
-  --prepare "rm -rf '$W/cache'" \
-  "$Q pull --insecure-skip-signature $REF" \
-  --command-name "skopeo copy docker:// dir:" \
-  --prepare "rm -rf '$W/skopeo-dir'" \
-  "skopeo copy -q --src-tls-verify=false docker://$REG/bench/big:1 dir:'$W/skopeo-dir'" \
-  --command-name "qmt4j pull (cache hit)" \
-  --prepare "true" \
-  "$Q pull --insecure-skip-signature $REF" \
-  --command-name "qmt4j --version (start-up only)" \
-  --prepare "true" \
-  "'$QMT4J' --version" \
-  --command-name "java -jar qmt4j.jar --version (no launcher, no CDS)" \
-  --prepare "true" \
-  "java -XX:+UseSerialGC -jar '$ROOT/qmt4j-cli/target/qmt4j.jar' --version" >&2
+# 1. Cold pulls and skopeo: the destination is wiped before every run.
+cold=(--command-name "qmt4j pull (cold cache)" --prepare "rm -rf '$W/cache'" "$Q pull --insecure-skip-signature $REF"
+  --command-name "skopeo copy docker:// dir:" --prepare "rm -rf '$W/skopeo-dir'"
+  "skopeo copy -q --src-tls-verify=false docker://$REG/bench/big:1 dir:'$W/skopeo-dir'")
+if [ -n "$B" ]; then
+  cold+=(--command-name "baseline: qmt4j pull (cold cache)" --prepare "rm -rf '$W/base-cache'"
+    "$B pull --insecure-skip-signature $REF")
+fi
+hyperfine --runs "$RUNS" --style basic --export-markdown "$W/cold.md" --export-json "$W/cold.json" "${cold[@]}" >&2
+# 2. Cache hits and start-up. A pull records file stamps that are "racy" (as new as the record),
+# so the first load after it re-hashes the plugin once and settles them (qmt4j-cache/README.md);
+# the warm-up run, two seconds after the last cold pull, is that load. Later hits skip the re-hash.
+sleep 2
+hit=(--command-name "qmt4j pull (cache hit)" "$Q pull --insecure-skip-signature $REF"
+  --command-name "qmt4j --version (start-up only)" "'$QMT4J' --version"
+  --command-name "java -jar qmt4j.jar --version (no launcher, no CDS)"
+  "java -XX:+UseSerialGC -jar '$ROOT/qmt4j-cli/target/qmt4j.jar' --version")
+if [ -n "$B" ]; then
+  "$BASELINE" pull --insecure-skip-signature "$REF" >/dev/null 2>&1 || true
+  hit+=(--command-name "baseline: qmt4j pull (cache hit)" "$B pull --insecure-skip-signature $REF"
+    --command-name "baseline: qmt4j --version" "'$BASELINE' --version")
+fi
+hyperfine --runs "$RUNS" --warmup 1 --style basic --export-markdown "$W/hit.md" --export-json "$W/hit.json" "${hit[@]}" >&2
+{ cat "$W/cold.md"; tail -n +3 "$W/hit.md"; } >"$W/results.md"
+# CPU per command (mean user and system seconds) from hyperfine's JSON.
+cpu_table() {
+  awk -F'[:,]' '/"command":/ { name=$0; sub(/.*"command": *"/, "", name); sub(/",? *$/, "", name) }
+       /"user":/ { u=$2 } /"system":/ { printf "| `%s` | %.2f + %.2f |\n", name, u, $2 }' "$@"
+}
+{ echo "| Command | CPU user + sys [s] |"; echo "|:---|---:|"; cpu_table "$W/cold.json" "$W/hit.json"; } >"$W/cpu.md"
 
 # ---- report -----------------------------------------------------------------------------------
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
@@ -160,6 +183,8 @@ report() {
   echo "### qmt4j pull vs skopeo copy, $SIZE_MIB MiB Wasm plugin, local registry ($RUNS runs each)"
   echo
   cat "$W/results.md"
+  echo
+  cat "$W/cpu.md"
   echo
   echo "Machine: $(nproc) CPUs ($cpu), $mem RAM, $(uname -sr)"
   echo "Load average before / after the timings: $LOAD_BEFORE / $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -59,6 +59,11 @@ final class CacheFiles {
         } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
             return false;
         } catch (IOException e) {
+            // On Linux, rename(2) onto a directory another process just put there fails with ENOTEMPTY,
+            // which the JDK reports as a plain FileSystemException: that is losing the race too.
+            if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.exists(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
             throw failure("cannot move " + source + " to " + target, e);
         }
     }
