@@ -160,18 +160,27 @@ class ChecklistGapsTest {
 
     /** A keyed DSSE bundle like {@link BundleSigner#bundle} but with any predicate type. */
     private static byte[] bundleWithPredicate(Digest subject, CosignKeyPair key, String predicateType) {
+        return dsseBundle(subject, key, predicateType, BundleSigner.IN_TOTO, 1);
+    }
+
+    /** A keyed DSSE bundle with any predicate type, payload type (signed as such) and number of signatures. */
+    private static byte[] dsseBundle(Digest subject, CosignKeyPair key, String predicateType, String payloadType, int signatures) {
         Map<String, Object> statement = new LinkedHashMap<>();
         statement.put("_type", "https://in-toto.io/Statement/v1");
         statement.put("subject", List.of(Map.of("name", "", "digest", Map.of("sha256", subject.hex()))));
         statement.put("predicateType", predicateType);
         statement.put("predicate", Map.of("buildType", "x"));
         byte[] payload = JSON.writeValueAsBytes(statement);
-        byte[] sig = LegacySignatureScheme.sign(key.privateKey(), BundleSigner.pae(BundleSigner.IN_TOTO, payload));
+        List<Map<String, String>> sigs = new ArrayList<>();
+        for (int i = 0; i < signatures; i++) {
+            byte[] sig = LegacySignatureScheme.sign(key.privateKey(), BundleSigner.pae(payloadType, payload));
+            sigs.add(Map.of("sig", Base64.getEncoder().encodeToString(sig)));
+        }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("mediaType", CosignAnnotations.BUNDLE_V03_ARTIFACT_TYPE);
         root.put("verificationMaterial", Map.of("publicKey", Map.of("hint", "x"), "tlogEntries", List.of()));
-        root.put("dsseEnvelope", Map.of("payload", Base64.getEncoder().encodeToString(payload), "payloadType", BundleSigner.IN_TOTO,
-                "signatures", List.of(Map.of("sig", Base64.getEncoder().encodeToString(sig)))));
+        root.put("dsseEnvelope", Map.of("payload", Base64.getEncoder().encodeToString(payload), "payloadType", payloadType,
+                "signatures", sigs));
         return JSON.writeValueAsBytes(root);
     }
 
@@ -394,6 +403,28 @@ class ChecklistGapsTest {
         assertTrue(r.message().contains("https://slsa.dev/provenance/v1"), r.message());
         // control: same construction with the cosign predicate verifies
         pushReferrer(ref, d, d, bundleLayer(bundleWithPredicate(d, key, BundleSigner.COSIGN_SIGN_PREDICATE),
+                CosignAnnotations.BUNDLE_V03_ARTIFACT_TYPE));
+        accepted(check(ref, d, keyFlag(key)));
+    }
+
+    @Test
+    @DisplayName("case 17: DSSE payloadType other than in-toto, or 0 / 2 DSSE signatures -> refused")
+    void dssePayloadTypeAndSignatureCount_case17() throws Exception {
+        CosignKeyPair key = CosignKeys.generate();
+        record Variant(String payloadType, int signatures, String expected) {}
+        for (Variant v : List.of(new Variant("application/json", 1, "application/json"), new Variant(BundleSigner.IN_TOTO, 0, "FORMAT"),
+                new Variant(BundleSigner.IN_TOTO, 2, "FORMAT"))) {
+            RegistryRef ref = freshRef();
+            Digest d = fx.pushWasm(ref, 17);
+            pushReferrer(ref, d, d, bundleLayer(dsseBundle(d, key, BundleSigner.COSIGN_SIGN_PREDICATE, v.payloadType(), v.signatures()),
+                    CosignAnnotations.BUNDLE_V03_ARTIFACT_TYPE));
+            ImageVerdict.Refused r = refused(check(ref, d, keyFlag(key)));
+            assertTrue(r.message().contains("FORMAT") && r.message().contains(v.expected()), v + ": " + r.message());
+        }
+        // control: one signature over an in-toto payload verifies
+        RegistryRef ref = freshRef();
+        Digest d = fx.pushWasm(ref, 170);
+        pushReferrer(ref, d, d, bundleLayer(dsseBundle(d, key, BundleSigner.COSIGN_SIGN_PREDICATE, BundleSigner.IN_TOTO, 1),
                 CosignAnnotations.BUNDLE_V03_ARTIFACT_TYPE));
         accepted(check(ref, d, keyFlag(key)));
     }

@@ -11,6 +11,11 @@ import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.cache.PluginCache;
 import dev.qmt4j.config.VerifyPolicySettings;
 import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.ImageIndex;
+import dev.qmt4j.oci.ImagePackager;
+import dev.qmt4j.oci.Platform;
+import dev.qmt4j.testkit.Fault;
+import dev.qmt4j.testkit.FaultProxy;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.oci.registry.RegistrySource;
@@ -101,6 +106,45 @@ class SignedPullTest {
             assertTrue(new String(manifest).contains(r.layerDigest().toString()));
         }
         assertEquals(r.layerDigest(), Digest.sha256(r.path()));
+    }
+
+    @Test
+    @org.junit.jupiter.api.DisplayName("case 52: a platform child whose bytes do not hash to the digest the verified index lists is refused")
+    void platformChildNotMatchingTheSignedIndexIsRefused_case52() throws Exception {
+        RegistryRef ref = fx.ref("multi/plugin", "1.0");
+        Platform linux = Platform.of("linux", "amd64");
+        Path lib = tmp.resolve("libplugin.so");
+        Files.write(lib, new byte[] {0x7f, 'E', 'L', 'F', 1, 2, 3, 4});
+        Path other = tmp.resolve("libother.so");
+        Files.write(other, new byte[] {0x7f, 'E', 'L', 'F', 9, 9, 9, 9});
+        Digest index;
+        Digest otherIndex;
+        try (RegistryTarget t = fx.target(ref)) {
+            index = ImagePackager.pushNativeIndex(t, Map.of(linux, lib), Optional.empty(), "1.0", Map.of());
+            otherIndex = ImagePackager.pushNativeIndex(t, Map.of(linux, other), Optional.empty(), "other", Map.of());
+        }
+        CosignKeyPair key = CosignKeys.generate();
+        sign(ref, index, key);
+        Digest child;
+        byte[] otherChild;
+        try (RegistrySource s = fx.source(ref)) {
+            child = ((ImageIndex) s.manifest(index).parse()).manifests().get(0).digest();
+            Digest otherChildDigest = ((ImageIndex) s.manifest(otherIndex).parse()).manifests().get(0).digest();
+            otherChild = s.manifest(otherChildDigest).bytes();
+        }
+        PluginCache cache = PluginCache.open(tmp.resolve("cache"));
+        try (FaultProxy proxy = FaultProxy.to(server.host())) {
+            // the registry answers the child's digest with another (valid, unsigned) manifest
+            proxy.inject(FaultProxy.path("/manifests/" + child), Fault.replaceBody(otherChild, null), 1000);
+            RegistryRef viaProxy = new RegistryRef(proxy.host(), ref.repository(), ref.tag(), Optional.empty());
+            PluginPuller puller = PluginPuller.builder().cache(cache).sources(x -> fx.source((RegistryRef) x)).verifier(keyed(key))
+                    .hostPlatform(linux).build();
+            Qmt4jException e = assertThrows(Qmt4jException.class, () -> puller.pull(PullRequest.of(viaProxy), ev -> { }));
+            assertEquals(ErrorKind.INTEGRITY, e.kind(), e.getMessage());
+        }
+        for (String dir : new String[] {"entries", "refs"}) {
+            assertEquals(0, files(tmp.resolve("cache").resolve(dir)), dir + " must stay empty");
+        }
     }
 
     @Test
