@@ -171,6 +171,7 @@ class CliSignVerifyTest {
         Path plugin = Path.of(first.out().strip());
         byte[] bytes = Files.readAllBytes(plugin);
         bytes[10] ^= 1;
+        plugin.toFile().setWritable(true); // the cache stores plugins read-only; a tamperer would lift that
         Files.write(plugin, bytes);
         Cli.Result again = cli.run("pull", ref, "--key", prefix + ".pub", "--json");
         assertEquals(0, again.exitCode(), again::toString);
