@@ -44,7 +44,7 @@ final class PolicyOptions {
     @Option(names = "--ctfe-pub-keys", paramLabel = "PEM", description = "Manual trust root: certificate-transparency log public keys (for SCTs).")
     Path ctfePubKeys;
 
-    @Option(names = {"-a", "--annotations"}, paramLabel = "KEY=VALUE",
+    @Option(names = {"-a", "--annotations", "--annotation"}, paramLabel = "KEY=VALUE",
             description = "Require this payload annotation on the signature (repeatable; cosign -a).")
     Map<String, String> annotations = new LinkedHashMap<>();
 
