@@ -1,0 +1,131 @@
+package dev.qmt4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.oci.registry.auth.CredentialStore;
+import dev.qmt4j.oci.registry.RegistryClient;
+import dev.qmt4j.oci.registry.RegistryOptions;
+import dev.qmt4j.oci.registry.RegistrySource;
+import dev.qmt4j.oci.registry.RegistryTarget;
+import dev.qmt4j.sigstore.certs.Pem;
+import dev.qmt4j.testkit.RegistryServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keyless verification against a private Sigstore through the CLI, with a manual trust root from PEM
+ * files (Fulcio CA, Rekor key, CT log key): {@code qmt4j verify} flags and the {@code [oci]} keys.
+ */
+class CliManualTrustRootTest {
+    static RegistryServer registry;
+    static final PrivateSigstore SIGSTORE = new PrivateSigstore();
+    static final String IDENTITY_RE = "^https://github\\.com/acme/plugins/";
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        assumeTrue(Files.isExecutable(RegistryServer.BINARY), "docker-registry is not installed");
+        registry = RegistryServer.start(RegistryServer.Auth.NONE);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private Cli cli() {
+        Cli cli = new Cli(tmp.resolve("cache"));
+        cli.env().put("QMT4J_SIGSTORE_TUF_URL", "http://127.0.0.1:9/"); // never the internet
+        return cli;
+    }
+
+    /** Pushes a plugin with the CLI and signs it keylessly with the private Sigstore. */
+    private String pushedAndSigned(Cli cli, String repo) throws IOException {
+        Path wasm = Fixtures.wasm(tmp, "p.wasm", 3_000, 21);
+        String ref = "oci://" + registry.host() + "/" + repo + ":1.0";
+        assertEquals(0, cli.run("push", ref, "--wasm", wasm.toString()).exitCode());
+        RegistryRef r = (RegistryRef) ImageRef.parse(ref);
+        RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
+                .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
+        try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
+            Digest d = s.resolve().digest();
+            SIGSTORE.signKeyless(s, t, d, r.name(), PrivateSigstore.Identity.github("acme/plugins", "release.yml"));
+        }
+        return ref;
+    }
+
+    private Path write(String name, String text) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private Path fulcio() throws IOException {
+        return write("fulcio.pem", PrivateSigstore.pem(SIGSTORE.ca));
+    }
+
+    private Path rekor() throws IOException {
+        return write("rekor.pub", Pem.encode("PUBLIC KEY", SIGSTORE.rekorKey.getPublic().getEncoded()));
+    }
+
+    private Path ctfe() throws IOException {
+        return write("ctfe.pub", Pem.encode("PUBLIC KEY", SIGSTORE.ctKey.getPublic().getEncoded()));
+    }
+
+    @Test
+    void verifyWithManualTrustRootFlagsChecksTheSct() throws IOException {
+        Cli cli = cli();
+        String ref = pushedAndSigned(cli, "private/flags");
+        Cli.Result ok = cli.run("verify", ref, "--certificate-identity-regexp", IDENTITY_RE,
+                "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com", "--fulcio-certs", fulcio().toString(),
+                "--rekor-pub-keys", rekor().toString(), "--ctfe-pub-keys", ctfe().toString(), "--json");
+        assertEquals(0, ok.exitCode(), ok::toString);
+        assertTrue(ok.out().contains("\"identity\": \"https://github.com/acme/plugins/.github/workflows/release.yml@refs/tags/v1.0.0\""),
+                ok.out());
+        assertTrue(ok.out().contains("\"trustRoot\": \"manual trust root"), ok.out());
+
+        Cli.Result noCt = cli.run("verify", ref, "--certificate-identity-regexp", IDENTITY_RE,
+                "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com", "--fulcio-certs", fulcio().toString(),
+                "--rekor-pub-keys", rekor().toString());
+        assertEquals(8, noCt.exitCode(), noCt::toString);
+        assertTrue(noCt.err().contains("SCT"), noCt.err());
+
+        // The public-good root (TUF unreachable here: embedded snapshot, with a warning) does not trust it.
+        Cli.Result publicGood = cli.run("verify", ref, "--certificate-identity-regexp", IDENTITY_RE,
+                "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com");
+        assertEquals(8, publicGood.exitCode(), publicGood::toString);
+        assertTrue(publicGood.err().contains("TUF refresh failed"), publicGood.err());
+    }
+
+    @Test
+    void pullWithTheOciBlocksManualTrustRoot() throws IOException {
+        Cli cli = cli();
+        String ref = pushedAndSigned(cli, "private/config");
+        Path config = write("providers.toml", """
+                [oci]
+                fulcio_certs = "%s"
+                rekor_pub_keys = "%s"
+                ctfe_pub_keys = "%s"
+                cert_identity_regexp = '%s'
+                cert_issuer = "https://token.actions.githubusercontent.com"
+                """.formatted(fulcio(), rekor(), ctfe(), IDENTITY_RE));
+        Cli.Result pull = cli.run("--config", config.toString(), "pull", ref, "--json");
+        assertEquals(0, pull.exitCode(), pull::toString);
+        assertTrue(pull.out().contains("\"cached\": false"), pull.out());
+    }
+}
