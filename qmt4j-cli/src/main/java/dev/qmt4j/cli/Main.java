@@ -42,6 +42,7 @@ public final class Main {
         } else {
             Qmt4jCommand.SUBCOMMANDS.values().forEach(cli::addSubcommand);
         }
+        WasmCallCommand.takeConfigOption(cli);
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cli.setParameterExceptionHandler(Main::usageError);

@@ -41,10 +41,35 @@ final class WasmCallCommand implements Callable<Integer> {
     @Option(names = "--stdin", description = "Read the input from standard input.")
     boolean stdin;
 
-    // Not "--config": the root command's inherited --config FILE (QueryMT config file) owns that name.
+    // Also spelt --config, as in extism call: takeConfigOption gives it that name once the tree is built.
     @Option(names = {"-c", "--plugin-config"}, paramLabel = "KEY=VALUE",
-            description = "A plugin config entry for config_get (repeatable), like extism call --config.")
+            description = "A plugin config entry for config_get (repeatable); also --config, as in extism call.")
     List<String> config = new ArrayList<>();
+
+    /**
+     * Makes {@code --config KEY=VALUE} mean what it means to {@code extism call} here. The root's
+     * {@code --config FILE} is inherited by every subcommand, and picocli refuses two options of one
+     * name, so the inherited one is dropped from this command (it has no use for a QueryMT config
+     * file; {@code qmt4j --config FILE wasm call ...} still parses) and the plugin-config option gets
+     * the name. Called by {@link Main} after the subcommands are added.
+     */
+    static void takeConfigOption(picocli.CommandLine root) {
+        picocli.CommandLine wasm = root.getSubcommands().get("wasm");
+        picocli.CommandLine call = wasm == null ? null : wasm.getSubcommands().get("call");
+        if (call == null) {
+            return;
+        }
+        picocli.CommandLine.Model.CommandSpec spec = call.getCommandSpec();
+        picocli.CommandLine.Model.OptionSpec inherited = spec.findOption("--config");
+        picocli.CommandLine.Model.OptionSpec pluginConfig = spec.findOption("--plugin-config");
+        if (inherited == null || pluginConfig == null || !inherited.inherited()) {
+            return;
+        }
+        spec.remove(inherited);
+        spec.remove(pluginConfig);
+        spec.addOption(picocli.CommandLine.Model.OptionSpec.builder(pluginConfig)
+                .names("-c", "--config", "--plugin-config").build());
+    }
 
     @Option(names = "--allow-host", paramLabel = "HOST", description = "A host glob http_request may reach (repeatable; none by default).")
     List<String> allowHosts = new ArrayList<>();

@@ -96,6 +96,17 @@ class WasmCommandTest {
     }
 
     @Test
+    void configIsSpeltAsInExtismCall() {
+        Cli.Result r = cli().run("wasm", "call", wasm.toString(), "config", "--input", "k", "--config", "k=from-extism-spelling");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("from-extism-spelling\n", r.out().replace("\r\n", "\n"));
+        // the root's --config FILE still parses before the command (wasm call reads no config file)
+        Cli.Result rooted = cli().run("--config", "providers.toml", "wasm", "call", wasm.toString(), "config", "--input", "k", "-c", "k=v");
+        assertEquals(0, rooted.exitCode(), rooted.toString());
+        assertEquals("v\n", rooted.out().replace("\r\n", "\n"));
+    }
+
+    @Test
     void loopCallsOneInstanceSoVarsPersist() {
         Cli.Result r = cli().run("wasm", "call", wasm.toString(), "count", "--input", "n", "--loop", "3");
         assertEquals(0, r.exitCode(), r.toString());
