@@ -103,7 +103,7 @@ class CliManualTrustRootTest {
                 "--certificate-oidc-issuer", "https://token.actions.githubusercontent.com", "--fulcio-certs", fulcio().toString(),
                 "--rekor-pub-keys", rekor().toString());
         assertEquals(8, noCt.exitCode(), noCt::toString);
-        assertTrue(noCt.err().contains("SCT"), noCt.err());
+        assertTrue(noCt.err().contains("SCT") && noCt.err().contains("add ctfe_pub_keys"), noCt.err());
 
         // The public-good root (TUF unreachable here: embedded snapshot, with a warning) does not trust it.
         Cli.Result publicGood = cli.run("verify", ref, "--certificate-identity-regexp", IDENTITY_RE,

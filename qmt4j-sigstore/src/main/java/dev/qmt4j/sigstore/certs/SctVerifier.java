@@ -79,8 +79,10 @@ public final class SctVerifier {
                 problems.add("SCT signature does not verify with CT log " + log.baseUrl());
             }
         }
+        String hint = trustRoot.isManual() && trustRoot.ctlogs().isEmpty()
+                ? " (this manual trust root has no CT log keys: add ctfe_pub_keys / --ctfe-pub-keys)" : "";
         throw new VerificationException(Check.SCT, "no valid SCT from a CT log of the trust root"
-                + (problems.isEmpty() ? "" : ": " + String.join("; ", problems)));
+                + (problems.isEmpty() ? "" : ": " + String.join("; ", problems)) + hint);
     }
 
     static List<Sct> parseList(byte[] octets) throws IOException {
