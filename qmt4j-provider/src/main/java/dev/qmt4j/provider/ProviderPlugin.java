@@ -1,13 +1,30 @@
 package dev.qmt4j.provider;
 
+import dev.qmt4j.provider.model.ChatMessage;
+import dev.qmt4j.provider.model.ChatResponse;
+import dev.qmt4j.provider.model.CompletionRequest;
+import dev.qmt4j.provider.model.CompletionResponse;
+import dev.qmt4j.provider.model.EmbeddingRequest;
+import dev.qmt4j.provider.model.EmbeddingResponse;
+import dev.qmt4j.provider.model.QmtJson;
+import dev.qmt4j.provider.model.SpeechRequest;
+import dev.qmt4j.provider.model.SpeechResponse;
+import dev.qmt4j.provider.model.StreamChunk;
+import dev.qmt4j.provider.model.Tool;
+import dev.qmt4j.provider.model.TranscribeRequest;
+import dev.qmt4j.provider.model.TranscribeResponse;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
  * An LLM provider plugin, whatever runs it (Wasm now, native later). JSON values follow QueryMT's
- * wire shapes ({@code ChatMessage}, {@code Tool}, {@code StreamChunk}, {@code CompletionRequest}...);
- * typed records come later.
+ * wire shapes ({@code ChatMessage}, {@code Tool}, {@code StreamChunk}, {@code CompletionRequest}...).
+ * Each JSON operation has a typed overload taking and returning the records of
+ * {@link dev.qmt4j.provider.model}, converted with {@link QmtJson}; a plugin result that does not
+ * have the QueryMT shape fails there with {@link ProviderErrorKind#RESPONSE_FORMAT}.
  *
  * <p>Every call takes the provider config {@code cfg} (a JSON object, e.g. {@code {"api_key": ..,
  * "model": .., "base_url": ..}}); its {@code base_url} and {@code allowed_hosts} also decide which
@@ -74,6 +91,59 @@ public interface ProviderPlugin extends AutoCloseable {
      * returns {@code {"audio_base64", "mime_type"?}}.
      */
     JsonNode speech(JsonNode cfg, JsonNode req);
+
+    // ---- typed overloads (records of dev.qmt4j.provider.model over the JSON methods) ----------
+
+    /**
+     * One chat turn with typed messages and tools.
+     *
+     * @param tools the tools offered, or null for none
+     * @throws ProviderException kind {@link ProviderErrorKind#RESPONSE_FORMAT} if the plugin's answer is not a ChatResponse
+     */
+    default ChatResponse chat(JsonNode cfg, List<ChatMessage> messages, List<Tool> tools) {
+        return decode(chat(cfg, QmtJson.messages(messages), QmtJson.tools(tools)), QmtJson::chatResponse, "chat");
+    }
+
+    /**
+     * A streamed chat turn with typed chunks: {@code consumer} gets each {@link StreamChunk} on the
+     * calling thread, in order.
+     *
+     * @param tools the tools offered, or null for none
+     * @throws ProviderException kind {@link ProviderErrorKind#RESPONSE_FORMAT} if a chunk is not a StreamChunk
+     */
+    default void chatStream(JsonNode cfg, List<ChatMessage> messages, List<Tool> tools, Consumer<StreamChunk> consumer) {
+        chatStream(cfg, QmtJson.messages(messages), QmtJson.tools(tools),
+                (JsonNode chunk) -> consumer.accept(decode(chunk, QmtJson::streamChunk, "chat stream chunk")));
+    }
+
+    /** One embedding per input of {@code request}. */
+    default EmbeddingResponse embed(JsonNode cfg, EmbeddingRequest request) {
+        return EmbeddingResponse.of(embed(cfg, request.inputs()));
+    }
+
+    /** A typed text completion. */
+    default CompletionResponse complete(JsonNode cfg, CompletionRequest request) {
+        return decode(complete(cfg, QmtJson.toJson(request)), QmtJson::completionResponse, "complete");
+    }
+
+    /** Typed speech to text. */
+    default TranscribeResponse transcribe(JsonNode cfg, TranscribeRequest request) {
+        return decode(transcribe(cfg, QmtJson.toJson(request)), QmtJson::transcribeResponse, "transcribe");
+    }
+
+    /** Typed text to speech. */
+    default SpeechResponse speech(JsonNode cfg, SpeechRequest request) {
+        return decode(speech(cfg, QmtJson.toJson(request)), QmtJson::speechResponse, "speech");
+    }
+
+    private static <T> T decode(JsonNode json, Function<JsonNode, T> reader, String what) {
+        try {
+            return reader.apply(json);
+        } catch (IllegalArgumentException e) {
+            throw new ProviderException(ProviderErrorKind.RESPONSE_FORMAT,
+                    "plugin " + what + " result does not have QueryMT's shape: " + e.getMessage(), e);
+        }
+    }
 
     /** Releases the plugin. */
     @Override
