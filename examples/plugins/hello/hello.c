@@ -17,8 +17,13 @@
  *   from_config        -> echoes its config JSON back     (validation that accepts anything)
  *   supports_streaming -> false                           (JSON bool)
  *   greet              -> {"greeting":"Hello, <input>!"}  (input: any UTF-8 text)
- *   chat               -> {"text":"echo: <input>"}        (input: a chat request, echoed)
- * greet and chat fail with an Extism error (return 1) when the input is empty.
+ *   chat               -> ExtismChatResponse {"text":"Hello from the hello plugin! You said: <m>",
+ *                         "finish_reason":"stop"}, <m> being the last message's content
+ *   chat_stream        -> the same text in three chunks through qmt_yield_chunk
+ *                         ({"chunk":{"text":..}}), then {"chunk":{"done":{"finish_reason":"stop"}}}
+ * chat and chat_stream are QueryMT's legacy ("guest does HTTP") ABI (querymt-reference.md 1.14 B);
+ * this plugin needs no HTTP. greet, chat and chat_stream fail with an Extism error (return 1) when
+ * the input is empty.
  *
  * Build: ./build.sh (clang --target=wasm32-unknown-unknown, linked by wasm-ld).
  */
@@ -37,6 +42,10 @@ EXTISM_IMPORT("alloc")         extern uint64_t extism_alloc(uint64_t n);
 EXTISM_IMPORT("store_u8")      extern void     extism_store_u8(uint64_t addr, uint32_t byte);
 EXTISM_IMPORT("output_set")    extern void     extism_output_set(uint64_t addr, uint64_t len);
 EXTISM_IMPORT("error_set")     extern void     extism_error_set(uint64_t handle);
+
+/* QueryMT's host function for streamed chunks (namespace "extism:host/user", querymt-reference.md 1.13). */
+__attribute__((import_module("extism:host/user"), import_name("qmt_yield_chunk")))
+extern void qmt_yield_chunk(uint64_t handle);
 
 /* ---- a two-pass writer into Extism memory ---------------------------------------------------
  * Pass 1 runs with base == 0 and only counts bytes; then we alloc exactly that many bytes and
@@ -68,12 +77,53 @@ static void put_input_escaped(writer *w) {
     }
 }
 
-/* A template: every byte is copied, except '@', which becomes the escaped input. */
+/* Where the value of the last "content":" in the input starts, or 0 if there is none. In a chat
+ * request ({"cfg","messages","tools"}) that is the last message's content. Its bytes are JSON
+ * string contents already, so they are copied as they are, up to the unescaped closing quote.  */
+static uint64_t last_content_start(void) {
+    static const char key[] = "\"content\":\"";
+    uint64_t n = extism_input_length(), found = 0;
+    for (uint64_t i = 0; i + sizeof key - 1 <= n; i++) {
+        uint64_t k = 0;
+        while (k < sizeof key - 1 && extism_input_load_u8(i + k) == (uint8_t)key[k]) k++;
+        if (k == sizeof key - 1) found = i + k;
+    }
+    return found;
+}
+
+static void put_last_content(writer *w) {
+    uint64_t n = extism_input_length(), i = last_content_start();
+    if (i == 0) return;
+    for (; i < n; i++) {
+        uint32_t b = extism_input_load_u8(i);
+        if (b == '"') return;
+        put(w, b);
+        if (b == '\\' && i + 1 < n) put(w, extism_input_load_u8(++i));
+    }
+}
+
+/* A template: every byte is copied, except '@', which becomes the escaped input, and '$', which
+ * becomes the last message's content. */
 static void render(writer *w, const char *tmpl) {
     for (; *tmpl; tmpl++) {
         if (*tmpl == '@') put_input_escaped(w);
+        else if (*tmpl == '$') put_last_content(w);
         else put(w, (uint8_t)*tmpl);
     }
+}
+
+/* Renders the template into a fresh block of Extism memory (count, then store); 0 if empty or
+ * out of memory, else the handle, with its length in *len.                                   */
+static uint64_t render_block(const char *tmpl, uint64_t *len) {
+    writer w = { 0, 0 };
+    render(&w, tmpl);
+    if (w.pos == 0) return 0;
+    uint64_t h = extism_alloc(w.pos);
+    if (h == 0) return 0;
+    *len = w.pos;
+    w.base = h; w.pos = 0;
+    render(&w, tmpl);
+    return h;
 }
 
 /* Renders the template twice (count, then store) and registers the result as the output,
@@ -109,7 +159,7 @@ EXPORT("name")          int32_t name(void)          { return emit("hello", 0); }
 EXPORT("api_key_name")  int32_t api_key_name(void)  { return 0; /* empty output: no key */ }
 EXPORT("base_url")      int32_t base_url(void)      { return emit("http://localhost", 0); }
 EXPORT("config_schema") int32_t config_schema(void) {
-    return emit("{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"hello\","
+    return emit("{\"title\":\"hello\","
                 "\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\"}}}", 0);
 }
 EXPORT("from_config")        int32_t from_config(void)        { return echo_input(); }
@@ -122,5 +172,29 @@ EXPORT("greet") int32_t greet(void) {
 
 EXPORT("chat") int32_t chat(void) {
     if (extism_input_length() == 0) return emit("chat: empty request", 1);
-    return emit("{\"text\":\"echo: @\",\"finish_reason\":\"stop\"}", 0);
+    return emit("{\"text\":\"Hello from the hello plugin! You said: $\",\"finish_reason\":\"stop\"}", 0);
+}
+
+/* Hands one rendered chunk to the host; 0 on success. */
+static int32_t yield(const char *tmpl) {
+    uint64_t len = 0;
+    uint64_t h = render_block(tmpl, &len);
+    if (h == 0) return 2;
+    qmt_yield_chunk(h);
+    return 0;
+}
+
+EXPORT("chat_stream") int32_t chat_stream(void) {
+    if (extism_input_length() == 0) return emit("chat_stream: empty request", 1);
+    static const char *const chunks[] = {
+        "{\"chunk\":{\"text\":\"Hello from\"}}",
+        "{\"chunk\":{\"text\":\" the hello plugin!\"}}",
+        "{\"chunk\":{\"text\":\" You said: $\"}}",
+        "{\"chunk\":{\"done\":{\"finish_reason\":\"stop\"}}}",
+    };
+    for (unsigned i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        int32_t rc = yield(chunks[i]);
+        if (rc != 0) return rc;
+    }
+    return 0;
 }

@@ -38,6 +38,13 @@ final class Qmt4jCommand implements Runnable {
         m.put("verify", VerifyCommand.class);
         m.put("sign", SignCommand.class);
         m.put("generate-key-pair", GenerateKeyPairCommand.class);
+        m.put("providers", ProvidersCommand.class);
+        m.put("models", ModelsCommand.class);
+        m.put("chat", ChatCommand.class);
+        m.put("call", CallCommand.class);
+        m.put("update", UpdateCommand.class);
+        m.put("doctor", DoctorCommand.class);
+        m.put("completion", CompletionCommand.class);
         return Collections.unmodifiableMap(m);
     }
 

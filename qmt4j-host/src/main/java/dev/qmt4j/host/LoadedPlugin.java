@@ -12,12 +12,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LoadedPlugin {
     private final ProviderPlugin plugin;
     private final LoadResult.Loaded info;
+    private final java.nio.file.Path file;
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
 
     LoadedPlugin(ProviderPlugin plugin, LoadResult.Loaded info) {
+        this(plugin, info, null);
+    }
+
+    LoadedPlugin(ProviderPlugin plugin, LoadResult.Loaded info, java.nio.file.Path file) {
         this.plugin = plugin;
         this.info = info;
+        this.file = file;
+    }
+
+    /** The plugin file this version was loaded from, or null if unknown. */
+    java.nio.file.Path file() {
+        return file;
     }
 
     ProviderPlugin plugin() {

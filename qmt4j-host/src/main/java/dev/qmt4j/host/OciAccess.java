@@ -44,10 +44,18 @@ final class OciAccess {
     private final Path home;
     private final Function<ProviderEntry, SignatureVerifier> verifierOverride;
     private final Map<Digest, String> signers = new ConcurrentHashMap<>();
+    private final Path configDir;
     private volatile RegistryClient client;
 
     OciAccess(PluginCache cache, OciSettings settings, Map<String, String> env, Path home,
             Function<ProviderEntry, SignatureVerifier> verifierOverride) {
+        this(cache, settings, env, home, verifierOverride, null);
+    }
+
+    /** @param configDir the config file's directory: a relative {@code public_key} in a verify block is relative to it */
+    OciAccess(PluginCache cache, OciSettings settings, Map<String, String> env, Path home,
+            Function<ProviderEntry, SignatureVerifier> verifierOverride, Path configDir) {
+        this.configDir = configDir;
         this.cache = cache;
         this.settings = settings;
         this.env = env;
@@ -71,8 +79,13 @@ final class OciAccess {
     }
 
     private SignatureVerifier sigstore(ProviderEntry entry) {
-        Optional<dev.qmt4j.config.VerifyPolicySettings> own = entry.verify().isEmpty() ? Optional.empty()
-                : Optional.of(PolicyResolver.settings(entry.verify()));
+        Map<String, Object> block = new java.util.LinkedHashMap<>(entry.verify());
+        if (block.get("public_key") instanceof String key && configDir != null && !Path.of(key).isAbsolute()
+                && !key.startsWith("~")) {
+            block.put("public_key", configDir.resolve(key).normalize().toString());
+        }
+        Optional<dev.qmt4j.config.VerifyPolicySettings> own = block.isEmpty() ? Optional.empty()
+                : Optional.of(PolicyResolver.settings(block));
         PolicyResolver resolver = new PolicyResolver(settings.verify(), r -> own, PolicyFlags.none());
         return new SigstoreVerifier(resolver, resolver::trustRoot);
     }

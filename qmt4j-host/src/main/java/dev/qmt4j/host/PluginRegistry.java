@@ -56,7 +56,7 @@ public final class PluginRegistry implements AutoCloseable {
                 : env.containsKey("QMT4J_CACHE_DIR") ? Path.of(env.get("QMT4J_CACHE_DIR"))
                 : config.oci().cacheDir().orElseGet(() -> PluginCache.defaultDirectory(env, osName, b.home));
         PluginCache cache = PluginCache.open(cacheDir);
-        this.oci = new OciAccess(cache, config.oci(), env, b.home, b.verifier);
+        this.oci = new OciAccess(cache, config.oci(), env, b.home, b.verifier, config.source().toAbsolutePath().getParent());
         this.urls = new UrlDownloader(cacheDir, b.allowLoopbackHttp);
         for (ProviderEntry e : config.providers()) {
             slots.put(e.name(), new ProviderSlot(e));
@@ -181,6 +181,21 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     /**
+     * Calls plugin function {@code function} of {@code name} directly with JSON {@code input}, whatever
+     * the function is (as {@code qmt4j call} does): a native plugin through
+     * {@link dev.qmt4j.nativeplugin.NativeProvider#call}, a Wasm plugin on a separate Extism instance of
+     * the same file with the provider's static config and no network ({@link RawCall}).
+     *
+     * @return the output as JSON; a Wasm output that is not JSON comes back as a JSON string, an empty one as null
+     * @throws dev.qmt4j.provider.ProviderException {@code UNSUPPORTED} when the plugin has no such function
+     */
+    public JsonNode call(String name, String function, JsonNode input) {
+        try (ProviderLease l = lease(name)) {
+            return RawCall.call(name, l, baseConfig(name), function, input);
+        }
+    }
+
+    /**
      * Force-refreshes every OCI provider and swaps in new versions: calls already running finish on
      * the old version (closed when the last one returns), new calls get the new one. A version that
      * fails to pull, verify or load leaves the old one in service and is reported as
@@ -267,8 +282,19 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     private PluginSource sourceOf(ProviderEntry e) {
-        Path dir = config.source().toAbsolutePath().getParent();
+        Path dir = configDir();
+        String layout = "oci-layout://";
+        String rest = e.path().startsWith(layout) ? e.path().substring(layout.length()) : null;
+        // A relative oci-layout:// directory is relative to the config file, like a local path.
+        if (rest != null && dir != null && !rest.isEmpty() && !Path.of(rest.split("[:@]", 2)[0]).isAbsolute()
+                && !rest.startsWith("~")) {
+            return new PluginSource.Oci(dev.qmt4j.oci.ImageRef.parse(layout + dir.toString().replace('\\', '/') + "/" + rest));
+        }
         return PluginSource.of(e, dir, osName);
+    }
+
+    private Path configDir() {
+        return config.source().toAbsolutePath().getParent();
     }
 
     private PluginSource sourceSafe(ProviderEntry e) {
@@ -309,7 +335,7 @@ public final class PluginRegistry implements AutoCloseable {
     private LoadedPlugin instantiate(ProviderEntry e, Fetched f) {
         ObjectNode cfg = baseConfig(e.name());
         ProviderPlugin plugin = loader.load(e.name(), f.file(), f.info().type(), cfg);
-        return new LoadedPlugin(plugin, f.info());
+        return new LoadedPlugin(plugin, f.info(), f.file());
     }
 
     /** Closes every loaded plugin (calls in flight finish first). */

@@ -25,6 +25,11 @@ public final class ProviderLease implements AutoCloseable {
         return loaded.info();
     }
 
+    /** The plugin file the version held was loaded from (in the cache for OCI and URL sources), or null if unknown. */
+    public java.nio.file.Path file() {
+        return loaded.file();
+    }
+
     /** The content digest of the version held. */
     public String digest() {
         return loaded.info().digest();

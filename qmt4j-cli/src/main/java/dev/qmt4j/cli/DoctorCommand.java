@@ -1,0 +1,205 @@
+package dev.qmt4j.cli;
+
+import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.cache.PluginCache;
+import dev.qmt4j.config.ConfigDiscovery;
+import dev.qmt4j.config.ConfigFile;
+import dev.qmt4j.config.ProviderEntry;
+import dev.qmt4j.host.LoadResult;
+import dev.qmt4j.host.PluginRegistry;
+import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.oci.registry.RegistryClient;
+import dev.qmt4j.oci.registry.RegistryOptions;
+import dev.qmt4j.oci.registry.auth.DockerConfigCredentialStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code qmt4j doctor}: checks the setup and prints one line per check, {@code ok}, {@code warn} or
+ * {@code fail}: the config (which file, by which rule, and whether it parses), the cache directory
+ * (writable), each registry of the {@code oci://} providers (reachable, credentials found; secrets are
+ * never printed), the trust root (key or TUF state, and its age) and each provider (loadable).
+ * Exit code 0 without a {@code fail}, else the first failure's error kind.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Check the config, cache, registries, credentials, trust root and providers.",
+                "One line per check (ok/warn/fail); exits non-zero on any fail."})
+final class DoctorCommand implements Callable<Integer> {
+    /** A cached TUF trust root older than this is reported as a warning. */
+    static final Duration STALE_TRUST_ROOT = Duration.ofDays(7);
+
+    @ParentCommand
+    Qmt4jCommand root;
+
+    private PrintStream out;
+    private Qmt4jException first;
+
+    @Override
+    public Integer call() {
+        CliContext context = root.context;
+        out = context.out();
+        Path home = Path.of(System.getProperty("user.home", "."));
+        Optional<ConfigDiscovery.Found> found;
+        try {
+            found = new ConfigDiscovery(context.env(), home).find(Optional.ofNullable(context.configFile));
+        } catch (Qmt4jException e) {
+            return fail("config", e);
+        }
+        if (found.isEmpty()) {
+            try {
+                new ConfigDiscovery(context.env(), home).require(Optional.empty());
+            } catch (Qmt4jException e) {
+                return fail("config", e);
+            }
+        }
+        ConfigFile config;
+        try {
+            config = ConfigFile.load(found.get().path());
+            line("ok", "config", found.get().path() + " (" + found.get().why() + "), " + config.providers().size() + " provider(s)");
+        } catch (Qmt4jException e) {
+            line("fail", "config", found.get().path() + " (" + found.get().why() + "): " + e.getMessage());
+            return e.kind().exitCode();
+        }
+        Path cacheDir = cacheDir(context, config, home);
+        checkCache(cacheDir);
+        checkRegistries(context, config, home);
+        checkTrust(config, cacheDir);
+        try (PluginRegistry registry = HostAccess.open(context)) {
+            for (LoadResult r : registry.loadAll()) {
+                if (r instanceof LoadResult.Loaded l) {
+                    line("ok", "provider " + r.name(), "loads (" + l.digest() + l.signer().map(s -> ", signed: " + s).orElse("") + ")");
+                } else {
+                    record(HostAccess.error((LoadResult.Failed) r), "provider " + r.name());
+                }
+            }
+        }
+        return first == null ? 0 : first.kind().exitCode();
+    }
+
+    private static Path cacheDir(CliContext context, ConfigFile config, Path home) {
+        if (context.cacheDir != null) {
+            return context.cacheDir;
+        }
+        return context.env("QMT4J_CACHE_DIR").map(Path::of).orElseGet(() -> config.oci().cacheDir()
+                .orElseGet(() -> PluginCache.defaultDirectory(context.env(), System.getProperty("os.name", ""), home)));
+    }
+
+    private void checkCache(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".doctor", ".tmp");
+            Files.delete(probe);
+            line("ok", "cache", dir + " is writable");
+        } catch (IOException | RuntimeException e) {
+            record(new Qmt4jException(dev.qmt4j.ErrorKind.CACHE, dir + " is not writable: " + e), "cache");
+        }
+    }
+
+    private void checkRegistries(CliContext context, ConfigFile config, Path home) {
+        Set<String> registries = new LinkedHashSet<>();
+        for (ProviderEntry p : config.providers()) {
+            if (p.isOci()) {
+                try {
+                    ImageRef ref = ImageRef.parse(p.path());
+                    if (ref instanceof RegistryRef r) {
+                        registries.add(r.registry());
+                    }
+                } catch (Qmt4jException e) {
+                    // reported by the provider's own load check
+                }
+            }
+        }
+        if (registries.isEmpty()) {
+            return;
+        }
+        DockerConfigCredentialStore creds = new DockerConfigCredentialStore(context.env(), home);
+        RegistryClient client = new RegistryClient(RegistryOptions.builder()
+                .insecureRegistries(config.oci().insecureRegistries()).credentials(creds).build());
+        for (String reg : registries) {
+            boolean hasCreds;
+            try {
+                hasCreds = creds.lookup(reg).isPresent();
+            } catch (RuntimeException e) {
+                hasCreds = false;
+            }
+            line(hasCreds ? "ok" : "warn", "credentials " + reg, hasCreds ? "found" : "none found (anonymous access)");
+            try {
+                client.ping(reg);
+                line("ok", "registry " + reg, "reachable");
+            } catch (Qmt4jException e) {
+                record(e, "registry " + reg);
+            }
+        }
+    }
+
+    private void checkTrust(ConfigFile config, Path cacheDir) {
+        boolean needsTuf = false;
+        for (ProviderEntry p : config.providers()) {
+            if (!p.isOci()) {
+                continue;
+            }
+            if (config.oci().insecureSkipSignature()) {
+                line("warn", "trust root", "signature verification is off ([oci] insecure_skip_signature)");
+                return;
+            }
+            Object key = p.verify().get("public_key");
+            if (key != null) {
+                line("ok", "trust root " + p.name(), "public key " + key + " (verify block)");
+            } else {
+                needsTuf = true;
+            }
+        }
+        if (!needsTuf) {
+            return;
+        }
+        Path tuf = cacheDir.resolve("sigstore").resolve("tuf");
+        Optional<Instant> newest;
+        try (Stream<Path> files = Files.isDirectory(tuf) ? Files.walk(tuf) : Stream.empty()) {
+            newest = files.filter(Files::isRegularFile).map(DoctorCommand::mtime).max(Instant::compareTo);
+        } catch (IOException | RuntimeException e) {
+            newest = Optional.empty();
+        }
+        if (newest.isEmpty()) {
+            line("warn", "trust root", "Sigstore public good via TUF: nothing cached in " + tuf
+                    + " yet (fetched on first verification; the embedded snapshot is the fallback)");
+            return;
+        }
+        Duration age = Duration.between(newest.get(), Instant.now());
+        line(age.compareTo(STALE_TRUST_ROOT) > 0 ? "warn" : "ok", "trust root",
+                "Sigstore public good via TUF, " + tuf + ", refreshed " + age.toHours() + " h ago");
+    }
+
+    private static Instant mtime(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toInstant();
+        } catch (IOException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private int fail(String check, Qmt4jException e) {
+        record(e, check);
+        return e.kind().exitCode();
+    }
+
+    private void record(Qmt4jException e, String check) {
+        line("fail", check, e.getMessage());
+        first = first == null ? e : first;
+    }
+
+    private void line(String status, String check, String detail) {
+        out.println(String.format("%-4s  %s: %s", status, check, detail));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.qmt4j.cli;
+
+import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.host.LoadResult;
+import dev.qmt4j.host.PluginRegistry;
+import dev.qmt4j.host.PluginSource;
+import dev.qmt4j.oci.LayoutRef;
+
+/**
+ * How the provider commands reach the plugin host: a {@link PluginRegistry} over {@code --config},
+ * else the discovered config ({@code QMT4J_CONFIG}, {@code QMT_PROVIDER_CONFIG}, {@code providers.*}
+ * in {@code QMT_CONFIG_DIR}, {@code QMT_HOME}, {@code ~/.qmt}), with the CLI's environment and
+ * {@code --cache-dir}.
+ */
+final class HostAccess {
+    private HostAccess() {}
+
+    /** Opens the registry; nothing is loaded yet. */
+    static PluginRegistry open(CliContext context) {
+        PluginRegistry.Builder b = PluginRegistry.builder().config(context.configFile).env(context.env());
+        if (context.cacheDir != null) {
+            b.cacheDir(context.cacheDir);
+        }
+        return b.build();
+    }
+
+    /** The kind of a provider's source: {@code local}, {@code url}, {@code oci} or {@code layout}. */
+    static String sourceKind(PluginSource s) {
+        if (s instanceof PluginSource.LocalFile) {
+            return "local";
+        }
+        if (s instanceof PluginSource.Url) {
+            return "url";
+        }
+        return ((PluginSource.Oci) s).reference() instanceof LayoutRef ? "layout" : "oci";
+    }
+
+    /** The error of a failed load as a {@link Qmt4jException} (they all are; anything else is internal). */
+    static Qmt4jException error(LoadResult.Failed f) {
+        RuntimeException e = f.error();
+        return e instanceof Qmt4jException q ? q
+                : new Qmt4jException(dev.qmt4j.ErrorKind.INTERNAL, String.valueOf(e.getMessage()), null, e);
+    }
+}
