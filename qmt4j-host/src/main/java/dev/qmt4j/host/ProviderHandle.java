@@ -1,6 +1,18 @@
 package dev.qmt4j.host;
 
 import dev.qmt4j.provider.ProviderPlugin;
+import dev.qmt4j.provider.model.ChatMessage;
+import dev.qmt4j.provider.model.ChatResponse;
+import dev.qmt4j.provider.model.CompletionRequest;
+import dev.qmt4j.provider.model.CompletionResponse;
+import dev.qmt4j.provider.model.EmbeddingRequest;
+import dev.qmt4j.provider.model.EmbeddingResponse;
+import dev.qmt4j.provider.model.SpeechRequest;
+import dev.qmt4j.provider.model.SpeechResponse;
+import dev.qmt4j.provider.model.StreamChunk;
+import dev.qmt4j.provider.model.Tool;
+import dev.qmt4j.provider.model.TranscribeRequest;
+import dev.qmt4j.provider.model.TranscribeResponse;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -10,7 +22,8 @@ import tools.jackson.databind.JsonNode;
  * A provider bound to one config, as returned by {@link PluginRegistry#builder(String)} and
  * {@link PluginRegistry#require(String)}. Each call runs on the version in service when it starts
  * and keeps that version open until it returns, so {@link PluginRegistry#update()} can swap
- * versions at any time. JSON shapes are QueryMT's (see {@link ProviderPlugin}). Thread-safe.
+ * versions at any time. JSON shapes are QueryMT's (see {@link ProviderPlugin}); each JSON call
+ * also has a typed overload over the records of {@link dev.qmt4j.provider.model}. Thread-safe.
  */
 public final class ProviderHandle {
     private final String name;
@@ -87,6 +100,41 @@ public final class ProviderHandle {
 
     /** Text to speech. */
     public JsonNode speech(JsonNode request) {
+        return with(p -> p.speech(config, request));
+    }
+
+    // ---- typed overloads (records of dev.qmt4j.provider.model) -------------------------------
+
+    /** One chat turn with typed messages; {@code tools} may be null. */
+    public ChatResponse chat(List<ChatMessage> messages, List<Tool> tools) {
+        return with(p -> p.chat(config, messages, tools));
+    }
+
+    /** A streamed chat turn; {@code consumer} gets each typed {@link StreamChunk} on the calling thread, in order. */
+    public void chatStream(List<ChatMessage> messages, List<Tool> tools, Consumer<StreamChunk> consumer) {
+        with(p -> {
+            p.chatStream(config, messages, tools, consumer);
+            return null;
+        });
+    }
+
+    /** One embedding per input of {@code request}. */
+    public EmbeddingResponse embed(EmbeddingRequest request) {
+        return with(p -> p.embed(config, request));
+    }
+
+    /** A typed completion. */
+    public CompletionResponse complete(CompletionRequest request) {
+        return with(p -> p.complete(config, request));
+    }
+
+    /** Typed speech to text. */
+    public TranscribeResponse transcribe(TranscribeRequest request) {
+        return with(p -> p.transcribe(config, request));
+    }
+
+    /** Typed text to speech. */
+    public SpeechResponse speech(SpeechRequest request) {
         return with(p -> p.speech(config, request));
     }
 }
