@@ -225,6 +225,12 @@ public final class PluginRegistry implements AutoCloseable {
         Optional<String> previous = Optional.ofNullable(before).map(b -> b.info().digest());
         try {
             Fetched f = fetch(s.entry(), true);
+            if (f.offlineWarning().isPresent()) {
+                // The puller fell back to the cached digest: nothing was checked, so this update failed.
+                throw new Qmt4jException(ErrorKind.NETWORK, "provider '" + s.entry().name()
+                        + "': the registry could not be reached, nothing was updated"
+                        + (f.offlineWarning().get().isEmpty() ? "" : " (" + f.offlineWarning().get() + ")"));
+            }
             if (previous.isPresent() && previous.get().equals(f.info().digest())) {
                 return new UpdateResult.Updated(s.entry().name(), previous, previous.get(), false);
             }
@@ -306,7 +312,11 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     /** A plugin file with what is known about it, before it is instantiated. */
-    private record Fetched(Path file, LoadResult.Loaded info) {}
+    private record Fetched(Path file, LoadResult.Loaded info, Optional<String> offlineWarning) {
+        Fetched(Path file, LoadResult.Loaded info) {
+            this(file, info, Optional.empty());
+        }
+    }
 
     private LoadedPlugin load(ProviderEntry e, boolean force) {
         return instantiate(e, fetch(e, force));
@@ -328,8 +338,10 @@ public final class PluginRegistry implements AutoCloseable {
         }
         PluginSource.Oci o = (PluginSource.Oci) src;
         OciAccess.Pulled p = oci.pull(e, o.reference(), force);
+        Optional<String> offline = !p.result().offline() ? Optional.empty()
+                : Optional.of(String.join("; ", p.result().warnings()));
         return new Fetched(p.result().path(), new LoadResult.Loaded(e.name(), p.result().type(), src.display(),
-                p.result().digest().toString(), p.signer()));
+                p.result().digest().toString(), p.signer()), offline);
     }
 
     private LoadedPlugin instantiate(ProviderEntry e, Fetched f) {
