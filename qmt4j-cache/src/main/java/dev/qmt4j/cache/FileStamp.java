@@ -55,6 +55,18 @@ record FileStamp(long size, long mtime, long ctime, String key) {
         return ctime >= recordedAt - marginNanos || mtime >= recordedAt - marginNanos;
     }
 
+    // Written out: a record's generated equals/hashCode bootstrap through java.lang.runtime.ObjectMethods
+    // on first use, which spins method handles and costs a cache hit measurable start-up time.
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FileStamp s && s.size == size && s.mtime == mtime && s.ctime == ctime && s.key.equals(key);
+    }
+
+    @Override
+    public int hashCode() {
+        return (Long.hashCode(size) * 31 + Long.hashCode(mtime)) * 31 + key.hashCode();
+    }
+
     static long nanos(FileTime t) {
         return t.to(TimeUnit.NANOSECONDS);
     }

@@ -15,6 +15,15 @@ import java.util.Optional;
  * @param resolvedAt when the registry last confirmed the digest
  * @param entry      the entry the last pull used, if any (for listing)
  * @param type       that entry's plugin type, if any
+ * @param selection  how the last pull selected the plugin from {@code digest}, if recorded (lets a
+ *                   cache hit skip parsing manifests; see {@link Selection})
  */
 public record RefRecord(String reference, Digest digest, String mediaType, Instant resolvedAt,
-        Optional<EntryKey> entry, Optional<PluginType> type) {}
+        Optional<EntryKey> entry, Optional<PluginType> type, Optional<Selection> selection) {
+
+    /** A record without a selection. */
+    public RefRecord(String reference, Digest digest, String mediaType, Instant resolvedAt,
+            Optional<EntryKey> entry, Optional<PluginType> type) {
+        this(reference, digest, mediaType, resolvedAt, entry, type, Optional.empty());
+    }
+}

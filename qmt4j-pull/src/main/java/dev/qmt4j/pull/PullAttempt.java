@@ -8,6 +8,7 @@ import dev.qmt4j.cache.EntryContents;
 import dev.qmt4j.cache.EntryKey;
 import dev.qmt4j.cache.PluginCache;
 import dev.qmt4j.cache.RefRecord;
+import dev.qmt4j.cache.Selection;
 import dev.qmt4j.cache.Staging;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
@@ -15,12 +16,14 @@ import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.LayoutRef;
 import dev.qmt4j.oci.ManifestBlob;
 import dev.qmt4j.oci.PluginImage;
+import dev.qmt4j.oci.Platform;
 import dev.qmt4j.oci.PluginSelector;
 import dev.qmt4j.oci.PluginType;
 import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.pull.extract.ExtractedTree;
 import dev.qmt4j.pull.extract.PluginFileNames;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +55,8 @@ final class PullAttempt {
     private final PullListener listener;
     private final List<String> warnings = new ArrayList<>();
     private final Instant now;
+    /** The reference's record as read at the start, if any (its recorded selection may spare a hit the manifests). */
+    private Optional<RefRecord> record = Optional.empty();
 
     PullAttempt(PluginPuller puller, PullRequest request, PullListener listener) {
         this.puller = puller;
@@ -65,6 +70,7 @@ final class PullAttempt {
 
     PullResult run() {
         Optional<RefRecord> record = cache.findRef(ref);
+        this.record = record;
         if (!request.force()) {
             Optional<Digest> known = ref.digest().isPresent() ? ref.digest()
                     : record.filter(r -> puller.refresh().isFresh(r.resolvedAt(), now)).map(RefRecord::digest);
@@ -196,13 +202,15 @@ final class PullAttempt {
         if (blob.isEmpty()) {
             return Optional.empty();
         }
-        PluginImage image;
-        try {
-            image = select(blob.get(), child -> cache.findManifest(child).orElseThrow(MissingChild::new));
-        } catch (MissingChild e) {
-            return Optional.empty();
+        Chosen image = recordedSelection(top, blob.get()).orElse(null);
+        if (image == null) {
+            try {
+                image = Chosen.of(select(blob.get(), child -> cache.findManifest(child).orElseThrow(MissingChild::new)));
+            } catch (MissingChild e) {
+                return Optional.empty();
+            }
         }
-        Optional<CacheEntry> entry = cache.findEntry(keyFor(image), warnings::add);
+        Optional<CacheEntry> entry = cache.findEntry(keyFor(image.type(), image.layer()), warnings::add);
         if (entry.isEmpty()) {
             return Optional.empty();
         }
@@ -227,6 +235,62 @@ final class PullAttempt {
         return withWarnings(cached.get());
     }
 
+    /**
+     * The selection recorded with the reference for {@code top} and this request, if there is one and
+     * the cached manifests (re-hashed by {@link PluginCache#findManifest}) still name what it chose:
+     * the top manifest names the chosen manifest, and that one names the layer. Selection is a
+     * function of the manifests and the request, so this is the answer {@link PluginSelector} would
+     * give, without parsing JSON. Anything else (no record, another digest or request, a manifest
+     * missing or not naming the digests) means empty, and the caller selects afresh.
+     */
+    private Optional<Chosen> recordedSelection(Digest top, ManifestBlob topBlob) {
+        if (record.isEmpty() || record.get().selection().isEmpty() || !same(record.get().digest(), top)) {
+            return Optional.empty();
+        }
+        Selection s = record.get().selection().get();
+        Platform wanted = wantedPlatform();
+        if (s.explicit() != request.platform().isPresent() || !s.requested().toString().equals(wanted.toString())) {
+            return Optional.empty();
+        }
+        byte[] holder = topBlob.bytes();
+        if (!same(s.manifest(), top)) {
+            if (!names(holder, s.manifest())) {
+                return Optional.empty();
+            }
+            Optional<ManifestBlob> child = cache.findManifest(s.manifest());
+            if (child.isEmpty()) {
+                return Optional.empty();
+            }
+            holder = child.get().bytes();
+        }
+        if (!names(holder, s.layer())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Chosen(s.type(), s.manifest(), s.layer(), s.platform()));
+    }
+
+    /** Whether manifest bytes contain {@code "<digest>"} as a JSON string. */
+    private static boolean names(byte[] manifest, Digest digest) {
+        return new String(manifest, StandardCharsets.ISO_8859_1).contains("\"" + digest + "\"");
+    }
+
+    /** Digest equality without the record's equals (its ObjectMethods bootstrap costs a hit start-up time). */
+    private static boolean same(Digest a, Digest b) {
+        return a.algorithm().equals(b.algorithm()) && a.hex().equals(b.hex());
+    }
+
+    /** The platform this request selects for: the override, else the host, normalised. */
+    private Platform wantedPlatform() {
+        return request.platform().orElse(puller.host()).normalize();
+    }
+
+    /** What a selection decided, whether computed from the manifests or recorded. */
+    private record Chosen(PluginType type, Digest manifestDigest, Digest layer, Optional<Platform> platform) {
+        static Chosen of(PluginImage image) {
+            return new Chosen(image.type(), image.manifestDigest(), image.layer().digest(), image.platform());
+        }
+    }
+
     private PluginImage select(ManifestBlob top, Function<Digest, ManifestBlob> children) {
         return PluginSelector.select(top, children, puller.host(), request.platform());
     }
@@ -236,7 +300,11 @@ final class PullAttempt {
     }
 
     private PullResult result(Digest top, PluginImage image, CacheEntry entry, boolean cached, boolean offline) {
-        return new PullResult(ref, top, image.manifestDigest(), image.layer().digest(), image.type(), image.platform(),
+        return result(top, Chosen.of(image), entry, cached, offline);
+    }
+
+    private PullResult result(Digest top, Chosen image, CacheEntry entry, boolean cached, boolean offline) {
+        return new PullResult(ref, top, image.manifestDigest(), image.layer(), image.type(), image.platform(),
                 pluginPath(entry), cached, offline, warnings);
     }
 
@@ -268,8 +336,10 @@ final class PullAttempt {
     }
 
     private void writeRecord(PullResult r, String mediaType) {
+        Selection selection = new Selection(wantedPlatform(), request.platform().isPresent(), r.type(),
+                r.manifestDigest(), r.layerDigest(), r.platform());
         cache.putRef(new RefRecord(ref.canonical(), r.digest(), mediaType, now,
-                Optional.of(keyFor(r.type(), r.layerDigest())), Optional.of(r.type())));
+                Optional.of(keyFor(r.type(), r.layerDigest())), Optional.of(r.type()), Optional.of(selection)));
     }
 
     private EntryKey keyFor(PluginType type, Digest layer) {
