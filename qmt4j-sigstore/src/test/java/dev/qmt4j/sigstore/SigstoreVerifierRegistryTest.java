@@ -20,6 +20,7 @@ import dev.qmt4j.sigstore.cosign.CosignKeys;
 import dev.qmt4j.sigstore.cosign.LegacySignatureScheme;
 import dev.qmt4j.sigstore.cosign.LegacySigner;
 import dev.qmt4j.sigstore.cosign.SimpleSigningPayload;
+import dev.qmt4j.sigstore.testing.TestPki;
 import dev.qmt4j.sigstore.trust.TrustRoot;
 import dev.qmt4j.testkit.RegistryServer;
 import java.nio.charset.StandardCharsets;
@@ -247,7 +248,7 @@ class SigstoreVerifierRegistryTest {
         byte[] sig = LegacySignatureScheme.sign(key.privateKey(), payload);
         X509Certificate other = SIGSTORE.leaf(TestSigstore.ec().getPublic(), Identity.github(QMT, "x.yml"), SIGSTORE.now);
         attach(ref, d, payload, Map.of(CosignAnnotations.SIGNATURE, Base64.getEncoder().encodeToString(sig),
-                CosignAnnotations.CERTIFICATE, TestSigstore.pem(other)));
+                CosignAnnotations.CERTIFICATE, TestPki.pem(other)));
         assertTrue(refused(check(ref, d, keyFlag(writeKey(key)))).message().contains("KEY"));
     }
 
@@ -452,7 +453,7 @@ class SigstoreVerifierRegistryTest {
         byte[] sig = TestSigstore.sign(eph.getPrivate(), payload);
         X509Certificate leaf = SIGSTORE.leaf(eph.getPublic(), Identity.github(QMT, "p.yml"), SIGSTORE.now);
         attach(ref, d, payload, Map.of(CosignAnnotations.SIGNATURE, Base64.getEncoder().encodeToString(sig),
-                CosignAnnotations.CERTIFICATE, TestSigstore.pem(leaf)));
+                CosignAnnotations.CERTIFICATE, TestPki.pem(leaf)));
         assertTrue(refused(check(ref, d, identityFlags(null, "querymt", PolicyResolver.GITHUB_ACTIONS_ISSUER, null)))
                 .message().contains("TLOG_ENTRY"));
     }
@@ -470,10 +471,10 @@ class SigstoreVerifierRegistryTest {
             Map<String, String> a = new HashMap<>(SIGSTORE.annotations(sig, leaf, payload, SIGSTORE.now.getEpochSecond() + 5));
             byte[] otherSig = TestSigstore.sign(eph.getPrivate(), payload);
             String logged = switch (tamper) {
-                case "signature" -> SIGSTORE.rekorBundle(otherSig, TestSigstore.pem(leaf), payload, SIGSTORE.now.getEpochSecond() + 5);
-                case "certificate" -> SIGSTORE.rekorBundle(sig, TestSigstore.pem(SIGSTORE.leaf(eph.getPublic(), id, SIGSTORE.now)),
+                case "signature" -> SIGSTORE.rekorBundle(otherSig, TestPki.pem(leaf), payload, SIGSTORE.now.getEpochSecond() + 5);
+                case "certificate" -> SIGSTORE.rekorBundle(sig, TestPki.pem(SIGSTORE.leaf(eph.getPublic(), id, SIGSTORE.now)),
                         payload, SIGSTORE.now.getEpochSecond() + 5);
-                default -> SIGSTORE.rekorBundle(sig, TestSigstore.pem(leaf), "other".getBytes(StandardCharsets.UTF_8),
+                default -> SIGSTORE.rekorBundle(sig, TestPki.pem(leaf), "other".getBytes(StandardCharsets.UTF_8),
                         SIGSTORE.now.getEpochSecond() + 5);
             };
             a.put(CosignAnnotations.BUNDLE, logged);

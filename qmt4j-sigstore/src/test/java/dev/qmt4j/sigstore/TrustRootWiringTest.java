@@ -70,7 +70,7 @@ class TrustRootWiringTest {
     }
 
     private Path fulcioPem() throws Exception {
-        return pem("fulcio.pem", TestSigstore.pem(SIGSTORE.ca));
+        return pem("fulcio.pem", SIGSTORE.caPem());
     }
 
     private Path rekorPem() throws Exception {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -72,7 +73,12 @@ public final class TestPki {
 
     /** A trust root with this PKI's CA (valid as given), Rekor log and CT log. */
     public TrustRoot trustRoot(ValidityPeriod caValidity, ValidityPeriod rekorValidity) {
-        return new TrustRoot("test", false,
+        return trustRoot("test", false, caValidity, rekorValidity);
+    }
+
+    /** {@link #trustRoot(ValidityPeriod, ValidityPeriod)} with the given source name and manual flag. */
+    public TrustRoot trustRoot(String source, boolean manual, ValidityPeriod caValidity, ValidityPeriod rekorValidity) {
+        return new TrustRoot(source, manual,
                 List.of(new CertificateAuthority("https://fulcio.test", List.of(intermediate, root), caValidity)),
                 List.of(rekorLog(rekorValidity)), List.of(ctLog()), List.of());
     }
@@ -106,16 +112,23 @@ public final class TestPki {
         public boolean codeSigning = true;
         public boolean sct = true;
         public KeyPair sctKey;
+        /** Issue the leaf for this key instead of a fresh pair ({@link Leaf#keys()} then has no private key). */
+        public PublicKey publicKey;
     }
 
     /** A leaf certificate and its key pair. */
     public record Leaf(X509Certificate cert, KeyPair keys) {
         public String pem() {
-            try {
-                return Pem.encode("CERTIFICATE", cert.getEncoded());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            return TestPki.pem(cert);
+        }
+    }
+
+    /** {@code c} as a PEM CERTIFICATE block. */
+    public static String pem(X509Certificate c) {
+        try {
+            return Pem.encode("CERTIFICATE", c.getEncoded());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -126,7 +139,7 @@ public final class TestPki {
     /** Issues a leaf per {@code spec}, signed by the intermediate. */
     public Leaf leaf(LeafSpec spec) {
         try {
-            KeyPair keys = ec("secp256r1");
+            KeyPair keys = spec.publicKey != null ? new KeyPair(spec.publicKey, null) : ec("secp256r1");
             BigInteger serial = BigInteger.valueOf(SERIAL.incrementAndGet());
             X509Certificate pre = buildLeaf(spec, keys, serial, null);
             if (!spec.sct) {
