@@ -25,7 +25,6 @@ import dev.qmt4j.sigstore.cosign.LegacySigner;
 import dev.qmt4j.sigstore.cosign.SimpleSigningPayload;
 import dev.qmt4j.testkit.Fault;
 import dev.qmt4j.testkit.FaultProxy;
-import dev.qmt4j.testkit.RegistryServer;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,7 +33,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -44,10 +42,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,32 +55,19 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ChecklistGapsTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static RegistryServer server;
-    private static RegistryFixture fx;
+    @RegisterExtension
+    static final RegistryFixture fx = RegistryFixture.perClass();
     private static final AtomicInteger REPOS = new AtomicInteger();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        server = RegistryServer.start(RegistryServer.Auth.NONE);
-        fx = new RegistryFixture(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private RegistryRef freshRef() {
         return fx.ref("gaps/plugin" + REPOS.incrementAndGet(), "1.0");
     }
 
     private PolicyFlags keyFlag(CosignKeyPair key) throws Exception {
-        Path p = Files.createTempFile(tmp, "cosign", ".pub");
-        Files.writeString(p, CosignKeys.publicKeyPem(key.publicKey()));
-        return SigstoreVerifierRegistryTest.keyFlag(p);
+        return SigstoreVerifierRegistryTest.keyFlag(SigstoreVerifierRegistryTest.writePublicKey(tmp, key));
     }
 
     private static ImageVerdict check(RegistryRef ref, Digest d, PolicyFlags flags) {
@@ -211,7 +195,7 @@ class ChecklistGapsTest {
                 body = emptyIndex;
                 headers.put("Content-Type", List.of(MediaTypes.OCI_INDEX));
             } else {
-                HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create("http://" + server.host() + path))
+                HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create("http://" + fx.host() + path))
                         .method(ex.getRequestMethod(), HttpRequest.BodyPublishers.noBody());
                 ex.getRequestHeaders().forEach((k, vs) -> {
                     if (!Set.of("host", "connection", "content-length").contains(k.toLowerCase())) {
@@ -279,7 +263,7 @@ class ChecklistGapsTest {
         try (RegistrySource s = fx.source(direct); RegistryTarget t = fx.target(direct)) {
             signed = LegacySigner.sign(s, t, d, direct.name(), key.privateKey(), Map.of());
         }
-        try (FaultProxy proxy = FaultProxy.to(server.host())) {
+        try (FaultProxy proxy = FaultProxy.to(fx.host())) {
             byte[] other = SimpleSigningPayload.create(direct.name(), d, Map.of("swapped", "yes"));
             proxy.inject(FaultProxy.path("/blobs/" + signed.payloadDigest()), Fault.replaceBody(other, null), 1000);
             RegistryRef viaProxy = new RegistryRef(proxy.host(), direct.repository(), direct.tag(), Optional.empty());
@@ -371,7 +355,7 @@ class ChecklistGapsTest {
         java.util.Arrays.fill(bigBundle, (byte) ' ');
         Map<Descriptor, byte[]> bundleLayers = bundleLayer(bigBundle, CosignAnnotations.BUNDLE_V03_ARTIFACT_TYPE);
         pushReferrer(direct, d, d, bundleLayers);
-        try (FaultProxy proxy = FaultProxy.to(server.host())) {
+        try (FaultProxy proxy = FaultProxy.to(fx.host())) {
             RegistryRef viaProxy = new RegistryRef(proxy.host(), direct.repository(), direct.tag(), Optional.empty());
             ImageVerdict.Refused r = refused(check(viaProxy, d, keyFlag(key)));
             assertTrue(r.message().contains("payload of " + big.length + " bytes exceeds"), r.message());
@@ -459,8 +443,7 @@ class ChecklistGapsTest {
         try (RegistrySource s = fx.source(ref); RegistryTarget t = fx.target(ref)) {
             BundleSigner.attach(s, t, d, BundleSigner.bundle(d, key.privateKey(), key.publicKey(), Map.of("env", "prod")));
         }
-        Path pub = Files.createTempFile(tmp, "cosign", ".pub");
-        Files.writeString(pub, CosignKeys.publicKeyPem(key.publicKey()));
+        Path pub = SigstoreVerifierRegistryTest.writePublicKey(tmp, key);
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("public_key", pub.toString());
         block.put("annotations", Map.of("env", "prod"));

@@ -27,40 +27,26 @@ import dev.qmt4j.pull.SignatureVerifier;
 import dev.qmt4j.sigstore.cosign.CosignKeyPair;
 import dev.qmt4j.sigstore.cosign.CosignKeys;
 import dev.qmt4j.sigstore.cosign.LegacySigner;
-import dev.qmt4j.testkit.RegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The pull pipeline with {@link SigstoreVerifier}: digest binding, nothing cached on refusal, offline re-verification. */
 class SignedPullTest {
-    private static RegistryServer server;
-    private static RegistryFixture fx;
+    @RegisterExtension
+    static final RegistryFixture fx = RegistryFixture.perClass();
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void start() {
-        server = RegistryServer.start(RegistryServer.Auth.NONE);
-        fx = new RegistryFixture(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     private SigstoreVerifier keyed(CosignKeyPair key) throws Exception {
-        Path pub = Files.createTempFile(tmp, "k", ".pub");
-        Files.writeString(pub, CosignKeys.publicKeyPem(key.publicKey()));
+        Path pub = SigstoreVerifierRegistryTest.writePublicKey(tmp, key);
         return new SigstoreVerifier(new PolicyResolver(VerifyPolicySettings.none(), r -> Optional.empty(),
                 SigstoreVerifierRegistryTest.keyFlag(pub)), () -> { throw new AssertionError("keyed needs no trust root"); });
     }
@@ -133,7 +119,7 @@ class SignedPullTest {
             otherChild = s.manifest(otherChildDigest).bytes();
         }
         PluginCache cache = PluginCache.open(tmp.resolve("cache"));
-        try (FaultProxy proxy = FaultProxy.to(server.host())) {
+        try (FaultProxy proxy = FaultProxy.to(fx.host())) {
             // the registry answers the child's digest with another (valid, unsigned) manifest
             proxy.inject(FaultProxy.path("/manifests/" + child), Fault.replaceBody(otherChild, null), 1000);
             RegistryRef viaProxy = new RegistryRef(proxy.host(), ref.repository(), ref.tag(), Optional.empty());

@@ -33,9 +33,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Case numbers refer to the checklist of the spec (section 11).
  */
 class SigstoreVerifierRegistryTest {
-    private static RegistryServer server;
-    private static RegistryFixture fx;
+    @RegisterExtension
+    static final RegistryFixture fx = RegistryFixture.perClass();
     private static final TestSigstore SIGSTORE = new TestSigstore();
     private static final AtomicInteger REPOS = new AtomicInteger();
     private static final String QMT = "querymt/querymt";
@@ -53,23 +52,17 @@ class SigstoreVerifierRegistryTest {
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void start() {
-        server = RegistryServer.start(RegistryServer.Auth.NONE);
-        fx = new RegistryFixture(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     private RegistryRef freshRef() {
         return fx.ref("team/plugin" + REPOS.incrementAndGet(), "1.0");
     }
 
     private Path writeKey(CosignKeyPair pair) throws Exception {
-        Path p = Files.createTempFile(tmp, "cosign", ".pub");
+        return writePublicKey(tmp, pair);
+    }
+
+    /** Writes the cosign public key PEM of {@code pair} to a new file in {@code dir}. */
+    static Path writePublicKey(Path dir, CosignKeyPair pair) throws Exception {
+        Path p = Files.createTempFile(dir, "cosign", ".pub");
         Files.writeString(p, CosignKeys.publicKeyPem(pair.publicKey()));
         return p;
     }

@@ -14,7 +14,6 @@ import dev.qmt4j.sigstore.TestSigstore.Identity;
 import dev.qmt4j.sigstore.certs.Pem;
 import dev.qmt4j.sigstore.trust.TrustRoot;
 import dev.qmt4j.sigstore.trust.tuf.SigstoreTufRoot;
-import dev.qmt4j.testkit.RegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,9 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,25 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
  * precedence; and offline re-verification that never touches the TUF repository.
  */
 class TrustRootWiringTest {
-    private static RegistryServer server;
-    private static RegistryFixture fx;
+    @RegisterExtension
+    static final RegistryFixture fx = RegistryFixture.perClass();
     private static final TestSigstore SIGSTORE = new TestSigstore();
     private static final AtomicInteger REPOS = new AtomicInteger();
     private static final Identity ID = Identity.github("acme/plugins", "release.yml");
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        server = RegistryServer.start(RegistryServer.Auth.NONE);
-        fx = new RegistryFixture(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private RegistryRef signedKeyless() {
         RegistryRef ref = fx.ref("trust/plugin" + REPOS.incrementAndGet(), "1.0");
