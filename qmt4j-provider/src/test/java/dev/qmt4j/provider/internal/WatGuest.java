@@ -1,11 +1,7 @@
 package dev.qmt4j.provider.internal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.qmt4j.testkit.Wat2Wasm;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A tiny legacy-ABI guest in WAT (compiled with wabt's wat2wasm) that forwards to the qmt_* host
@@ -94,33 +90,11 @@ public final class WatGuest {
             """
                 .replace("%BASE%", esc(baseUrl)).replace("%BASELEN%", String.valueOf(baseUrl.getBytes(StandardCharsets.UTF_8).length))
                 .replace("%REQ%", esc(chatRequestJson)).replace("%REQLEN%", String.valueOf(chatRequestJson.getBytes(StandardCharsets.UTF_8).length));
-        return compile(wat);
+        return Wat2Wasm.compile(wat);
     }
 
     private static String esc(String s) {
         return s.replace("\\", "\\\\").replace("\"", "\\\"");
-    }
-
-    static byte[] compile(String wat) {
-        try {
-            Path dir = Files.createTempDirectory("qmt4j-provider-wat");
-            Path src = dir.resolve("m.wat");
-            Path out = dir.resolve("m.wasm");
-            Files.writeString(src, wat);
-            Process p = new ProcessBuilder("wat2wasm", src.toString(), "-o", out.toString()).redirectErrorStream(true).start();
-            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) throw new IllegalStateException("wat2wasm failed: " + log);
-            byte[] b = Files.readAllBytes(out);
-            Files.delete(out);
-            Files.delete(src);
-            Files.delete(dir);
-            return b;
-        } catch (IOException e) {
-            throw new UncheckedIOException("wat2wasm (apt-get install wabt) is needed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /** {"req": GET url} as the guest sends it. */
