@@ -149,32 +149,32 @@ public final class HttpWire {
 
     /** Writes a request object (without wrapper) to {@code g}. */
     public static void writeRequest(JsonGenerator g, Request r) {
-        g.writeStartObject();
-        g.writeName("head");
-        g.writeStartObject();
-        g.writeStringProperty("method", r.method());
-        g.writeStringProperty("uri", r.uri());
-        g.writeName("headers");
-        writeHeaders(g, r.headers());
-        g.writeStringProperty("version", r.version());
-        g.writeEndObject();
-        g.writeName("body");
-        writeBody(g, r.body());
-        g.writeEndObject();
+        writeMessage(g, () -> {
+            g.writeStringProperty("method", r.method());
+            g.writeStringProperty("uri", r.uri());
+        }, r.headers(), r.version(), r.body());
     }
 
     /** Writes a response object (without wrapper) to {@code g}. */
     public static void writeResponse(JsonGenerator g, Response r) {
+        writeMessage(g, () -> g.writeNumberProperty("status", r.status()), r.headers(), r.version(), r.body());
+    }
+
+    /**
+     * The shape requests and responses share: {"head": {start-line fields, "headers", "version"}, "body"};
+     * {@code startLine} writes the leading head fields (method and uri, or status).
+     */
+    private static void writeMessage(JsonGenerator g, Runnable startLine, Headers headers, String version, byte[] body) {
         g.writeStartObject();
         g.writeName("head");
         g.writeStartObject();
-        g.writeNumberProperty("status", r.status());
+        startLine.run();
         g.writeName("headers");
-        writeHeaders(g, r.headers());
-        g.writeStringProperty("version", r.version());
+        writeHeaders(g, headers);
+        g.writeStringProperty("version", version);
         g.writeEndObject();
         g.writeName("body");
-        writeBody(g, r.body());
+        writeBody(g, body);
         g.writeEndObject();
     }
 
