@@ -77,12 +77,25 @@ class SigstoreVerifierRegistryTest {
                 Optional.ofNullable(issuer), Optional.empty(), Optional.ofNullable(repository), Optional.empty());
     }
 
+    /** A verifier with no config policies, {@code flags}, and the test Sigstore's trust root. */
+    private static SigstoreVerifier verifier(PolicyFlags flags) {
+        return new SigstoreVerifier(new PolicyResolver(VerifyPolicySettings.none(), r -> Optional.empty(), flags), SIGSTORE::trustRoot);
+    }
+
     private static ImageVerdict check(RegistryRef ref, Digest d, PolicyFlags flags) {
-        SigstoreVerifier v = new SigstoreVerifier(new PolicyResolver(VerifyPolicySettings.none(), r -> Optional.empty(), flags),
-                SIGSTORE::trustRoot);
         try (RegistrySource s = fx.source(ref)) {
-            return v.check(s, ref, d);
+            return verifier(flags).check(s, ref, d);
         }
+    }
+
+    /** Verifies {@code ref} at {@code d} with {@code v} and checks that the evidence re-verifies offline as it is. */
+    private static VerificationEvidence verifiedEvidence(SigstoreVerifier v, RegistryRef ref, Digest d) {
+        VerificationEvidence evidence;
+        try (RegistrySource s = fx.source(ref)) {
+            evidence = v.verify(s, ref, d);
+        }
+        assertEquals(Optional.empty(), v.reverify(ref, d, evidence.files()));
+        return evidence;
     }
 
     private static ImageVerdict.Refused refused(ImageVerdict v) {
@@ -119,13 +132,8 @@ class SigstoreVerifierRegistryTest {
         ImageVerdict.Accepted a = assertInstanceOf(ImageVerdict.Accepted.class, check(ref, d, flags));
         assertTrue(SigstoreVerifier.summary(a).contains(CosignKeys.fingerprint(key.publicKey())));
 
-        SigstoreVerifier v = new SigstoreVerifier(new PolicyResolver(VerifyPolicySettings.none(), r -> Optional.empty(), flags),
-                SIGSTORE::trustRoot);
-        VerificationEvidence evidence;
-        try (RegistrySource s = fx.source(ref)) {
-            evidence = v.verify(s, ref, d);
-        }
-        assertEquals(Optional.empty(), v.reverify(ref, d, evidence.files()));
+        SigstoreVerifier v = verifier(flags);
+        VerificationEvidence evidence = verifiedEvidence(v, ref, d);
         // Tampered evidence: a payload byte changed.
         Map<String, byte[]> bad = new HashMap<>(evidence.files());
         String payloadFile = bad.keySet().stream().filter(k -> k.startsWith("payload-")).findFirst().orElseThrow();
@@ -305,13 +313,8 @@ class SigstoreVerifierRegistryTest {
         ImageVerdict.Accepted a = assertInstanceOf(ImageVerdict.Accepted.class, check(ref, d, flags));
         assertTrue(a.signature().startsWith("bundle referrer"), a.signature());
         // Evidence (index, referrer manifest, bundle) re-verifies offline; a changed bundle does not.
-        SigstoreVerifier v = new SigstoreVerifier(new PolicyResolver(VerifyPolicySettings.none(), r -> Optional.empty(), flags),
-                SIGSTORE::trustRoot);
-        VerificationEvidence evidence;
-        try (RegistrySource s = fx.source(ref)) {
-            evidence = v.verify(s, ref, d);
-        }
-        assertEquals(Optional.empty(), v.reverify(ref, d, evidence.files()));
+        SigstoreVerifier v = verifier(flags);
+        VerificationEvidence evidence = verifiedEvidence(v, ref, d);
         Map<String, byte[]> bad = new HashMap<>(evidence.files());
         bad.replaceAll((k, b) -> k.startsWith("payload-") ? new byte[] {'{', '}'} : b);
         assertTrue(v.reverify(ref, d, bad).isPresent());
@@ -509,8 +512,7 @@ class SigstoreVerifierRegistryTest {
         RegistryRef ref = freshRef();
         Digest d = fx.pushWasm(ref, 29);
         signKeyless(ref, d, Identity.github("acme/plugins", "release.yml"));
-        SigstoreVerifier v = new SigstoreVerifier(new PolicyResolver(VerifyPolicySettings.none(), r -> Optional.empty(),
-                PolicyFlags.none()), SIGSTORE::trustRoot);
+        SigstoreVerifier v = verifier(PolicyFlags.none());
         try (RegistrySource s = fx.source(ref)) {
             Qmt4jException e = assertThrows(Qmt4jException.class, () -> v.verify(s, ref, d));
             assertEquals(ErrorKind.VERIFICATION, e.kind());
@@ -532,8 +534,7 @@ class SigstoreVerifierRegistryTest {
             try (RegistrySource s = priv.source(ref); RegistryTarget t = priv.target(ref)) {
                 LegacySigner.sign(s, t, d, ref.name(), key.privateKey(), Map.of());
             }
-            SigstoreVerifier v = new SigstoreVerifier(new PolicyResolver(VerifyPolicySettings.none(), r -> Optional.empty(),
-                    keyFlag(writeKey(key))), SIGSTORE::trustRoot);
+            SigstoreVerifier v = verifier(keyFlag(writeKey(key)));
             try (RegistrySource s = priv.source(ref)) {
                 assertInstanceOf(ImageVerdict.Accepted.class, v.check(s, ref, d));
             }
