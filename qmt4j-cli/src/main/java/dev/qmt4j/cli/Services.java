@@ -6,24 +6,19 @@ import dev.qmt4j.config.OciSettings;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.LayoutRef;
+import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.oci.ImageTarget;
 import dev.qmt4j.oci.Platform;
-import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.oci.layout.OciLayoutSource;
 import dev.qmt4j.oci.layout.OciLayoutTarget;
 import dev.qmt4j.pull.PluginPuller;
 import dev.qmt4j.pull.RefreshPolicy;
 import dev.qmt4j.pull.SignatureVerifier;
-import dev.qmt4j.config.ProviderEntry;
 import dev.qmt4j.config.VerifyPolicySettings;
+import dev.qmt4j.host.OciVerification;
 import dev.qmt4j.sigstore.PolicyFlags;
-import dev.qmt4j.sigstore.PolicyResolver;
 import dev.qmt4j.sigstore.SigstoreVerifier;
-import dev.qmt4j.sigstore.TrustRoots;
-import dev.qmt4j.sigstore.trust.tuf.HttpTufFetcher;
-import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -111,14 +106,14 @@ final class Services {
     }
 
     /**
-     * The Sigstore verifier for {@code flags} and the config; the trust root is loaded on first use
-     * (public good through TUF, state under {@code <cache>/sigstore/tuf/}; {@code QMT4J_SIGSTORE_TUF_URL}
-     * names another TUF repository).
+     * The Sigstore verifier for {@code flags} and the config, built by {@link OciVerification} exactly as
+     * the plugin host builds it for an oci:// provider; the trust root is loaded on first use (public good
+     * through TUF, state under {@code <cache>/sigstore/tuf/}; {@code QMT4J_SIGSTORE_TUF_URL} names another
+     * TUF repository; manual roots from the flags or the verify block / {@code [oci]} keys).
      */
     SigstoreVerifier sigstoreVerifier(PolicyFlags flags) {
-        PolicyResolver resolver = new PolicyResolver(settings().verify(), this::providerPolicy, flags);
-        URI tuf = context.env("QMT4J_SIGSTORE_TUF_URL").map(URI::create).orElse(HttpTufFetcher.PUBLIC_GOOD);
-        lastVerifier = new SigstoreVerifier(resolver, TrustRoots.withTuf(cacheDirectory(), tuf));
+        lastVerifier = OciVerification.verifier(settings(), this::providerPolicy, flags,
+                OciVerification.trustRoots(cacheDirectory(), context.env()));
         return lastVerifier;
     }
 
@@ -132,24 +127,8 @@ final class Services {
         if (context.configFile == null) {
             return Optional.empty();
         }
-        List<ProviderEntry> providers = ConfigFile.load(context.configFile).providers();
-        for (ProviderEntry p : providers) {
-            if (!p.isOci() || p.verify().isEmpty()) {
-                continue;
-            }
-            ImageRef theirs = ImageRef.parse(p.path());
-            if (sameRepository(theirs, ref)) {
-                return Optional.of(PolicyResolver.settings(p.verify()));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static boolean sameRepository(ImageRef a, ImageRef b) {
-        if (a instanceof RegistryRef x && b instanceof RegistryRef y) {
-            return x.name().equals(y.name());
-        }
-        return a instanceof LayoutRef x && b instanceof LayoutRef y && x.directory().equals(y.directory());
+        return OciVerification.providerPolicy(ConfigFile.load(context.configFile).providers(), ref,
+                context.configFile.toAbsolutePath().getParent());
     }
 
     PluginPuller puller(boolean skipSignature) {

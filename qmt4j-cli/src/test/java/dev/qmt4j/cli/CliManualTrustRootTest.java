@@ -1,9 +1,14 @@
 package dev.qmt4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.host.LoadResult;
+import dev.qmt4j.host.PluginRegistry;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.RegistryRef;
@@ -14,6 +19,7 @@ import dev.qmt4j.oci.registry.RegistrySource;
 import dev.qmt4j.oci.registry.RegistryTarget;
 import dev.qmt4j.sigstore.certs.Pem;
 import dev.qmt4j.testkit.RegistryServer;
+import dev.qmt4j.testplugins.TestPlugins;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +62,10 @@ class CliManualTrustRootTest {
 
     /** Pushes a plugin with the CLI and signs it keylessly with the private Sigstore. */
     private String pushedAndSigned(Cli cli, String repo) throws IOException {
-        Path wasm = Fixtures.wasm(tmp, "p.wasm", 3_000, 21);
+        return pushedAndSigned(cli, repo, Fixtures.wasm(tmp, "p.wasm", 3_000, 21));
+    }
+
+    private String pushedAndSigned(Cli cli, String repo, Path wasm) throws IOException {
         String ref = "oci://" + registry.host() + "/" + repo + ":1.0";
         assertEquals(0, cli.run("push", ref, "--wasm", wasm.toString()).exitCode());
         RegistryRef r = (RegistryRef) ImageRef.parse(ref);
@@ -127,5 +136,55 @@ class CliManualTrustRootTest {
         Cli.Result pull = cli.run("--config", config.toString(), "pull", ref, "--json");
         assertEquals(0, pull.exitCode(), pull::toString);
         assertTrue(pull.out().contains("\"cached\": false"), pull.out());
+    }
+
+    /**
+     * A provider's verify block with a manual trust root (relative paths: relative to the config file)
+     * gives the same verdict through the plugin host's PluginRegistry as through {@code qmt4j pull}:
+     * both use the one OciVerification wiring, so both trust the private Sigstore, and both refuse
+     * when the block lacks the CT log key.
+     */
+    @Test
+    void providerVerifyBlockWithManualTrustRootIsTheSameForPluginRegistryAndPull() throws Exception {
+        Cli cli = cli();
+        String ref = pushedAndSigned(cli, "private/provider", TestPlugins.path(TestPlugins.QMT_OPENAI));
+        fulcio();
+        rekor();
+        ctfe();
+        for (boolean withCtfe : new boolean[] {true, false}) {
+            Path config = write("providers.toml", """
+                    [[providers]]
+                    name = "openai"
+                    path = "%s"
+                    [providers.config]
+                    base_url = "http://127.0.0.1:9/v1"
+                    [providers.verify]
+                    fulcio_certs = "fulcio.pem"
+                    rekor_pub_keys = "rekor.pub"
+                    %s
+                    cert_identity_regexp = '%s'
+                    cert_issuer = "https://token.actions.githubusercontent.com"
+                    """.formatted(ref, withCtfe ? "ctfe_pub_keys = \"ctfe.pub\"" : "", IDENTITY_RE));
+            Path cache = tmp.resolve("cli-cache-" + withCtfe);
+            Cli.Result pull = cli.run("--config", config.toString(), "--cache-dir", cache.toString(), "pull", ref, "--json");
+
+            try (PluginRegistry host = PluginRegistry.builder().config(config).env(cli.env()).home(tmp)
+                    .cacheDir(tmp.resolve("host-cache-" + withCtfe)).build()) {
+                LoadResult result = host.loadAll().get(0);
+                if (withCtfe) {
+                    assertEquals(0, pull.exitCode(), pull::toString);
+                    LoadResult.Loaded l = assertInstanceOf(LoadResult.Loaded.class, result, result::toString);
+                    assertTrue(pull.out().contains(l.digest()), pull.out() + " vs " + l.digest());
+                    assertTrue(l.signer().orElseThrow().contains("acme/plugins"), l.signer().toString());
+                } else {
+                    assertEquals(ErrorKind.VERIFICATION.exitCode(), pull.exitCode(), pull::toString);
+                    assertTrue(pull.err().contains("SCT"), pull.err());
+                    LoadResult.Failed f = assertInstanceOf(LoadResult.Failed.class, result, result::toString);
+                    Qmt4jException e = assertInstanceOf(Qmt4jException.class, f.error());
+                    assertEquals(ErrorKind.VERIFICATION, e.kind(), e.getMessage());
+                    assertTrue(e.getMessage().contains("SCT"), e.getMessage());
+                }
+            }
+        }
     }
 }

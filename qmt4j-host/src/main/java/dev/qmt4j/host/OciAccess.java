@@ -21,8 +21,7 @@ import dev.qmt4j.pull.RefreshPolicy;
 import dev.qmt4j.pull.SignatureVerifier;
 import dev.qmt4j.pull.VerificationEvidence;
 import dev.qmt4j.sigstore.PolicyFlags;
-import dev.qmt4j.sigstore.PolicyResolver;
-import dev.qmt4j.sigstore.SigstoreVerifier;
+import dev.qmt4j.sigstore.TrustRoots;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +34,8 @@ import java.util.function.Function;
 /**
  * Pulls {@code oci://} and {@code oci-layout://} providers: one cache, one registry client (created
  * on first use), and per provider a Sigstore verifier whose policy is the provider's {@code verify}
- * block, else {@code [oci]}, else QueryMT's built-in policy (the same resolution as {@code qmt4j pull}).
+ * block, else {@code [oci]}, else QueryMT's built-in policy, and the trust root that block or {@code [oci]}
+ * names (TUF, manual roots, embedded snapshot): the same {@link OciVerification} wiring as {@code qmt4j pull}.
  */
 final class OciAccess {
     private final PluginCache cache;
@@ -46,6 +46,7 @@ final class OciAccess {
     private final Map<Digest, String> signers = new ConcurrentHashMap<>();
     private final Path configDir;
     private volatile RegistryClient client;
+    private TrustRoots trustRoots;
 
     OciAccess(PluginCache cache, OciSettings settings, Map<String, String> env, Path home,
             Function<ProviderEntry, SignatureVerifier> verifierOverride) {
@@ -78,16 +79,21 @@ final class OciAccess {
         return new Pulled(r, signer);
     }
 
+    /**
+     * The same verifier {@code qmt4j pull} builds ({@link OciVerification}): this provider's verify block,
+     * else {@code [oci]}, else the built-in policy; trust root per {@code PolicyResolver.trustSource}
+     * (TUF, manual PEM roots or the embedded snapshot), loaded once per registry.
+     */
     private SignatureVerifier sigstore(ProviderEntry entry) {
-        Map<String, Object> block = new java.util.LinkedHashMap<>(entry.verify());
-        if (block.get("public_key") instanceof String key && configDir != null && !Path.of(key).isAbsolute()
-                && !key.startsWith("~")) {
-            block.put("public_key", configDir.resolve(key).normalize().toString());
+        Optional<dev.qmt4j.config.VerifyPolicySettings> own = OciVerification.providerSettings(entry, configDir);
+        return OciVerification.verifier(settings, r -> own, PolicyFlags.none(), trustRoots());
+    }
+
+    private synchronized TrustRoots trustRoots() {
+        if (trustRoots == null) {
+            trustRoots = OciVerification.trustRoots(cache.root(), env);
         }
-        Optional<dev.qmt4j.config.VerifyPolicySettings> own = block.isEmpty() ? Optional.empty()
-                : Optional.of(PolicyResolver.settings(block));
-        PolicyResolver resolver = new PolicyResolver(settings.verify(), r -> own, PolicyFlags.none());
-        return new SigstoreVerifier(resolver, resolver::trustRoot);
+        return trustRoots;
     }
 
     private SignatureVerifier capturing(SignatureVerifier inner) {

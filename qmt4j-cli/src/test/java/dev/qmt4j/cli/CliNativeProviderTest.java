@@ -1,0 +1,120 @@
+package dev.qmt4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.qmt4j.testkit.openai.OpenAiTestServer;
+import dev.qmt4j.testplugins.TestPlugins;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A native provider (the example echo provider in C, compiled here with gcc) next to a local Wasm
+ * provider and the example layout provider: {@code providers --json} shows each one's type, source
+ * kind, digest and status, and {@code chat} reaches the native one.
+ */
+class CliNativeProviderTest {
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final Path REPO = CliHostCommandsTest.REPO;
+
+    @TempDir
+    Path tmp;
+    private OpenAiTestServer openai;
+    private Cli cli;
+
+    @BeforeEach
+    void start() {
+        openai = OpenAiTestServer.start();
+        cli = new Cli(tmp.resolve("cache"));
+        cli.env().put("OPENAI_API_KEY", openai.apiKey());
+    }
+
+    @AfterEach
+    void stop() {
+        openai.close();
+    }
+
+    /** Compiles qmt4j-native/examples/echo-provider/echo_provider.c into {@code tmp}; skips when gcc is missing. */
+    private Path echoLibrary() throws Exception {
+        assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux"), "builds a .so: Linux only");
+        Path lib = tmp.resolve("libecho_provider.so");
+        ProcessBuilder pb;
+        try {
+            pb = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O2", "-I", REPO.resolve("qmt4j-native/include").toString(),
+                    "-o", lib.toString(), REPO.resolve("qmt4j-native/examples/echo-provider/echo_provider.c").toString())
+                    .redirectErrorStream(true);
+            Process p = pb.start();
+            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "gcc timed out");
+            assertEquals(0, p.exitValue(), "gcc failed:\n" + log);
+        } catch (IOException e) {
+            assumeTrue(false, "gcc is not installed: " + e.getMessage());
+        }
+        assertTrue(Files.isRegularFile(lib), lib.toString());
+        return lib;
+    }
+
+    private Path config() throws Exception {
+        Path cfg = tmp.resolve("providers.toml");
+        Files.writeString(cfg, """
+                [[providers]]
+                name = "echo"
+                path = "%s"
+                [providers.config]
+                model = "echo-1"
+
+                [[providers]]
+                name = "openai"
+                path = "%s"
+                [providers.config]
+                base_url = "%s/v1"
+                model = "%s"
+
+                [[providers]]
+                name = "hello"
+                path = "oci-layout://%s:0.1.0"
+                [providers.verify]
+                public_key = "%s"
+                """.formatted(echoLibrary(), TestPlugins.path(TestPlugins.QMT_OPENAI), openai.url(), OpenAiTestServer.MODEL_A,
+                REPO.resolve("examples/layout"), REPO.resolve("examples/keys/cosign.pub")));
+        return cfg;
+    }
+
+    @Test
+    void providersJsonShowsNativeWasmAndLayoutProvidersThenChatsWithTheNativeOne() throws Exception {
+        Path cfg = config();
+        Cli.Result r = cli.run("--config", cfg.toString(), "providers", "--json");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode rows = MAPPER.readTree(r.out());
+        assertEquals(3, rows.size(), r.toString());
+        Map<String, JsonNode> byName = new HashMap<>();
+        rows.forEach(row -> byName.put(row.get("name").stringValue(), row));
+
+        String[][] expected = {{"echo", "native", "local"}, {"openai", "wasm", "local"}, {"hello", "wasm", "layout"}};
+        for (String[] e : expected) {
+            JsonNode row = byName.get(e[0]);
+            assertTrue(row != null, e[0] + " missing: " + r.out());
+            assertEquals(e[1], row.get("type").stringValue(), row.toString());
+            assertEquals(e[2], row.get("source").stringValue(), row.toString());
+            assertEquals("ok", row.get("status").stringValue(), row.toString());
+            assertTrue(row.get("digest").stringValue().matches("sha256:[0-9a-f]{64}"), row.toString());
+        }
+        assertTrue(byName.get("hello").get("signer").stringValue().contains("signed with key"), byName.get("hello").toString());
+
+        Cli.Result chat = cli.run("--config", cfg.toString(), "chat", "echo", "hello from C");
+        assertEquals(0, chat.exitCode(), chat.toString());
+        assertEquals("Echo: hello from C\n", chat.out());
+    }
+}
