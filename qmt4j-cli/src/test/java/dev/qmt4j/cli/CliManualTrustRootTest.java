@@ -17,6 +17,7 @@ import dev.qmt4j.oci.registry.RegistryClient;
 import dev.qmt4j.oci.registry.RegistryOptions;
 import dev.qmt4j.oci.registry.RegistrySource;
 import dev.qmt4j.oci.registry.RegistryTarget;
+import dev.qmt4j.sigstore.TestSigstore;
 import dev.qmt4j.sigstore.certs.Pem;
 import dev.qmt4j.testkit.RegistryServer;
 import dev.qmt4j.testplugins.TestPlugins;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CliManualTrustRootTest {
     static RegistryServer registry;
-    static final PrivateSigstore SIGSTORE = new PrivateSigstore();
+    static final TestSigstore SIGSTORE = new TestSigstore();
     static final String IDENTITY_RE = "^https://github\\.com/acme/plugins/";
 
     @TempDir
@@ -73,7 +74,7 @@ class CliManualTrustRootTest {
                 .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
         try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
             Digest d = s.resolve().digest();
-            SIGSTORE.signKeyless(s, t, d, r.name(), PrivateSigstore.Identity.github("acme/plugins", "release.yml"));
+            SIGSTORE.signKeyless(s, t, d, r.name(), TestSigstore.Identity.github("acme/plugins", "release.yml"));
         }
         return ref;
     }
@@ -85,7 +86,7 @@ class CliManualTrustRootTest {
     }
 
     private Path fulcio() throws IOException {
-        return write("fulcio.pem", PrivateSigstore.pem(SIGSTORE.ca));
+        return write("fulcio.pem", SIGSTORE.caPem());
     }
 
     private Path rekor() throws IOException {

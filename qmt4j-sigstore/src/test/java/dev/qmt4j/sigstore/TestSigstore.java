@@ -23,11 +23,12 @@ import java.util.Optional;
  * A private Sigstore for keyless signing in tests, on top of a {@link TestPki} (Fulcio-like root and
  * intermediate, CT log, Rekor): leaves are issued for an {@link Identity} at a chosen time, and cosign
  * annotations carry a Rekor bundle with a fresh log index. {@link #trustRoot()} trusts exactly this PKI.
+ * Shared with qmt4j-cli's tests through this module's test-jar.
  */
-final class TestSigstore {
+public final class TestSigstore {
     final TestPki pki = new TestPki();
-    final KeyPair ctKey = pki.ctKey;
-    final KeyPair rekorKey = pki.rekorKey;
+    public final KeyPair ctKey = pki.ctKey;
+    public final KeyPair rekorKey = pki.rekorKey;
     final Instant now = Instant.now();
     private long nextIndex = 1000;
 
@@ -37,13 +38,13 @@ final class TestSigstore {
     }
 
     /** The CA certificates (intermediate, then root) as PEM, as a manual trust root file holds them. */
-    String caPem() {
+    public String caPem() {
         return TestPki.pem(pki.intermediate) + TestPki.pem(pki.root);
     }
 
     /** An identity a leaf is issued for: SAN URI (or email), issuer (.1.1 and .1.8), workflow repository (.1.5). */
-    record Identity(String san, String issuer, String repository) {
-        static Identity github(String repo, String workflow) {
+    public record Identity(String san, String issuer, String repository) {
+        public static Identity github(String repo, String workflow) {
             return new Identity("https://github.com/" + repo + "/.github/workflows/" + workflow + "@refs/tags/v1.0.0",
                     PolicyResolver.GITHUB_ACTIONS_ISSUER, repo);
         }
@@ -74,7 +75,7 @@ final class TestSigstore {
     }
 
     /** What a keyless signer attaches: annotations for a fresh key, leaf, signature and Rekor bundle. */
-    LegacySigner.Signed signKeyless(ImageSource source, ImageTarget target, Digest subject, String dockerRef, Identity id) {
+    public LegacySigner.Signed signKeyless(ImageSource source, ImageTarget target, Digest subject, String dockerRef, Identity id) {
         return signKeyless(source, target, subject, SimpleSigningPayload.create(dockerRef, subject, Map.of()), id, now, now.getEpochSecond() + 5);
     }
 
