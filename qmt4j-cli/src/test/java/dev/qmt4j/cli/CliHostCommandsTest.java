@@ -14,35 +14,15 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The provider commands in-process: providers, models, chat, call, doctor, completion, and the README's main job. */
-class CliHostCommandsTest {
+class CliHostCommandsTest extends OpenAiCliTestBase {
     /** The repository root (the tests run in qmt4j-cli/). */
     static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
-    @TempDir
-    Path tmp;
-    private OpenAiTestServer openai;
-    private Cli cli;
-
-    @BeforeEach
-    void start() {
-        openai = OpenAiTestServer.start();
-        cli = new Cli(tmp.resolve("cache"));
-        cli.env().put("OPENAI_API_KEY", openai.apiKey());
-    }
-
-    @AfterEach
-    void stop() {
-        openai.close();
-    }
 
     /** A config with the qmt-openai test plugin (local file, backend on 127.0.0.1), a missing file and the example layout. */
     private Path config(boolean withBroken) throws IOException {

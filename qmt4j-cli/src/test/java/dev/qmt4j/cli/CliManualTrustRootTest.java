@@ -3,7 +3,6 @@ package dev.qmt4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
@@ -19,15 +18,13 @@ import dev.qmt4j.oci.registry.RegistrySource;
 import dev.qmt4j.oci.registry.RegistryTarget;
 import dev.qmt4j.sigstore.TestSigstore;
 import dev.qmt4j.sigstore.certs.Pem;
-import dev.qmt4j.testkit.RegistryServer;
 import dev.qmt4j.testplugins.TestPlugins;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,25 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
  * files (Fulcio CA, Rekor key, CT log key): {@code qmt4j verify} flags and the {@code [oci]} keys.
  */
 class CliManualTrustRootTest {
-    static RegistryServer registry;
+    @RegisterExtension
+    static final LocalRegistry registry = new LocalRegistry();
     static final TestSigstore SIGSTORE = new TestSigstore();
     static final String IDENTITY_RE = "^https://github\\.com/acme/plugins/";
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(Files.isExecutable(RegistryServer.BINARY), "docker-registry is not installed");
-        registry = RegistryServer.start(RegistryServer.Auth.NONE);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-    }
 
     private Cli cli() {
         Cli cli = new Cli(tmp.resolve("cache"));

@@ -13,10 +13,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -25,26 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
  * provider and the example layout provider: {@code providers --json} shows each one's type, source
  * kind, digest and status, and {@code chat} reaches the native one.
  */
-class CliNativeProviderTest {
+class CliNativeProviderTest extends OpenAiCliTestBase {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final Path REPO = CliHostCommandsTest.REPO;
-
-    @TempDir
-    Path tmp;
-    private OpenAiTestServer openai;
-    private Cli cli;
-
-    @BeforeEach
-    void start() {
-        openai = OpenAiTestServer.start();
-        cli = new Cli(tmp.resolve("cache"));
-        cli.env().put("OPENAI_API_KEY", openai.apiKey());
-    }
-
-    @AfterEach
-    void stop() {
-        openai.close();
-    }
 
     /** Compiles qmt4j-native/examples/echo-provider/echo_provider.c into {@code tmp}; skips when gcc is missing. */
     private Path echoLibrary() throws Exception {

@@ -2,36 +2,20 @@ package dev.qmt4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.qmt4j.testkit.RegistryServer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code -a k=v} on {@code verify}/{@code pull} (checklist case 18), the trust-root flags and the trust root shown by verify. */
 class CliVerifyPolicyFlagsTest {
-    static RegistryServer registry;
+    @RegisterExtension
+    static final LocalRegistry registry = new LocalRegistry();
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void start() {
-        assumeTrue(Files.isExecutable(RegistryServer.BINARY), "docker-registry is not installed");
-        registry = RegistryServer.start(RegistryServer.Auth.NONE);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-    }
 
     private Cli cli() {
         Cli cli = new Cli(tmp.resolve("cache"));

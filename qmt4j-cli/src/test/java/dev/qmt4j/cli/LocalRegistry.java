@@ -1,0 +1,36 @@
+package dev.qmt4j.cli;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.qmt4j.testkit.RegistryServer;
+import java.nio.file.Files;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A registry (CNCF Distribution on 127.0.0.1, no auth) for one test class; the class is skipped when
+ * docker-registry is not installed. Use as {@code @RegisterExtension static final LocalRegistry registry = new LocalRegistry();}.
+ */
+final class LocalRegistry implements BeforeAllCallback, AfterAllCallback {
+    private RegistryServer server;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        assumeTrue(Files.isExecutable(RegistryServer.BINARY), "docker-registry is not installed");
+        server = RegistryServer.start(RegistryServer.Auth.NONE);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** host:port of the running registry. */
+    String host() {
+        return server.host();
+    }
+}
