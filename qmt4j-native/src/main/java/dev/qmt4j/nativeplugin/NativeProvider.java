@@ -3,6 +3,7 @@ package dev.qmt4j.nativeplugin;
 import dev.qmt4j.nativeplugin.internal.NativeAbi;
 import dev.qmt4j.nativeplugin.internal.NativeJson;
 import dev.qmt4j.provider.Capability;
+import dev.qmt4j.provider.Embeddings;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderErrors;
 import dev.qmt4j.provider.ProviderException;
@@ -201,15 +202,7 @@ public final class NativeProvider implements ProviderPlugin {
         in.set("cfg", cfg);
         inputs.forEach(in.putArray("inputs")::add);
         JsonNode out = call("embed", in);
-        if (out == null || !out.isArray()) throw malformed("embed", "an array of vectors");
-        float[][] r = new float[out.size()][];
-        for (int i = 0; i < r.length; i++) {
-            JsonNode v = out.get(i);
-            if (!v.isArray()) throw malformed("embed", "an array of vectors");
-            r[i] = new float[v.size()];
-            for (int k = 0; k < r[i].length; k++) r[i][k] = (float) v.get(k).asDouble();
-        }
-        return r;
+        return Embeddings.fromJson(out, () -> malformed("embed", "an array of vectors"));
     }
 
     @Override

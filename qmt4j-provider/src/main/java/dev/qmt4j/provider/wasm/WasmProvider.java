@@ -1,6 +1,7 @@
 package dev.qmt4j.provider.wasm;
 
 import dev.qmt4j.provider.Capability;
+import dev.qmt4j.provider.Embeddings;
 import dev.qmt4j.provider.HttpLimits;
 import dev.qmt4j.provider.NetworkPolicy;
 import dev.qmt4j.provider.ProviderErrorKind;
@@ -398,15 +399,7 @@ public final class WasmProvider implements ProviderPlugin {
             HttpWire.Response resp = send(req, st, false);
             out = callJson("parse_embed_response", obj(g -> { Json.tree(g, "cfg", cfg); resp(g, resp); }), st);
         }
-        if (out == null || !out.isArray()) throw malformed("embed", "an array of vectors");
-        float[][] r = new float[out.size()][];
-        for (int i = 0; i < r.length; i++) {
-            JsonNode v = out.get(i);
-            if (!v.isArray()) throw malformed("embed", "an array of vectors");
-            r[i] = new float[v.size()];
-            for (int k = 0; k < r[i].length; k++) r[i][k] = (float) v.get(k).asDouble();
-        }
-        return r;
+        return Embeddings.fromJson(out, () -> malformed("embed", "an array of vectors"));
     }
 
     @Override
