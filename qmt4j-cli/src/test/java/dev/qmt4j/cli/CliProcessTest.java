@@ -2,7 +2,6 @@ package dev.qmt4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.qmt4j.testkit.Fault;
 import dev.qmt4j.testkit.FaultProxy;
@@ -37,7 +36,6 @@ class CliProcessTest {
 
     @BeforeAll
     static void start() {
-        assumeTrue(Files.isExecutable(RegistryServer.BINARY), "docker-registry is not installed");
         registry = RegistryServer.start(RegistryServer.Auth.NONE);
     }
 
