@@ -1,9 +1,11 @@
 package dev.qmt4j.cli;
 
+import java.io.Console;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * What every command shares: the streams, the environment and the global options. One instance
@@ -13,6 +15,7 @@ final class CliContext {
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
+    private final BooleanSupplier terminal;
     Path configFile;
     Path cacheDir;
     boolean verbose;
@@ -20,9 +23,37 @@ final class CliContext {
     private Services services;
 
     CliContext(PrintStream out, PrintStream err, Map<String, String> env) {
+        this(out, err, env, CliContext::systemTerminal);
+    }
+
+    /** @param terminal whether the user watches the output on a terminal (progress bars); tests force it */
+    CliContext(PrintStream out, PrintStream err, Map<String, String> env, BooleanSupplier terminal) {
         this.out = out;
         this.err = err;
         this.env = Map.copyOf(env);
+        this.terminal = terminal;
+    }
+
+    /** True when progress may be drawn as a bar: the process runs on an interactive terminal. */
+    boolean terminal() {
+        return terminal.getAsBoolean();
+    }
+
+    /**
+     * The JVM's view of the terminal: a console exists (stdin and stdout are terminals; stderr cannot be
+     * asked from Java) and, on Java 22+, {@code Console.isTerminal()} agrees, since there a console can
+     * exist without a terminal.
+     */
+    static boolean systemTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // before Java 22 a console always means a terminal
+        }
     }
 
     PrintStream out() {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 
 /**
@@ -32,9 +33,14 @@ public final class Main {
      *     {@link Qmt4jException}, 70 for anything unexpected
      */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return run(args, out, err, env, CliContext::systemTerminal);
+    }
+
+    /** {@link #run} with the terminal check replaced (tests draw progress bars without a console). */
+    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, BooleanSupplier terminal) {
         boolean verbose = Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
         Logging.configure(verbose);
-        CliContext context = new CliContext(out, err, env);
+        CliContext context = new CliContext(out, err, env, terminal);
         CommandLine cli = new CommandLine(new Qmt4jCommand(context));
         Optional<Class<?>> only = invokedSubcommand(args);
         if (only.isPresent()) {

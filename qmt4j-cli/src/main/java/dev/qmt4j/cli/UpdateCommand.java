@@ -16,8 +16,9 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code qmt4j update [PROVIDER...]}: force-refreshes the OCI providers (or the named ones) through
  * the registry's update path and prints a line per provider: {@code updated OLD -> NEW},
- * {@code unchanged DIGEST} or {@code failed: REASON}. Progress goes to stderr. The exit code is the
- * first failure's error kind, 0 when none failed.
+ * {@code unchanged DIGEST} or {@code failed: REASON}. Progress goes to stderr: a progress bar per
+ * provider download on a terminal, plain lines otherwise ({@link ProgressListeners}). The exit code is
+ * the first failure's error kind, 0 when none failed.
  */
 @Command(name = "update", mixinStandardHelpOptions = true,
         description = {"Force-refresh OCI providers (all, or the named ones) and report what changed.",
@@ -54,7 +55,7 @@ final class UpdateCommand implements Callable<Integer> {
                             + HostAccess.error(f).getMessage() + ")");
                 }
                 context.info("[" + i + "/" + names.size() + "] " + name + ": updating");
-                UpdateResult r = registry.update(List.of(name)).get(0);
+                UpdateResult r = registry.update(List.of(name), n -> ProgressListeners.forProvider(context, n)).get(0);
                 if (r instanceof UpdateResult.Updated u) {
                     out.println(name + ": " + (u.changed()
                             ? "updated " + u.previous().orElse("(none)") + " -> " + u.digest()

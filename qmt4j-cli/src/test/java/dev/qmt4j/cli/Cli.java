@@ -17,6 +17,7 @@ final class Cli {
     }
 
     private final Map<String, String> env = new HashMap<>();
+    private boolean terminal;
 
     Cli(Path cacheDir) {
         env.put("QMT4J_CACHE_DIR", cacheDir.toString());
@@ -28,13 +29,20 @@ final class Cli {
         return env;
     }
 
+    /** Makes the CLI believe it runs on a terminal (progress bars), or not (the default). */
+    Cli terminal(boolean on) {
+        terminal = on;
+        return this;
+    }
+
     Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = Main.run(args, o, e, env);
+            boolean tty = terminal;
+            code = Main.run(args, o, e, env, () -> tty);
         }
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

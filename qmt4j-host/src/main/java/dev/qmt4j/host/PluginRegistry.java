@@ -9,6 +9,7 @@ import dev.qmt4j.config.ProviderEntry;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.PluginType;
 import dev.qmt4j.provider.ProviderPlugin;
+import dev.qmt4j.pull.PullListener;
 import dev.qmt4j.pull.SignatureVerifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -213,18 +214,33 @@ public final class PluginRegistry implements AutoCloseable {
 
     /** {@link #update()} for the named providers only (any source type: non-OCI ones are reloaded from their source). */
     public List<UpdateResult> update(List<String> names) {
+        return update(names, name -> PullListener.NONE);
+    }
+
+    /**
+     * {@link #update(List)} reporting progress: the pull of each OCI provider sends its
+     * {@link dev.qmt4j.pull.PullEvent}s (resolving, verifying, bytes downloaded, ...) to
+     * {@code progress.apply(name)}, called once per provider just before its update starts.
+     * Other sources report nothing.
+     */
+    public List<UpdateResult> update(List<String> names, Function<String, PullListener> progress) {
         List<UpdateResult> out = new ArrayList<>();
         for (String n : names) {
-            out.add(update(slot(n)));
+            ProviderSlot s = slot(n);
+            out.add(update(s, progress.apply(n)));
         }
         return out;
     }
 
     private UpdateResult update(ProviderSlot s) {
+        return update(s, PullListener.NONE);
+    }
+
+    private UpdateResult update(ProviderSlot s, PullListener listener) {
         LoadedPlugin before = s.current();
         Optional<String> previous = Optional.ofNullable(before).map(b -> b.info().digest());
         try {
-            Fetched f = fetch(s.entry(), true);
+            Fetched f = fetch(s.entry(), true, listener);
             if (f.offlineWarning().isPresent()) {
                 // The puller fell back to the cached digest: nothing was checked, so this update failed.
                 throw new Qmt4jException(ErrorKind.NETWORK, "provider '" + s.entry().name()
@@ -319,10 +335,10 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     private LoadedPlugin load(ProviderEntry e, boolean force) {
-        return instantiate(e, fetch(e, force));
+        return instantiate(e, fetch(e, force, PullListener.NONE));
     }
 
-    private Fetched fetch(ProviderEntry e, boolean force) {
+    private Fetched fetch(ProviderEntry e, boolean force, PullListener listener) {
         PluginSource src = sourceOf(e);
         if (src instanceof PluginSource.LocalFile f) {
             if (!java.nio.file.Files.isRegularFile(f.file())) {
@@ -337,7 +353,7 @@ public final class PluginRegistry implements AutoCloseable {
                     Optional.empty()));
         }
         PluginSource.Oci o = (PluginSource.Oci) src;
-        OciAccess.Pulled p = oci.pull(e, o.reference(), force);
+        OciAccess.Pulled p = oci.pull(e, o.reference(), force, listener);
         Optional<String> offline = !p.result().offline() ? Optional.empty()
                 : Optional.of(String.join("; ", p.result().warnings()));
         return new Fetched(p.result().path(), new LoadResult.Loaded(e.name(), p.result().type(), src.display(),

@@ -18,6 +18,7 @@ import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.registry.RegistryClient;
 import dev.qmt4j.oci.registry.RegistryOptions;
 import dev.qmt4j.oci.registry.auth.CredentialStore;
+import dev.qmt4j.pull.PullEvent;
 import dev.qmt4j.sigstore.cosign.CosignKeyPair;
 import dev.qmt4j.sigstore.cosign.CosignKeys;
 import dev.qmt4j.sigstore.cosign.LegacySigner;
@@ -147,6 +148,33 @@ class SignedRegistryTest {
             assertEquals(ErrorKind.VERIFICATION, ((Qmt4jException) f.error()).kind());
             assertEquals(ErrorKind.VERIFICATION, ((Qmt4jException) org.junit.jupiter.api.Assertions.assertThrows(
                     Qmt4jException.class, () -> r.require("openai"))).kind());
+        }
+    }
+
+    @Test
+    void updateSendsEachProvidersPullEventsToItsListener() throws Exception {
+        RegistryRef ref = ref("progress/openai");
+        publish(ref, "1", key);
+        try (PluginRegistry r = registry(ref)) {
+            assertInstanceOf(LoadResult.Loaded.class, r.load("openai"));
+            Digest v2 = publish(ref, "2", key);
+            List<String> asked = new ArrayList<>();
+            List<PullEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<UpdateResult> results = r.update(List.of("openai"), name -> {
+                asked.add(name);
+                return events::add;
+            });
+            UpdateResult.Updated u = assertInstanceOf(UpdateResult.Updated.class, results.get(0));
+            assertEquals(v2.toString(), u.digest());
+            assertEquals(List.of("openai"), asked);
+            assertInstanceOf(PullEvent.Resolving.class, events.get(0));
+            assertTrue(events.stream().anyMatch(e -> e instanceof PullEvent.VerifyingSignature v
+                    && v.digest().equals(v2.toString())), events.toString());
+            long size = Files.size(TestPlugins.path(TestPlugins.QMT_OPENAI));
+            assertTrue(events.stream().anyMatch(e -> e instanceof PullEvent.Downloading d
+                    && d.bytesDone() == size && d.total() == size), "the whole layer is reported: " + events);
+            PullEvent.Completed done = assertInstanceOf(PullEvent.Completed.class, events.get(events.size() - 1));
+            assertEquals(v2, done.result().digest());
         }
     }
 
