@@ -1,8 +1,10 @@
 #!/bin/sh
 # Builds the example native provider (examples/echo-provider) and the test fixture libraries.
 #   usage: build.sh [OUT_DIR]     (default: target/native)
-# Writes OUT_DIR/linux-<arch>/lib*.so for this machine's architecture, and OUT_DIR/linux-arm64/
-# libecho_provider.so too when the cross compiler aarch64-linux-gnu-gcc is installed.
+# Writes OUT_DIR/<os>-<arch>/lib*.so for this machine's architecture (gcc), OUT_DIR/linux-arm64/
+# libecho_provider.so too when the cross compiler aarch64-linux-gnu-gcc is installed, and
+# OUT_DIR/wasi-wasm/echo_provider.wasm: the same unchanged C source as a Wasm provider plugin
+# (clang + wasm-ld, through wasm-adapter/build-wasm.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-"$here/target/native"}
@@ -34,6 +36,9 @@ if [ "$os" = linux ] && [ "$arch" != arm64 ]; then
     aarch64-linux-gnu-gcc $flags -o "$out/linux-arm64/libecho_provider.so" "$here/examples/echo-provider/echo_provider.c"
     echo "build.sh: cross-built $out/linux-arm64/libecho_provider.so"
   else
-    echo "build.sh: aarch64-linux-gnu-gcc not found; skipping the linux/arm64 build"
+    echo "build.sh: aarch64-linux-gnu-gcc not found; skipping the linux/arm64 build (no linux/arm64 entry;" \
+      "install it with: apt-get install -y --no-install-recommends gcc-aarch64-linux-gnu)"
   fi
 fi
+
+sh "$here/wasm-adapter/build-wasm.sh" "$out/wasi-wasm/echo_provider.wasm" "$here/examples/echo-provider/echo_provider.c"
