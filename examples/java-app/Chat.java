@@ -1,3 +1,4 @@
+import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.host.LoadResult;
 import dev.qmt4j.host.PluginRegistry;
 import dev.qmt4j.host.ProviderHandle;
@@ -8,6 +9,10 @@ import tools.jackson.databind.node.ArrayNode;
 /**
  * The smallest qmt4j-host application: load the providers of a QueryMT-style config and stream a
  * chat through one of them. Usage: java -cp CLASSPATH Chat.java CONFIG PROVIDER MODEL PROMPT
+ *
+ * <p>Providers that fail to load are listed on stderr (the others still work). A failure of the
+ * chosen provider prints {@code error:} and {@code hint:} lines and exits with the error kind's code
+ * (the same codes as the qmt4j CLI, docs/exit-codes.md).
  */
 public class Chat {
     public static void main(String[] args) {
@@ -18,12 +23,12 @@ public class Chat {
         try (PluginRegistry registry = PluginRegistry.fromPath(Path.of(args[0]))) {
             for (LoadResult r : registry.loadAll()) {
                 if (r instanceof LoadResult.Failed f) {
-                    System.err.println(f.name() + ": " + f.error().getMessage());
+                    System.err.println("not loaded: " + f.name() + ": " + f.error().getMessage());
                 }
             }
             ProviderHandle provider = registry.builder(args[1]).model(args[2]).build();
-            JsonMapper json = JsonMapper.builder().build();
-            ArrayNode messages = json.createArrayNode();
+            // QueryMT's JSON as is; ProviderHandle also has typed overloads (dev.qmt4j.provider.model).
+            ArrayNode messages = JsonMapper.builder().build().createArrayNode();
             messages.addObject().put("role", "user").put("content", args[3]);
             provider.chatStream(messages, null, chunk -> {
                 if (chunk.has("text")) {
@@ -32,6 +37,13 @@ public class Chat {
                 }
             });
             System.out.println();
+        } catch (Qmt4jException e) {
+            // Every qmt4j error says what failed and, usually, what to do: no stack trace needed.
+            System.err.println("error: " + e.getMessage());
+            if (e.hint() != null) {
+                System.err.println("hint: " + e.hint());
+            }
+            System.exit(e.kind().exitCode());
         }
     }
 }
