@@ -1,14 +1,13 @@
 package dev.qmt4j.provider.model;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
 /**
  * One block of a {@link ChatMessage}'s content: QueryMT's {@code Content} enum, internally tagged
- * by {@code "type"} in snake_case. Binary data ({@code Vec<u8>}) is a JSON array of numbers.
- * Optional fields are omitted from the JSON when null.
+ * by {@code "type"} in snake_case. Binary data ({@code Vec<u8>}) is a {@link Bytes} value, in JSON
+ * an array of numbers. Optional fields are omitted from the JSON when null.
  */
 public sealed interface Content {
     /** {@code {"type":"text","text"}}. @param text the text */
@@ -20,31 +19,16 @@ public sealed interface Content {
     }
 
     /** {@code {"type":"image","mime_type","data":[bytes]}}. @param mimeType e.g. image/png @param data raw bytes */
-    record Image(String mimeType, byte[] data) implements Content {
-        /** Checks and copies. */
+    record Image(String mimeType, Bytes data) implements Content {
+        /** Checks the fields. */
         public Image {
             Objects.requireNonNull(mimeType, "mimeType");
-            data = data.clone();
+            Objects.requireNonNull(data, "data");
         }
 
-        @Override
-        public byte[] data() {
-            return data.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Image i && mimeType.equals(i.mimeType) && Arrays.equals(data, i.data);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * mimeType.hashCode() + Arrays.hashCode(data);
-        }
-
-        @Override
-        public String toString() {
-            return "Image[mimeType=" + mimeType + ", " + data.length + " bytes]";
+        /** An image of a copy of {@code data}. */
+        public Image(String mimeType, byte[] data) {
+            this(mimeType, Bytes.of(data));
         }
     }
 
@@ -57,59 +41,29 @@ public sealed interface Content {
     }
 
     /** {@code {"type":"pdf","data":[bytes]}}. @param data the document */
-    record Pdf(byte[] data) implements Content {
-        /** Copies the data. */
+    record Pdf(Bytes data) implements Content {
+        /** Checks the data. */
         public Pdf {
-            data = data.clone();
+            Objects.requireNonNull(data, "data");
         }
 
-        @Override
-        public byte[] data() {
-            return data.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Pdf p && Arrays.equals(data, p.data);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(data);
-        }
-
-        @Override
-        public String toString() {
-            return "Pdf[" + data.length + " bytes]";
+        /** A document of a copy of {@code data}. */
+        public Pdf(byte[] data) {
+            this(Bytes.of(data));
         }
     }
 
     /** {@code {"type":"audio","mime_type","data":[bytes]}}. @param mimeType e.g. audio/wav @param data raw bytes */
-    record Audio(String mimeType, byte[] data) implements Content {
-        /** Checks and copies. */
+    record Audio(String mimeType, Bytes data) implements Content {
+        /** Checks the fields. */
         public Audio {
             Objects.requireNonNull(mimeType, "mimeType");
-            data = data.clone();
+            Objects.requireNonNull(data, "data");
         }
 
-        @Override
-        public byte[] data() {
-            return data.clone();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Audio a && mimeType.equals(a.mimeType) && Arrays.equals(data, a.data);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * mimeType.hashCode() + Arrays.hashCode(data);
-        }
-
-        @Override
-        public String toString() {
-            return "Audio[mimeType=" + mimeType + ", " + data.length + " bytes]";
+        /** Audio of a copy of {@code data}. */
+        public Audio(String mimeType, byte[] data) {
+            this(mimeType, Bytes.of(data));
         }
     }
 

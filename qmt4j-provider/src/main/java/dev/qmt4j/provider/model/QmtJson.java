@@ -536,9 +536,9 @@ public final class QmtJson {
         return F.numberNode(Double.parseDouble(Float.toString(v)));
     }
 
-    private static ArrayNode bytes(byte[] data) {
+    private static ArrayNode bytes(Bytes data) {
         ArrayNode a = F.arrayNode();
-        for (byte b : data) {
+        for (byte b : data.toArray()) {
             a.add(b & 0xFF);
         }
         return a;

@@ -100,13 +100,13 @@ final class Reader {
     }
 
     /** serde's {@code Vec<u8>}: an array of integers 0..255. */
-    static byte[] bytes(JsonNode n, String path) {
+    static Bytes bytes(JsonNode n, String path) {
         array(n, path);
         byte[] out = new byte[n.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = (byte) unsigned(n.get(i), 255, path + "/" + i);
         }
-        return out;
+        return Bytes.wrap(out);
     }
 
     static <T> List<T> list(JsonNode n, String path, BiFunction<JsonNode, String, T> element) {

@@ -1,6 +1,5 @@
 package dev.qmt4j.provider.model;
 
-import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -19,8 +18,13 @@ public record TranscribeRequest(String audioBase64, String filename, String mime
         Objects.requireNonNull(audioBase64, "audioBase64");
     }
 
-    /** A request for raw audio bytes. */
+    /** A request for {@code audio} of type {@code mimeType} (or null). */
+    public static TranscribeRequest of(Bytes audio, String mimeType) {
+        return new TranscribeRequest(audio.base64(), null, mimeType, null, null);
+    }
+
+    /** A request for raw audio bytes of type {@code mimeType} (or null). */
     public static TranscribeRequest of(byte[] audio, String mimeType) {
-        return new TranscribeRequest(Base64.getEncoder().encodeToString(audio), null, mimeType, null, null);
+        return of(Bytes.of(audio), mimeType);
     }
 }

@@ -41,7 +41,7 @@ class QmtJsonTest {
                  {"type":"resource_link","uri":"file:///b","name":"b","description":"d","mime_type":"text/x"}
                 ],"cache":{"ephemeral":{"ttl_seconds":300}}}""", QmtJson::chatMessage, QmtJson::toJson);
         assertEquals(ChatRole.USER, m.role());
-        assertArrayEquals(new byte[] {(byte) 137, 80, 0, (byte) 255}, ((Content.Image) m.content().get(1)).data());
+        assertArrayEquals(new byte[] {(byte) 137, 80, 0, (byte) 255}, ((Content.Image) m.content().get(1)).data().toArray());
         Content.ToolResult r = (Content.ToolResult) m.content().get(5);
         assertEquals("c1", r.id());
         assertFalse(r.isError());
@@ -189,7 +189,7 @@ class QmtJsonTest {
         assertEquals(new VoiceConfig.Clone("AAE=", "ref"), clone.voiceConfig());
         roundTrip("{\"text\":\"hi\",\"voice_config\":{\"type\":\"design\",\"description\":\"a calm voice\"}}", QmtJson::speechRequest, QmtJson::toJson);
         SpeechResponse s = roundTrip("{\"audio_base64\":\"AAE=\",\"mime_type\":\"audio/mpeg\"}", QmtJson::speechResponse, QmtJson::toJson);
-        assertArrayEquals(new byte[] {0, 1}, s.audio());
+        assertEquals(Bytes.of(new byte[] {0, 1}), s.audio());
         roundTrip("{\"audio_base64\":\"\"}", QmtJson::speechResponse, QmtJson::toJson);
     }
 
