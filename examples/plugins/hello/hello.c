@@ -18,9 +18,9 @@
  *   supports_streaming -> false                           (JSON bool)
  *   greet              -> {"greeting":"Hello, <input>!"}  (input: any UTF-8 text)
  *   chat               -> ExtismChatResponse {"text":"Hello from the hello plugin! You said: <m>",
- *                         "finish_reason":"stop"}, <m> being the last message's content
+ *                         "finish_reason":"Stop"}, <m> being the last message's content
  *   chat_stream        -> the same text in three chunks through qmt_yield_chunk
- *                         ({"chunk":{"text":..}}), then {"chunk":{"done":{"finish_reason":"stop"}}}
+ *                         ({"chunk":{"text":..}}), then {"chunk":{"done":{"finish_reason":"Stop"}}}
  * chat and chat_stream are QueryMT's legacy ("guest does HTTP") ABI (querymt-reference.md 1.14 B);
  * this plugin needs no HTTP. greet, chat and chat_stream fail with an Extism error (return 1) when
  * the input is empty.
@@ -172,7 +172,7 @@ EXPORT("greet") int32_t greet(void) {
 
 EXPORT("chat") int32_t chat(void) {
     if (extism_input_length() == 0) return emit("chat: empty request", 1);
-    return emit("{\"text\":\"Hello from the hello plugin! You said: $\",\"finish_reason\":\"stop\"}", 0);
+    return emit("{\"text\":\"Hello from the hello plugin! You said: $\",\"finish_reason\":\"Stop\"}", 0);
 }
 
 /* Hands one rendered chunk to the host; 0 on success. */
@@ -190,7 +190,7 @@ EXPORT("chat_stream") int32_t chat_stream(void) {
         "{\"chunk\":{\"text\":\"Hello from\"}}",
         "{\"chunk\":{\"text\":\" the hello plugin!\"}}",
         "{\"chunk\":{\"text\":\" You said: $\"}}",
-        "{\"chunk\":{\"done\":{\"finish_reason\":\"stop\"}}}",
+        "{\"chunk\":{\"done\":{\"finish_reason\":\"Stop\"}}}",
     };
     for (unsigned i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
         int32_t rc = yield(chunks[i]);
