@@ -65,8 +65,33 @@ final class ConfigSchema {
         if (t.containsKey("insecure")) {
             extras.put("insecure", t.get("insecure"));
         }
+        Optional<String> platform = optionalString(t, path, "platform");
+        platform.ifPresent(v -> checkPlatform(v, p, path + ".platform"));
         return new ProviderEntry(name, p, optionalTable(t, path, "config"), optionalTable(t, path, "verify"),
-                optionalString(t, path, "sha256"), optionalString(t, path, "file"), extras);
+                optionalString(t, path, "sha256"), optionalString(t, path, "file"), extras, platform);
+    }
+
+    /** A provider's {@code platform}: {@code os/arch[/variant]} with an OS and architecture OCI indexes use, on an OCI provider. */
+    private void checkPlatform(String value, String providerPath, String at) {
+        String[] parts = value.split("/", -1);
+        String hint = "write os/arch[/variant], e.g. \"linux/amd64\", \"linux/arm64\", \"darwin/arm64\" or \"wasi/wasm\"";
+        if (parts.length < 2 || parts.length > 3 || java.util.Arrays.stream(parts).anyMatch(String::isBlank)) {
+            throw tree.error(at, "invalid platform '" + value + "': expected os/arch[/variant]", hint);
+        }
+        String os = parts[0].toLowerCase(java.util.Locale.ROOT);
+        String arch = parts[1].toLowerCase(java.util.Locale.ROOT);
+        if (!Platforms.OSES.contains(os)) {
+            throw tree.error(at, "unknown operating system '" + parts[0] + "' in platform '" + value + "'",
+                    "known: " + String.join(", ", Platforms.OSES));
+        }
+        if (!Platforms.ARCHITECTURES.contains(arch)) {
+            throw tree.error(at, "unknown architecture '" + parts[1] + "' in platform '" + value + "'",
+                    "known: " + String.join(", ", Platforms.ARCHITECTURES));
+        }
+        if (!(providerPath.startsWith("oci://") || providerPath.startsWith("oci-layout://"))) {
+            throw tree.error(at, "'platform' applies only to oci:// and oci-layout:// providers, not to " + providerPath,
+                    "remove it, or point path at the provider's OCI image");
+        }
     }
 
     private OciSettings oci(Object value) {

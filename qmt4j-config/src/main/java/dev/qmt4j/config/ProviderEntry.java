@@ -14,18 +14,27 @@ import java.util.Optional;
  * @param sha256  a pinned plugin digest, if given
  * @param file    the plugin file name to extract, if given
  * @param extras  the remaining per-provider keys (currently {@code insecure}) as written
+ * @param platform the index entry to pull for an OCI provider ({@code os/arch[/variant]}, e.g.
+ *                {@code wasi/wasm}) instead of this machine's, if given; checked by the config reader
  */
 public record ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
-        Optional<String> sha256, Optional<String> file, Map<String, Object> extras) {
+        Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform) {
 
     /** Every key a provider entry may have. */
     public static final java.util.List<String> KEYS =
-            java.util.List.of("name", "path", "config", "verify", "sha256", "insecure", "file");
+            java.util.List.of("name", "path", "config", "verify", "sha256", "insecure", "file", "platform");
 
     public ProviderEntry {
         config = RawMaps.freeze(config);
         verify = RawMaps.freeze(verify);
         extras = RawMaps.freeze(extras);
+        platform = platform == null ? Optional.empty() : platform;
+    }
+
+    /** An entry without a {@code platform} key. */
+    public ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
+            Optional<String> sha256, Optional<String> file, Map<String, Object> extras) {
+        this(name, path, config, verify, sha256, file, extras, Optional.empty());
     }
 
     /** Whether {@code path} names an OCI image rather than a local file. */

@@ -189,6 +189,52 @@ class ConfigFileTest {
     }
 
     @Test
+    void providerPlatformIsReadAndChecked() throws IOException {
+        Path ok = write("ok.toml", """
+                [[providers]]
+                name = "echo"
+                path = "oci://registry.lan/echo:1"
+                platform = "wasi/wasm"
+
+                [[providers]]
+                name = "arm"
+                path = "oci-layout://layout:1"
+                platform = "linux/arm64/v8"
+
+                [[providers]]
+                name = "here"
+                path = "oci://registry.lan/echo:1"
+                """);
+        List<ProviderEntry> p = ConfigFile.load(ok).providers();
+        assertEquals(Optional.of("wasi/wasm"), p.get(0).platform());
+        assertEquals(Optional.of("linux/arm64/v8"), p.get(1).platform());
+        assertEquals(Optional.empty(), p.get(2).platform());
+
+        String entry = "[[providers]]\nname = \"a\"\npath = \"oci://r/a:1\"\nplatform = %s\n";
+        Qmt4jException e = fails("a.toml", entry.formatted("\"linux\""));
+        assertEquals(ErrorKind.CONFIG, e.kind());
+        assertEquals(dir.resolve("a.toml") + ":4: providers[0].platform: invalid platform 'linux': expected os/arch[/variant]",
+                e.getMessage());
+        assertTrue(e.hint().contains("\"wasi/wasm\""), e.hint());
+
+        e = fails("b.toml", entry.formatted("\"linux/amd46\""));
+        assertTrue(e.getMessage().endsWith(":4: providers[0].platform: unknown architecture 'amd46' in platform 'linux/amd46'"),
+                e.getMessage());
+        assertTrue(e.hint().contains("amd64, "), e.hint());
+
+        e = fails("c.toml", entry.formatted("\"lunix/amd64\""));
+        assertTrue(e.getMessage().endsWith(":4: providers[0].platform: unknown operating system 'lunix' in platform 'lunix/amd64'"),
+                e.getMessage());
+
+        e = fails("d.toml", entry.formatted("7"));
+        assertTrue(e.getMessage().endsWith(":4: providers[0].platform: expected a string, got 7"), e.getMessage());
+
+        e = fails("e.toml", "[[providers]]\nname = \"a\"\npath = \"/opt/a.wasm\"\nplatform = \"wasi/wasm\"\n");
+        assertTrue(e.getMessage().endsWith(":4: providers[0].platform: 'platform' applies only to oci:// and oci-layout:// "
+                + "providers, not to /opt/a.wasm"), e.getMessage());
+    }
+
+    @Test
     void syntaxErrorsCarryLineNumbers() throws IOException {
         Qmt4jException toml = fails("p.toml", "[[providers]]\nname = \"a\"\npath = \n");
         assertEquals(ErrorKind.CONFIG, toml.kind());
