@@ -5,6 +5,7 @@ import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.host.PluginRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.core.JacksonException;
@@ -23,6 +24,9 @@ final class CallCommand implements Callable<Integer> {
 
     @ParentCommand
     Qmt4jCommand root;
+
+    @Mixin
+    PlatformOption platform;
 
     @Parameters(index = "0", paramLabel = "PROVIDER", description = "A provider name from the config.")
     String provider;

@@ -18,6 +18,8 @@ final class CliContext {
     private final BooleanSupplier terminal;
     Path configFile;
     Path cacheDir;
+    /** --platform for the provider commands (and pull's default), as written; parsed where it is used. */
+    String platform;
     boolean verbose;
     boolean quiet;
     private Services services;

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -42,6 +43,9 @@ final class DoctorCommand implements Callable<Integer> {
 
     @ParentCommand
     Qmt4jCommand root;
+
+    @Mixin
+    PlatformOption platform;
 
     private PrintStream out;
     private Qmt4jException first;

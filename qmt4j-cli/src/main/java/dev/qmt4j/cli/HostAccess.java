@@ -5,6 +5,7 @@ import dev.qmt4j.host.LoadResult;
 import dev.qmt4j.host.PluginRegistry;
 import dev.qmt4j.host.PluginSource;
 import dev.qmt4j.oci.LayoutRef;
+import dev.qmt4j.oci.Platform;
 
 /**
  * How the provider commands reach the plugin host: a {@link PluginRegistry} over {@code --config},
@@ -20,6 +21,9 @@ final class HostAccess {
         PluginRegistry.Builder b = PluginRegistry.builder().config(context.configFile).env(context.env());
         if (context.cacheDir != null) {
             b.cacheDir(context.cacheDir);
+        }
+        if (context.platform != null) {
+            b.platform(Platform.parse(context.platform));
         }
         return b.build();
     }

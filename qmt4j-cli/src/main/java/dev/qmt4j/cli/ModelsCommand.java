@@ -4,6 +4,7 @@ import dev.qmt4j.host.PluginRegistry;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -13,6 +14,9 @@ import picocli.CommandLine.ParentCommand;
 final class ModelsCommand implements Callable<Integer> {
     @ParentCommand
     Qmt4jCommand root;
+
+    @Mixin
+    PlatformOption platform;
 
     @Parameters(index = "0", paramLabel = "PROVIDER", description = "A provider name from the config.")
     String provider;

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -26,6 +27,9 @@ import picocli.CommandLine.ParentCommand;
 final class ProvidersCommand implements Callable<Integer> {
     @ParentCommand
     Qmt4jCommand root;
+
+    @Mixin
+    PlatformOption platform;
 
     @Option(names = "--json", description = "Print the providers as a JSON array.")
     boolean json;

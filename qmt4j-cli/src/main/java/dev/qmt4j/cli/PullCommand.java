@@ -50,7 +50,7 @@ final class PullCommand implements Callable<Integer> {
     public Integer call() {
         CliContext context = root.context;
         ImageRef ref = ImageRef.parse(reference);
-        Optional<Platform> override = Optional.ofNullable(platform).map(Platform::parse);
+        Optional<Platform> override = Optional.ofNullable(platform).or(() -> Optional.ofNullable(context.platform)).map(Platform::parse);
         Services services = context.services();
         boolean skip = services.skipSignature(insecureSkipSignature);
         PullRequest request = new PullRequest(ref, override, Optional.ofNullable(file), force, skip);

@@ -49,7 +49,7 @@ final class Qmt4jCommand implements Runnable {
     }
 
     /** Global options that take a value (as a separate argument unless written {@code --opt=value}). */
-    static final Set<String> GLOBAL_OPTIONS_WITH_VALUE = Set.of("--config", "--cache-dir");
+    static final Set<String> GLOBAL_OPTIONS_WITH_VALUE = Set.of("--config", "--cache-dir", "--platform");
     /** Global options without a value. */
     static final Set<String> GLOBAL_FLAGS = Set.of("-v", "--verbose", "-q", "--quiet");
 
@@ -72,6 +72,13 @@ final class Qmt4jCommand implements Runnable {
             description = "Plugin cache directory (default: $QMT4J_CACHE_DIR, config cache_dir, or the platform cache dir).")
     void cacheDir(Path dir) {
         context.cacheDir = dir;
+    }
+
+    /** Not inherited: pull and push have their own --platform; the provider commands take it through {@link PlatformOption}. */
+    @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+            description = PlatformOption.DESCRIPTION + " For pull, the default of its own --platform.")
+    void platform(String value) {
+        context.platform = value;
     }
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,

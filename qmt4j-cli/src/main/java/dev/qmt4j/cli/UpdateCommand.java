@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -26,6 +27,9 @@ import picocli.CommandLine.ParentCommand;
 final class UpdateCommand implements Callable<Integer> {
     @ParentCommand
     Qmt4jCommand root;
+
+    @Mixin
+    PlatformOption platform;
 
     @Parameters(arity = "0..*", paramLabel = "PROVIDER", description = "Providers to update (default: every OCI provider).")
     List<String> providers = new ArrayList<>();

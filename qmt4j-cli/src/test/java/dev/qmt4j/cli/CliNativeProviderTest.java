@@ -2,17 +2,13 @@ package dev.qmt4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
 import dev.qmt4j.testplugins.TestPlugins;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -26,24 +22,9 @@ class CliNativeProviderTest extends OpenAiCliTestBase {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final Path REPO = CliHostCommandsTest.REPO;
 
-    /** Compiles qmt4j-native/examples/echo-provider/echo_provider.c into {@code tmp}; skips when gcc is missing. */
-    private Path echoLibrary() throws Exception {
-        assumeTrue(System.getProperty("os.name", "").toLowerCase().contains("linux"), "builds a .so: Linux only");
-        Path lib = tmp.resolve("libecho_provider.so");
-        ProcessBuilder pb;
-        try {
-            pb = new ProcessBuilder("gcc", "-shared", "-fPIC", "-O2", "-I", REPO.resolve("qmt4j-native/include").toString(),
-                    "-o", lib.toString(), REPO.resolve("qmt4j-native/examples/echo-provider/echo_provider.c").toString())
-                    .redirectErrorStream(true);
-            Process p = pb.start();
-            String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "gcc timed out");
-            assertEquals(0, p.exitValue(), "gcc failed:\n" + log);
-        } catch (IOException e) {
-            throw new AssertionError("gcc is needed to build the native test provider (apt-get install gcc): " + e.getMessage(), e);
-        }
-        assertTrue(Files.isRegularFile(lib), lib.toString());
-        return lib;
+    /** The example echo provider compiled with gcc into {@code tmp} ({@link NativeExample}). */
+    private Path echoLibrary() {
+        return NativeExample.library(tmp);
     }
 
     private Path config() throws Exception {

@@ -67,12 +67,13 @@ final class OciAccess {
     /** The pulled plugin and who signed it. */
     record Pulled(PullResult result, Optional<String> signer) {}
 
-    Pulled pull(ProviderEntry entry, ImageRef ref, boolean force, PullListener listener) {
+    /** @param platform the index entry to pull ({@code --platform} or the provider's {@code platform}); empty: this machine's */
+    Pulled pull(ProviderEntry entry, ImageRef ref, Optional<Platform> platform, boolean force, PullListener listener) {
         SignatureVerifier verifier = capturing(verifierOverride != null ? verifierOverride.apply(entry) : sigstore(entry));
         PluginPuller puller = PluginPuller.builder().cache(cache).sources(this::source).verifier(verifier)
                 .refresh(force ? new RefreshPolicy.Always() : RefreshPolicy.parse(settings.refresh()))
                 .hostPlatform(Platform.host()).build();
-        PullResult r = puller.pull(new PullRequest(ref, Optional.empty(), entry.file(), force, settings.insecureSkipSignature()),
+        PullResult r = puller.pull(new PullRequest(ref, platform, entry.file(), force, settings.insecureSkipSignature()),
                 listener);
         Optional<String> signer = settings.insecureSkipSignature() ? Optional.empty()
                 : Optional.ofNullable(signers.get(r.digest())).or(() -> storedSummary(r.digest()));

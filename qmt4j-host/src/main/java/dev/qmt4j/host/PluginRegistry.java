@@ -7,6 +7,7 @@ import dev.qmt4j.config.ConfigDiscovery;
 import dev.qmt4j.config.ConfigFile;
 import dev.qmt4j.config.ProviderEntry;
 import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.Platform;
 import dev.qmt4j.oci.PluginType;
 import dev.qmt4j.provider.ProviderPlugin;
 import dev.qmt4j.pull.PullListener;
@@ -46,6 +47,7 @@ public final class PluginRegistry implements AutoCloseable {
     private final OciAccess oci;
     private final UrlDownloader urls;
     private final String osName;
+    private final Optional<Platform> platform;
     private volatile boolean closed;
 
     private PluginRegistry(Builder b, ConfigFile config) {
@@ -53,6 +55,7 @@ public final class PluginRegistry implements AutoCloseable {
         this.env = Map.copyOf(b.env);
         this.loader = b.loader;
         this.osName = b.osName;
+        this.platform = Optional.ofNullable(b.platform);
         Path cacheDir = b.cacheDir != null ? b.cacheDir
                 : env.containsKey("QMT4J_CACHE_DIR") ? Path.of(env.get("QMT4J_CACHE_DIR"))
                 : config.oci().cacheDir().orElseGet(() -> PluginCache.defaultDirectory(env, osName, b.home));
@@ -353,11 +356,19 @@ public final class PluginRegistry implements AutoCloseable {
                     Optional.empty()));
         }
         PluginSource.Oci o = (PluginSource.Oci) src;
-        OciAccess.Pulled p = oci.pull(e, o.reference(), force, listener);
+        OciAccess.Pulled p = oci.pull(e, o.reference(), platformFor(e), force, listener);
         Optional<String> offline = !p.result().offline() ? Optional.empty()
                 : Optional.of(String.join("; ", p.result().warnings()));
         return new Fetched(p.result().path(), new LoadResult.Loaded(e.name(), p.result().type(), src.display(),
                 p.result().digest().toString(), p.signer()), offline);
+    }
+
+    /**
+     * The platform to pull {@code e} for: the builder's, else the provider's {@code platform} key,
+     * else empty (this machine's). An explicit one never falls back to another index entry.
+     */
+    private Optional<Platform> platformFor(ProviderEntry e) {
+        return platform.or(() -> e.platform().map(Platform::parse));
     }
 
     private LoadedPlugin instantiate(ProviderEntry e, Fetched f) {
@@ -383,6 +394,7 @@ public final class PluginRegistry implements AutoCloseable {
         private PluginLoader loader = new DefaultPluginLoader();
         private boolean allowLoopbackHttp;
         private String osName = System.getProperty("os.name", "");
+        private Platform platform;
 
         private Builder() {}
 
@@ -425,6 +437,18 @@ public final class PluginRegistry implements AutoCloseable {
         /** Accepts plain {@code http://} URL sources on loopback hosts (tests, local development). Off by default. */
         public Builder allowLoopbackHttp(boolean allow) {
             this.allowLoopbackHttp = allow;
+            return this;
+        }
+
+        /**
+         * Pulls every OCI provider for {@code platform} (e.g. {@link Platform#WASI_WASM} for the
+         * sandboxed Wasm build of providers published with a native index), instead of each
+         * provider's {@code platform} key or this machine's platform; null restores those. An
+         * explicit platform never falls back: a provider whose image does not offer it fails to
+         * load with a {@code PLATFORM} error naming the platforms it offers.
+         */
+        public Builder platform(Platform platform) {
+            this.platform = platform == null ? null : platform.normalize();
             return this;
         }
 

@@ -1,0 +1,198 @@
+package dev.qmt4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Issue 5 item 4 through the CLI: the example C provider, built here with gcc (and for linux/arm64
+ * with aarch64-linux-gnu-gcc when installed) and with clang as Wasm, is published with
+ * {@code qmt4j push} as one index with a wasi/wasm fallback, signed with {@code qmt4j sign}, and
+ * loaded from the config through {@code oci://}: native on this machine, Wasm with
+ * {@code --platform wasi/wasm} or {@code platform = "wasi/wasm"}, the same answer from both, and a
+ * PLATFORM error naming the offered platforms for one the index lacks.
+ */
+class CliNativeOciTest {
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+    private static final String PROMPT = "hello from C";
+    private static final String ANSWER = "Echo: " + PROMPT + "\n";
+
+    @RegisterExtension
+    static final LocalRegistry registry = new LocalRegistry();
+
+    @TempDir
+    static Path build;
+
+    @TempDir
+    Path tmp;
+
+    private static String ref;
+    private static Path publicKey;
+    private static boolean arm64;
+
+    @BeforeAll
+    static void buildPushAndSign() throws IOException {
+        Path amd64Lib = NativeExample.library(build);
+        Optional<Path> arm64Lib = NativeExample.arm64Library(build);
+        arm64 = arm64Lib.isPresent();
+        if (!arm64) {
+            System.out.println("CliNativeOciTest: " + NativeExample.CROSS_GCC + " not installed: no linux/arm64 entry is published "
+                    + "(apt-get install gcc-aarch64-linux-gnu to add it)");
+        }
+        Path wasm = NativeExample.wasm(build);
+
+        Cli cli = new Cli(build.resolve("publisher-cache"));
+        cli.env().put("COSIGN_PASSWORD", "correct horse");
+        ref = "oci://" + registry.host() + "/examples/echo:1.0";
+        List<String> push = new ArrayList<>(List.of("push", ref, "--platform", "linux/amd64=" + amd64Lib));
+        arm64Lib.ifPresent(lib -> push.addAll(List.of("--platform", "linux/arm64=" + lib)));
+        push.addAll(List.of("--wasm-fallback", wasm.toString()));
+        Cli.Result pushed = cli.run(push.toArray(String[]::new));
+        assertEquals(0, pushed.exitCode(), pushed::toString);
+
+        String prefix = build.resolve("echo-release").toString();
+        Cli.Result keys = cli.run("generate-key-pair", "--output-key-prefix", prefix);
+        assertEquals(0, keys.exitCode(), keys::toString);
+        Cli.Result signed = cli.run("sign", ref, "--key", prefix + ".key");
+        assertEquals(0, signed.exitCode(), signed::toString);
+        publicKey = Path.of(prefix + ".pub");
+    }
+
+    private Cli cli() {
+        return new Cli(tmp.resolve("cache"));
+    }
+
+    private Path config(String extra) throws IOException {
+        Path cfg = tmp.resolve("providers.toml");
+        Files.writeString(cfg, """
+                [[providers]]
+                name = "echo"
+                path = "%s"
+                %s
+                [providers.config]
+                model = "echo-1"
+                [providers.verify]
+                public_key = "%s"
+                """.formatted(ref, extra, publicKey));
+        return cfg;
+    }
+
+    /** The one row of {@code providers --json}. */
+    private static JsonNode provider(Cli.Result r) {
+        assertEquals(0, r.exitCode(), r::toString);
+        JsonNode rows = MAPPER.readTree(r.out());
+        assertEquals(1, rows.size(), r.out());
+        JsonNode row = rows.get(0);
+        assertEquals("ok", row.get("status").stringValue(), row.toString());
+        assertEquals("oci", row.get("source").stringValue(), row.toString());
+        assertTrue(row.get("signer").stringValue().contains("signed with key"), row.toString());
+        return row;
+    }
+
+    private static long cacheEntries(Path cache) throws IOException {
+        try (Stream<Path> s = Files.walk(cache.resolve("entries"))) {
+            return s.filter(p -> p.getFileName().toString().equals("entry.json")).count();
+        }
+    }
+
+    @Test
+    void inspectShowsEveryPublishedPlatformAndVerifyAcceptsTheSignature() {
+        Cli cli = cli();
+        Cli.Result inspect = cli.run("inspect", ref, "--json");
+        assertEquals(0, inspect.exitCode(), inspect::toString);
+        List<String> platforms = new ArrayList<>();
+        MAPPER.readTree(inspect.out()).get("manifests").forEach(m -> platforms.add(m.get("platform").stringValue()));
+        List<String> expected = new ArrayList<>(List.of("linux/amd64"));
+        if (arm64) {
+            expected.add("linux/arm64");
+        }
+        expected.add("wasi/wasm");
+        assertEquals(expected, platforms, inspect.out());
+
+        Cli.Result text = cli.run("inspect", ref);
+        assertEquals(0, text.exitCode(), text::toString);
+        for (String p : expected) {
+            assertTrue(text.out().contains("  - " + p + "  sha256:"), text.out());
+        }
+        assertTrue(text.out().contains("detected (linux/amd64): native from linux/amd64"), text.out());
+
+        Cli.Result verify = cli.run("verify", ref, "--key", publicKey.toString());
+        assertEquals(0, verify.exitCode(), verify::toString);
+    }
+
+    @Test
+    void nativeHereWasmWithPlatformWasiWasmAndTheSameAnswer() throws IOException {
+        Cli cli = cli();
+        String cfg = config("").toString();
+        JsonNode nativeRow = provider(cli.run("--config", cfg, "providers", "--json"));
+        assertEquals("native", nativeRow.get("type").stringValue(), nativeRow.toString());
+        Cli.Result nativeChat = cli.run("--config", cfg, "chat", "echo", PROMPT);
+        assertEquals(0, nativeChat.exitCode(), nativeChat::toString);
+        assertEquals(ANSWER, nativeChat.out());
+
+        // after the command, or before it as a global option
+        JsonNode wasmRow = provider(cli.run("--config", cfg, "providers", "--json", "--platform", "wasi/wasm"));
+        assertEquals("wasm", wasmRow.get("type").stringValue(), wasmRow.toString());
+        assertEquals(nativeRow.get("digest"), wasmRow.get("digest"), "one signed index, two builds");
+        Cli.Result wasmChat = cli.run("--config", cfg, "--platform", "wasi/wasm", "chat", "echo", PROMPT);
+        assertEquals(0, wasmChat.exitCode(), wasmChat::toString);
+        assertEquals(ANSWER, wasmChat.out());
+        Cli.Result models = cli.run("--config", cfg, "models", "echo", "--platform", "wasi/wasm");
+        assertEquals("echo-1\necho-mini\n", models.out(), models::toString);
+    }
+
+    @Test
+    void theProvidersPlatformKeyPicksWasmAndTheCacheKeepsBothBuildsApart() throws IOException {
+        Cli cli = cli();
+        Path cache = tmp.resolve("cache");
+        JsonNode wasm = provider(cli.run("--config", config("platform = \"wasi/wasm\"").toString(), "providers", "--json"));
+        assertEquals("wasm", wasm.get("type").stringValue(), wasm.toString());
+        assertEquals(1, cacheEntries(cache));
+
+        String plain = config("").toString();
+        assertEquals("native", provider(cli.run("--config", plain, "providers", "--json")).get("type").stringValue());
+        assertEquals(2, cacheEntries(cache));
+        // both builds of the same tag now come from the cache, each the right one
+        assertEquals("wasm", provider(cli.run("--config", plain, "--platform", "wasi/wasm", "providers", "--json"))
+                .get("type").stringValue());
+        assertEquals("native", provider(cli.run("--config", plain, "providers", "--json")).get("type").stringValue());
+        assertEquals(2, cacheEntries(cache));
+
+        // --platform overrides the key
+        String riscvKey = config("platform = \"linux/riscv64\"").toString();
+        assertEquals("wasm", provider(cli.run("--config", riscvKey, "providers", "--json", "--platform", "wasi/wasm"))
+                .get("type").stringValue());
+    }
+
+    @Test
+    void aPlatformTheIndexLacksFailsWithExit9NamingTheOfferedOnes() throws IOException {
+        Cli cli = cli();
+        String cfg = config("").toString();
+        for (Cli.Result r : List.of(cli.run("--config", cfg, "chat", "echo", PROMPT, "--platform", "linux/riscv64"),
+                cli.run("--config", cfg, "--platform", "linux/riscv64", "providers"),
+                cli.run("--config", config("platform = \"linux/riscv64\"").toString(), "chat", "echo", PROMPT))) {
+            assertEquals(9, r.exitCode(), r::toString);
+            String all = r.out() + r.err();
+            assertTrue(all.contains("no plugin for linux/riscv64"), all);
+            assertTrue(all.contains("it offers: linux/amd64, " + (arm64 ? "linux/arm64, " : "") + "wasi/wasm"), all);
+            assertFalse(all.contains("Exception"), all);
+        }
+        Cli.Result bad = cli.run("--config", cfg, "chat", "echo", PROMPT, "--platform", "linux");
+        assertEquals(2, bad.exitCode(), bad::toString);
+        assertTrue(bad.err().contains("invalid platform 'linux': expected os/arch[/variant]"), bad.err());
+    }
+}
