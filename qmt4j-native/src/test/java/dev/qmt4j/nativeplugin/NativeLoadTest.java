@@ -65,4 +65,26 @@ class NativeLoadTest {
         assertEquals(ErrorKind.PLATFORM, e.kind());
         assertTrue(e.getMessage().startsWith("cannot load native plugin " + junk.toAbsolutePath()), e.getMessage());
     }
+
+    @Test
+    void aLibraryForAnotherArchitectureIsNamedAsSuch() throws IOException {
+        byte[] elf = new byte[64]; // an ELF64 little-endian shared-object header for RISC-V
+        System.arraycopy(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1}, 0, elf, 0, 7);
+        elf[16] = 3;
+        elf[18] = (byte) 0xF3;
+        Path riscv = Files.write(tmp.resolve("libriscv.so"), elf);
+        NativeLoadException e = assertThrows(NativeLoadException.class, () -> NativeProvider.load(riscv));
+        assertEquals(Reason.LOAD_FAILED, e.reason());
+        assertEquals(ErrorKind.PLATFORM, e.kind());
+        String host = dev.qmt4j.oci.Platform.host().architecture();
+        assertTrue(e.getMessage().endsWith(": it is built for riscv64, this machine is " + host), e.getMessage());
+        assertTrue(e.hint().contains("--platform wasi/wasm"), e.hint());
+
+        // the real thing, when build.sh could cross-compile the example for linux/arm64
+        Path arm = NativeLibs.dir(dev.qmt4j.oci.Platform.of("linux", "arm64")).resolve("libecho_provider.so");
+        if (Files.isRegularFile(arm) && host.equals("amd64")) {
+            NativeLoadException a = assertThrows(NativeLoadException.class, () -> NativeProvider.load(arm));
+            assertTrue(a.getMessage().endsWith(": it is built for arm64, this machine is amd64"), a.getMessage());
+        }
+    }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -94,9 +95,7 @@ public final class NativeAbi {
         try {
             lib = NativeLibrary.getInstance(abs.toString());
         } catch (UnsatisfiedLinkError e) {
-            throw new NativeLoadException(Reason.LOAD_FAILED, "cannot load native plugin " + abs + ": " + e.getMessage(),
-                    "a native plugin must be a shared library built for this machine (" + System.getProperty("os.name")
-                            + "/" + System.getProperty("os.arch") + ")", e);
+            throw loadFailed(abs, e);
         }
         Function versionFn = find(lib, "qmt4j_abi_version");
         if (versionFn == null) {
@@ -135,6 +134,23 @@ public final class NativeAbi {
         } catch (UnsatisfiedLinkError e) {
             return null;
         }
+    }
+
+    /** A library the dynamic loader refused; one built for another architecture is named as such. */
+    private static NativeLoadException loadFailed(Path abs, UnsatisfiedLinkError e) {
+        String host = ElfMachine.host();
+        Optional<String> built = ElfMachine.of(abs);
+        if (built.isPresent() && !built.get().equals(host)) {
+            return new NativeLoadException(Reason.LOAD_FAILED, "cannot load native plugin " + abs + ": it is built for "
+                    + built.get() + ", this machine is " + host,
+                    "use the build for this machine (for an OCI provider: drop --platform or the provider's platform key), "
+                            + "or the provider's Wasm build (--platform wasi/wasm)", e);
+        }
+        // JNA's message repeats the loader's line once per place it searched: the first one says it.
+        String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        return new NativeLoadException(Reason.LOAD_FAILED, "cannot load native plugin " + abs + ": " + why,
+                "a native plugin must be a shared library built for this machine (" + System.getProperty("os.name")
+                        + "/" + System.getProperty("os.arch") + ")", e);
     }
 
     /** The library file. */
