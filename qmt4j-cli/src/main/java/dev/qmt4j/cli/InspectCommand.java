@@ -46,7 +46,8 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         CliContext context = root.context;
         ImageRef ref = ImageRef.parse(reference);
-        Optional<Platform> override = Optional.ofNullable(platform).map(Platform::parse);
+        Optional<Platform> override = Optional.ofNullable(platform).or(() -> Optional.ofNullable(root.context.platform))
+                .map(Platform::parse);
         Platform host = Platform.host();
         Map<String, Object> out;
         try (ImageSource source = context.services().source(ref)) {

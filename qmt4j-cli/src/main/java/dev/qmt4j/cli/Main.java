@@ -53,6 +53,10 @@ public final class Main {
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cli.setParameterExceptionHandler(Main::usageError);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> failure(e, context));
+        cli.setExecutionStrategy(parsed -> {
+            Qmt4jCommand.checkPlatformScope(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         try {
             return cli.execute(args);
         } finally {

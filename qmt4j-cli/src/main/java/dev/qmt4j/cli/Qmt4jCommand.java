@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -74,9 +76,22 @@ final class Qmt4jCommand implements Runnable {
         context.cacheDir = dir;
     }
 
+    /** The commands the global {@code --platform} applies to (pull and inspect: as the default of their own). */
+    static final Set<String> PLATFORM_COMMANDS = Set.of("pull", "inspect", "providers", "models", "chat", "call", "update", "doctor");
+
+    /** A global {@code --platform} before a command it means nothing to is a usage error, not silently ignored. */
+    static void checkPlatformScope(ParseResult parsed) {
+        if (parsed.hasMatchedOption("--platform") && parsed.hasSubcommand()
+                && !PLATFORM_COMMANDS.contains(parsed.subcommand().commandSpec().name())) {
+            CommandLine sub = parsed.subcommand().commandSpec().commandLine();
+            throw new ParameterException(sub, "--platform before '" + sub.getCommandName() + "' does not apply to it (only to "
+                    + String.join(", ", new java.util.TreeSet<>(PLATFORM_COMMANDS)) + ")");
+        }
+    }
+
     /** Not inherited: pull and push have their own --platform; the provider commands take it through {@link PlatformOption}. */
     @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-            description = PlatformOption.DESCRIPTION + " For pull, the default of its own --platform.")
+            description = PlatformOption.DESCRIPTION + " For pull and inspect, the default of their own --platform.")
     void platform(String value) {
         context.platform = value;
     }

@@ -179,6 +179,18 @@ class CliNativeOciTest {
     }
 
     @Test
+    void theGlobalPlatformIsTheDefaultOfInspectAndAUsageErrorWhereItMeansNothing() {
+        Cli cli = cli();
+        Cli.Result inspect = cli.run("--platform", "wasi/wasm", "inspect", ref);
+        assertEquals(0, inspect.exitCode(), inspect::toString);
+        assertTrue(inspect.out().contains("detected (wasi/wasm): wasm from wasi/wasm"), inspect.out());
+
+        Cli.Result push = cli.run("--platform", "wasi/wasm", "push", ref, "--wasm", build.resolve("echo_provider.wasm").toString());
+        assertEquals(2, push.exitCode(), push::toString);
+        assertTrue(push.err().contains("--platform before 'push' does not apply to it"), push.err());
+    }
+
+    @Test
     void aPlatformTheIndexLacksFailsWithExit9NamingTheOfferedOnes() throws IOException {
         Cli cli = cli();
         String cfg = config("").toString();
