@@ -171,6 +171,9 @@ class CliNativeOciTest {
                 .get("type").stringValue());
         assertEquals("native", provider(cli.run("--config", plain, "providers", "--json")).get("type").stringValue());
         assertEquals(2, cacheEntries(cache));
+        // the reference reaches both through its index, so prune keeps both
+        assertEquals(0, cli.run("cache", "prune").exitCode());
+        assertEquals(2, cacheEntries(cache));
 
         // --platform overrides the key
         String riscvKey = config("platform = \"linux/riscv64\"").toString();
