@@ -50,6 +50,10 @@ public final class FaultProxy implements AutoCloseable {
     private static final Set<String> HOP_HEADERS = Set.of("connection", "proxy-connection", "keep-alive",
             "transfer-encoding", "content-length", "te", "trailer", "upgrade");
 
+    private static final int TLS_HANDSHAKE = 22;
+    private static final byte[] PLAIN_HTTP_ANSWER = "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"
+            .getBytes(StandardCharsets.ISO_8859_1);
+
     private final String upstreamHost;
     private final int upstreamPort;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
@@ -260,7 +264,16 @@ public final class FaultProxy implements AutoCloseable {
     private void serve(Socket client) {
         try (client) {
             client.setTcpNoDelay(true);
-            InputStream in = client.getInputStream();
+            java.io.PushbackInputStream in = new java.io.PushbackInputStream(client.getInputStream(), 1);
+            int first = in.read();
+            if (first == TLS_HANDSHAKE) {
+                // A client probing for TLS: answer as the plain-HTTP registry behind us does (Go's net/http).
+                client.getOutputStream().write(PLAIN_HTTP_ANSWER);
+                return;
+            }
+            if (first != -1) {
+                in.unread(first);
+            }
             List<String> head = readHead(in);
             if (head.isEmpty()) {
                 return;

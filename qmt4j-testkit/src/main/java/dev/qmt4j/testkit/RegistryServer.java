@@ -3,6 +3,7 @@ package dev.qmt4j.testkit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import javax.net.ssl.HttpsURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Storage lives in a temporary directory that survives {@link #stop()} and {@link #start()}, so
  * tests can take the registry down and bring it back with the same content. {@link #close()} kills
  * the process and removes everything. The registry's log goes to {@link #logFile()}; print
- * {@link #logs()} when a test fails.
+ * {@link #logs()} when a test fails. {@link #startTls} serves HTTPS with a certificate for 127.0.0.1 signed
+ * by the {@link TestCertificates} CA (the registry's {@code http.tls}).
  *
  * <pre>{@code
  * try (RegistryServer registry = RegistryServer.start(RegistryServer.Auth.TOKEN)) {
@@ -44,12 +46,14 @@ public final class RegistryServer implements AutoCloseable {
     private final Path logFile;
     private final Path config;
     private final TokenServer tokenServer;
+    private final TestCertificates tls;
     private int port;
     private Process process;
 
-    private RegistryServer(Auth auth, boolean anonymousPull) {
+    private RegistryServer(Auth auth, boolean anonymousPull, boolean tls) {
         Processes.requireExecutable(BINARY, "docker-registry");
         this.auth = auth;
+        this.tls = tls ? TestCertificates.shared() : null;
         this.root = TempDirs.create("qmt4j-registry");
         this.logFile = root.resolve("registry.log");
         this.config = root.resolve("config.yml");
@@ -63,7 +67,18 @@ public final class RegistryServer implements AutoCloseable {
 
     /** Starts a registry; with {@link Auth#TOKEN}, {@code anonymousPull} lets callers without credentials pull. */
     public static RegistryServer start(Auth auth, boolean anonymousPull) {
-        RegistryServer server = new RegistryServer(auth, anonymousPull);
+        return start(new RegistryServer(auth, anonymousPull, false));
+    }
+
+    /**
+     * Starts a registry that speaks only HTTPS, with the {@link TestCertificates#shared()} server certificate;
+     * clients must trust {@link TestCertificates#caCertificate()}.
+     */
+    public static RegistryServer startTls(Auth auth) {
+        return start(new RegistryServer(auth, false, true));
+    }
+
+    private static RegistryServer start(RegistryServer server) {
         try {
             server.firstStart();
             return server;
@@ -130,6 +145,9 @@ public final class RegistryServer implements AutoCloseable {
             }
             try {
                 HttpURLConnection c = (HttpURLConnection) URI.create(url() + "/v2/").toURL().openConnection();
+                if (c instanceof HttpsURLConnection https) {
+                    https.setSSLSocketFactory(tls.clientContext().getSocketFactory());
+                }
                 c.setConnectTimeout(500);
                 c.setReadTimeout(2000);
                 int status = c.getResponseCode();
@@ -158,6 +176,10 @@ public final class RegistryServer implements AutoCloseable {
                 .append("  delete:\n    enabled: true\n")
                 .append("http:\n  addr: 127.0.0.1:").append(port).append('\n')
                 .append("  secret: ").append(UUID.randomUUID()).append('\n');
+        if (tls != null) {
+            yml.append("  tls:\n    certificate: ").append(tls.certificate()).append('\n')
+                    .append("    key: ").append(tls.privateKey()).append('\n');
+        }
         switch (auth) {
             case NONE -> { }
             case BASIC -> {
@@ -188,9 +210,14 @@ public final class RegistryServer implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** {@code http://127.0.0.1:port}. */
+    /** {@code http://127.0.0.1:port}, or {@code https://} in TLS mode. */
     public String url() {
-        return "http://" + host();
+        return (tls != null ? "https://" : "http://") + host();
+    }
+
+    /** Whether the registry speaks HTTPS ({@link #startTls}). */
+    public boolean isTls() {
+        return tls != null;
     }
 
     public int port() {
