@@ -6,12 +6,14 @@ import dev.qmt4j.config.ConfigDiscovery;
 import dev.qmt4j.config.ConfigFile;
 import dev.qmt4j.config.ProviderEntry;
 import dev.qmt4j.host.LoadResult;
+import dev.qmt4j.host.OciConnections;
 import dev.qmt4j.host.PluginRegistry;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.oci.registry.CaCertificates;
 import dev.qmt4j.oci.registry.RegistryClient;
-import dev.qmt4j.oci.registry.RegistryOptions;
 import dev.qmt4j.oci.registry.auth.DockerConfigCredentialStore;
+import java.security.cert.X509Certificate;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,7 +32,7 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code qmt4j doctor}: checks the setup and prints one line per check, {@code ok}, {@code warn} or
  * {@code fail}: the config (which file, by which rule, and whether it parses), the cache directory
- * (writable), each registry of the {@code oci://} providers (reachable, credentials found; secrets are
+ * (writable), the extra CA certificates (files, subjects, expiry), each registry of the {@code oci://} providers (reachable, credentials found; secrets are
  * never printed), the trust root (key or TUF state, and its age) and each provider (loadable).
  * Exit code 0 without a {@code fail}, else the first failure's error kind.
  */
@@ -78,7 +80,9 @@ final class DoctorCommand implements Callable<Integer> {
         }
         Path cacheDir = cacheDir(context, config, home);
         checkCache(cacheDir);
-        checkRegistries(context, config, home);
+        OciConnections oci = new OciConnections(config.oci(), context.env(), home);
+        checkCaCertificates(oci);
+        checkRegistries(context, config, home, oci);
         checkTrust(config, cacheDir);
         try (PluginRegistry registry = HostAccess.open(context)) {
             for (LoadResult r : registry.loadAll()) {
@@ -111,7 +115,31 @@ final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private void checkRegistries(CliContext context, ConfigFile config, Path home) {
+    /** The extra CA files of {@code [oci] ca_certificates} and QMT4J_CA_CERTIFICATES: how many, whose, until when. */
+    private void checkCaCertificates(OciConnections oci) {
+        if (oci.caCertificateFiles().isEmpty()) {
+            return;
+        }
+        CaCertificates ca;
+        try {
+            ca = oci.caCertificates();
+        } catch (Qmt4jException e) {
+            record(e, "ca certificates");
+            return;
+        }
+        line("ok", "ca certificates", ca.files().size() + " file(s), " + ca.certificates().size()
+                + " certificate(s) trusted in addition to the JDK's");
+        Instant now = Instant.now();
+        for (CaCertificates.CaFile f : ca.files()) {
+            for (X509Certificate c : f.certificates()) {
+                Instant until = c.getNotAfter().toInstant();
+                String detail = f.file() + ": " + CaCertificates.subject(c) + ", expires " + until;
+                line(until.isBefore(now) ? "warn" : "ok", "ca certificate", until.isBefore(now) ? detail + " (expired)" : detail);
+            }
+        }
+    }
+
+    private void checkRegistries(CliContext context, ConfigFile config, Path home, OciConnections oci) {
         Set<String> registries = new LinkedHashSet<>();
         for (ProviderEntry p : config.providers()) {
             if (p.isOci()) {
@@ -129,8 +157,12 @@ final class DoctorCommand implements Callable<Integer> {
             return;
         }
         DockerConfigCredentialStore creds = new DockerConfigCredentialStore(context.env(), home);
-        RegistryClient client = new RegistryClient(RegistryOptions.builder()
-                .insecureRegistries(config.oci().insecureRegistries()).credentials(creds).build());
+        RegistryClient client;
+        try {
+            client = oci.registryClient(); // the client oci:// providers and qmt4j pull use
+        } catch (Qmt4jException e) {
+            client = null; // an unusable ca_certificates file, reported above
+        }
         for (String reg : registries) {
             boolean hasCreds;
             try {
@@ -139,6 +171,10 @@ final class DoctorCommand implements Callable<Integer> {
                 hasCreds = false;
             }
             line(hasCreds ? "ok" : "warn", "credentials " + reg, hasCreds ? "found" : "none found (anonymous access)");
+            if (client == null) {
+                line("fail", "registry " + reg, "not checked: fix [oci] ca_certificates first");
+                continue;
+            }
             try {
                 client.ping(reg);
                 line("ok", "registry " + reg, "reachable");

@@ -5,16 +5,11 @@ import dev.qmt4j.config.ConfigFile;
 import dev.qmt4j.config.OciSettings;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ImageSource;
-import dev.qmt4j.oci.LayoutRef;
-import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.oci.ImageTarget;
-import dev.qmt4j.oci.Platform;
-import dev.qmt4j.oci.layout.OciLayoutSource;
-import dev.qmt4j.oci.layout.OciLayoutTarget;
 import dev.qmt4j.pull.PluginPuller;
-import dev.qmt4j.pull.RefreshPolicy;
 import dev.qmt4j.pull.SignatureVerifier;
 import dev.qmt4j.config.VerifyPolicySettings;
+import dev.qmt4j.host.OciConnections;
 import dev.qmt4j.host.OciVerification;
 import dev.qmt4j.sigstore.PolicyFlags;
 import dev.qmt4j.sigstore.SigstoreVerifier;
@@ -24,15 +19,16 @@ import java.util.Optional;
 /**
  * The CLI's wiring: config, cache, registry client, verifier and puller, each built on first use.
  *
- * <p>Everything that decides <em>which</em> implementation is used lives here, so the signature
- * issue swaps {@link #verifier(boolean)} and nothing else. The registry client is created only
- * when a source is actually opened, so a cache hit never pays for it.
+ * <p>The OCI side (registry client, CA certificates, sources and targets, the puller's settings) is the
+ * plugin host's {@link OciConnections}, so {@code qmt4j pull} and an {@code oci://} provider read
+ * {@code [oci]} the same way. The registry client is created only when a registry source is actually
+ * opened, so a cache hit or a layout never pays for it.
  */
 final class Services {
     private final CliContext context;
     private OciSettings settings;
     private PluginCache cache;
-    private RegistrySources registry;
+    private OciConnections connections;
     private SigstoreVerifier lastVerifier;
 
     Services(CliContext context) {
@@ -66,11 +62,12 @@ final class Services {
         return cache;
     }
 
-    private RegistrySources registry() {
-        if (registry == null) {
-            registry = new RegistrySources(settings().insecureRegistries(), context.env());
+    /** The OCI wiring over {@code [oci]}, the CLI's environment and the user's home (for ~/.docker). */
+    OciConnections connections() {
+        if (connections == null) {
+            connections = new OciConnections(settings(), context.env(), Path.of(System.getProperty("user.home", ".")));
         }
-        return registry;
+        return connections;
     }
 
     /**
@@ -78,17 +75,11 @@ final class Services {
      * (which opens nothing) ever load the HTTP client.
      */
     ImageSource source(ImageRef ref) {
-        if (ref instanceof LayoutRef layout) {
-            return new OciLayoutSource(layout);
-        }
-        return registry().source((RegistryRef) ref);
+        return connections().source(ref);
     }
 
     ImageTarget target(ImageRef ref) {
-        if (ref instanceof LayoutRef layout) {
-            return new OciLayoutTarget(layout);
-        }
-        return registry().target((RegistryRef) ref);
+        return connections().target(ref);
     }
 
     /** Whether signature checks are skipped: by the flag or by {@code insecure_skip_signature}. */
@@ -136,12 +127,6 @@ final class Services {
     }
 
     PluginPuller puller(boolean skipSignature, PolicyFlags flags) {
-        return PluginPuller.builder()
-                .cache(cache())
-                .sources(this::source)
-                .verifier(verifier(skipSignature, flags))
-                .refresh(RefreshPolicy.parse(settings().refresh()))
-                .hostPlatform(Platform.host())
-                .build();
+        return connections().puller(cache(), verifier(skipSignature, flags)).build();
     }
 }

@@ -111,7 +111,9 @@ final class ConfigSchema {
             refresh = (String) r;
         }
         Optional<Path> cacheDir = optionalString(t, "oci", "cache_dir").map(this::resolvePath);
-        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t));
+        // One file or a list of files, like QueryMT's other path-valued keys accept.
+        List<String> ca = t.get("ca_certificates") instanceof String one ? List.of(one) : stringList(t, "oci", "ca_certificates");
+        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t), ca.stream().map(this::resolvePath).toList());
     }
 
     private static boolean isRefresh(String s) {

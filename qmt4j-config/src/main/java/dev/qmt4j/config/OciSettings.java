@@ -12,23 +12,26 @@ import java.util.Optional;
  * @param refresh               {@code refresh}: {@code never}, {@code always} or a duration like {@code 1h}
  * @param cacheDir              {@code cache_dir}, resolved against the config file's directory
  * @param verify                the signature policy keys
+ * @param caCertificates        {@code ca_certificates}: PEM files of CAs trusted in addition to the JDK's (registries,
+ *                              token servers, {@code https://} plugin downloads), resolved against the config file's directory
  */
 public record OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
-        Optional<Path> cacheDir, VerifyPolicySettings verify) {
+        Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates) {
 
     /** The refresh interval used when the file does not say. */
     public static final String DEFAULT_REFRESH = "1h";
 
     /** The keys of {@code [oci]} other than the signature policy ones. */
     public static final List<String> KEYS = List.of("insecure_skip_signature", "insecure_registries", "refresh",
-            "cache_dir");
+            "cache_dir", "ca_certificates");
 
     public OciSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
+        caCertificates = List.copyOf(caCertificates);
     }
 
     /** The settings with no {@code [oci]} table: secure, default refresh, default cache directory. */
     public static OciSettings defaults() {
-        return new OciSettings(false, List.of(), DEFAULT_REFRESH, Optional.empty(), VerifyPolicySettings.none());
+        return new OciSettings(false, List.of(), DEFAULT_REFRESH, Optional.empty(), VerifyPolicySettings.none(), List.of());
     }
 }

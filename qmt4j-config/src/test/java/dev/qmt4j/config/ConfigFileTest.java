@@ -58,6 +58,19 @@ class ConfigFileTest {
     }
 
     @Test
+    void caCertificatesAreOneFileOrAListRelativeToTheConfig() throws IOException {
+        Path abs = dir.resolve("abs/ca.pem").toAbsolutePath();
+        assertEquals(List.of(dir.toAbsolutePath().resolve("certs/ca.pem")),
+                ConfigFile.load(write("one.toml", "[oci]\nca_certificates = \"certs/ca.pem\"\n")).oci().caCertificates());
+        assertEquals(List.of(dir.toAbsolutePath().resolve("a.pem"), abs),
+                ConfigFile.load(write("two.toml", "[oci]\nca_certificates = [\"a.pem\", \"" + abs + "\"]\n")).oci().caCertificates());
+        assertEquals(List.of(), ConfigFile.load(write("none.toml", "[oci]\nrefresh = \"1h\"\n")).oci().caCertificates());
+        Qmt4jException e = fails("bad.toml", "[oci]\nca_certificates = 3\n");
+        assertEquals(ErrorKind.CONFIG, e.kind());
+        assertTrue(e.getMessage().contains("oci.ca_certificates"), e.getMessage());
+    }
+
+    @Test
     void readsQueryMtStyleToml() throws IOException {
         ConfigFile config = ConfigFile.load(write("providers.toml", QUERYMT_TOML));
 

@@ -6,13 +6,7 @@ import dev.qmt4j.config.ProviderEntry;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ImageSource;
-import dev.qmt4j.oci.ImageSources;
-import dev.qmt4j.oci.LayoutRef;
 import dev.qmt4j.oci.Platform;
-import dev.qmt4j.oci.layout.OciLayoutSource;
-import dev.qmt4j.oci.registry.RegistryClient;
-import dev.qmt4j.oci.registry.RegistryOptions;
-import dev.qmt4j.oci.registry.auth.DockerConfigCredentialStore;
 import dev.qmt4j.pull.PluginPuller;
 import dev.qmt4j.pull.PullListener;
 import dev.qmt4j.pull.PullRequest;
@@ -32,35 +26,29 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Pulls {@code oci://} and {@code oci-layout://} providers: one cache, one registry client (created
- * on first use), and per provider a Sigstore verifier whose policy is the provider's {@code verify}
+ * Pulls {@code oci://} and {@code oci-layout://} providers: one cache, the sources of {@link OciConnections}
+ * (the registry client is created on first use), and per provider a Sigstore verifier whose policy is the provider's {@code verify}
  * block, else {@code [oci]}, else QueryMT's built-in policy, and the trust root that block or {@code [oci]}
  * names (TUF, manual roots, embedded snapshot): the same {@link OciVerification} wiring as {@code qmt4j pull}.
  */
 final class OciAccess {
     private final PluginCache cache;
+    private final OciConnections connections;
     private final OciSettings settings;
     private final Map<String, String> env;
-    private final Path home;
     private final Function<ProviderEntry, SignatureVerifier> verifierOverride;
     private final Map<Digest, String> signers = new ConcurrentHashMap<>();
     private final Path configDir;
-    private volatile RegistryClient client;
     private TrustRoots trustRoots;
 
-    OciAccess(PluginCache cache, OciSettings settings, Map<String, String> env, Path home,
-            Function<ProviderEntry, SignatureVerifier> verifierOverride) {
-        this(cache, settings, env, home, verifierOverride, null);
-    }
-
     /** @param configDir the config file's directory: a relative {@code public_key} in a verify block is relative to it */
-    OciAccess(PluginCache cache, OciSettings settings, Map<String, String> env, Path home,
+    OciAccess(PluginCache cache, OciConnections connections, Map<String, String> env,
             Function<ProviderEntry, SignatureVerifier> verifierOverride, Path configDir) {
         this.configDir = configDir;
         this.cache = cache;
-        this.settings = settings;
+        this.connections = connections;
+        this.settings = connections.settings();
         this.env = env;
-        this.home = home;
         this.verifierOverride = verifierOverride;
     }
 
@@ -70,9 +58,11 @@ final class OciAccess {
     /** @param platform the index entry to pull ({@code --platform} or the provider's {@code platform}); empty: this machine's */
     Pulled pull(ProviderEntry entry, ImageRef ref, Optional<Platform> platform, boolean force, PullListener listener) {
         SignatureVerifier verifier = capturing(verifierOverride != null ? verifierOverride.apply(entry) : sigstore(entry));
-        PluginPuller puller = PluginPuller.builder().cache(cache).sources(this::source).verifier(verifier)
-                .refresh(force ? new RefreshPolicy.Always() : RefreshPolicy.parse(settings.refresh()))
-                .hostPlatform(Platform.host()).build();
+        PluginPuller.Builder b = connections.puller(cache, verifier);
+        if (force) {
+            b.refresh(new RefreshPolicy.Always());
+        }
+        PluginPuller puller = b.build();
         PullResult r = puller.pull(new PullRequest(ref, platform, entry.file(), force, settings.insecureSkipSignature()),
                 listener);
         Optional<String> signer = settings.insecureSkipSignature() ? Optional.empty()
@@ -120,26 +110,5 @@ final class OciAccess {
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    private ImageSource source(ImageRef ref) {
-        if (ref instanceof LayoutRef layout) {
-            return new OciLayoutSource(layout);
-        }
-        return ImageSources.open(ref, client());
-    }
-
-    private RegistryClient client() {
-        RegistryClient c = client;
-        if (c == null) {
-            synchronized (this) {
-                if (client == null) {
-                    client = new RegistryClient(RegistryOptions.builder().insecureRegistries(settings.insecureRegistries())
-                            .credentials(new DockerConfigCredentialStore(env, home)).build());
-                }
-                c = client;
-            }
-        }
-        return c;
     }
 }

@@ -60,8 +60,9 @@ public final class PluginRegistry implements AutoCloseable {
                 : env.containsKey("QMT4J_CACHE_DIR") ? Path.of(env.get("QMT4J_CACHE_DIR"))
                 : config.oci().cacheDir().orElseGet(() -> PluginCache.defaultDirectory(env, osName, b.home));
         PluginCache cache = PluginCache.open(cacheDir);
-        this.oci = new OciAccess(cache, config.oci(), env, b.home, b.verifier, config.source().toAbsolutePath().getParent());
-        this.urls = new UrlDownloader(cacheDir, b.allowLoopbackHttp);
+        OciConnections connections = new OciConnections(config.oci(), env, b.home);
+        this.oci = new OciAccess(cache, connections, env, b.verifier, config.source().toAbsolutePath().getParent());
+        this.urls = new UrlDownloader(cacheDir, () -> connections.caCertificates().sslContext());
         for (ProviderEntry e : config.providers()) {
             slots.put(e.name(), new ProviderSlot(e));
         }
@@ -392,7 +393,6 @@ public final class PluginRegistry implements AutoCloseable {
         private Path cacheDir;
         private Function<ProviderEntry, SignatureVerifier> verifier;
         private PluginLoader loader = new DefaultPluginLoader();
-        private boolean allowLoopbackHttp;
         private String osName = System.getProperty("os.name", "");
         private Platform platform;
 
@@ -404,7 +404,10 @@ public final class PluginRegistry implements AutoCloseable {
             return this;
         }
 
-        /** The environment (discovery, API keys, registry credentials, cache location); default the process's. */
+        /**
+         * The environment (discovery, API keys, registry credentials, cache location, extra CA certificates in
+         * {@code QMT4J_CA_CERTIFICATES}); default the process's.
+         */
         public Builder env(Map<String, String> env) {
             this.env = Map.copyOf(env);
             return this;
@@ -431,12 +434,6 @@ public final class PluginRegistry implements AutoCloseable {
         /** Replaces the plugin loader (e.g. to add native plugins). */
         public Builder loader(PluginLoader loader) {
             this.loader = loader;
-            return this;
-        }
-
-        /** Accepts plain {@code http://} URL sources on loopback hosts (tests, local development). Off by default. */
-        public Builder allowLoopbackHttp(boolean allow) {
-            this.allowLoopbackHttp = allow;
             return this;
         }
 

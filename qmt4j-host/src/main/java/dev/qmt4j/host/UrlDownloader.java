@@ -5,9 +5,7 @@ import dev.qmt4j.Qmt4jException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,6 +17,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 
 /**
  * Downloads {@code https://} plugin sources into {@code <cache>/urls/sha256/<hex>/plugin.<ext>}.
@@ -26,19 +26,20 @@ import java.util.Locale;
  * <p>The body is streamed to a temporary file in the same directory tree while being hashed; the
  * file is moved into place atomically only when the hash matches the pin, so a wrong or truncated
  * download never lands in the cache. A pinned plugin already in the cache is used without any
- * network access (after re-hashing it). Plain {@code http://} is refused, except for loopback hosts
- * when {@link #allowLoopbackHttp} is set (tests and local development).
+ * network access (after re-hashing it). Plain {@code http://} is refused. The server's certificate is
+ * checked against the JDK's trust anchors plus the extra CA certificates ({@code [oci] ca_certificates}).
  */
 final class UrlDownloader {
     private static final long MAX_BYTES = 512L << 20;
 
     private final Path root;
-    private final boolean allowLoopbackHttp;
+    private final Supplier<SSLContext> tls;
     private volatile HttpClient client;
 
-    UrlDownloader(Path cacheRoot, boolean allowLoopbackHttp) {
+    /** @param tls the TLS context, asked for on the first download only */
+    UrlDownloader(Path cacheRoot, Supplier<SSLContext> tls) {
         this.root = cacheRoot.resolve("urls").resolve("sha256");
-        this.allowLoopbackHttp = allowLoopbackHttp;
+        this.tls = tls;
     }
 
     /** A file on disk and its sha256 (hex). */
@@ -82,24 +83,9 @@ final class UrlDownloader {
 
     private void checkScheme(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme.equals("https")) {
-            return;
-        }
-        if (scheme.equals("http") && allowLoopbackHttp && isLoopback(uri.getHost())) {
-            return;
-        }
-        throw new Qmt4jException(ErrorKind.CONFIG, "plugin URL must use https: " + uri,
-                "plain http is only accepted for loopback hosts when the application allows it");
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host == null) {
-            return false;
-        }
-        try {
-            return host.equalsIgnoreCase("localhost") || InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
+        if (!scheme.equals("https")) {
+            throw new Qmt4jException(ErrorKind.CONFIG, "plugin URL must use https: " + uri,
+                    "serve the plugin over https (a private CA goes in [oci] ca_certificates)");
         }
     }
 
@@ -109,6 +95,10 @@ final class UrlDownloader {
         try {
             response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
+            if (dev.qmt4j.oci.registry.CaCertificates.isUntrusted(e)) {
+                throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": the TLS certificate of "
+                        + uri.getHost() + " is not signed by a trusted CA", dev.qmt4j.oci.registry.CaCertificates.UNTRUSTED_HINT, e);
+            }
             throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": " + e.getMessage(), null, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -140,8 +130,9 @@ final class UrlDownloader {
         if (c == null) {
             synchronized (this) {
                 if (client == null) {
+                    // NORMAL never follows an https URL to plain http.
                     client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                            .connectTimeout(Duration.ofSeconds(10)).build();
+                            .connectTimeout(Duration.ofSeconds(10)).sslContext(tls.get()).build();
                 }
                 c = client;
             }

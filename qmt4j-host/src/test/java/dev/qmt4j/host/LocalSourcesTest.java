@@ -5,53 +5,47 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.oci.PluginType;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
+import dev.qmt4j.testkit.HttpsFileServer;
+import dev.qmt4j.testkit.TestCertificates;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
 import dev.qmt4j.testplugins.TestPlugins;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** Local file and URL sources, the config merge (API key from the environment) and schema validation. */
+/**
+ * Local file and {@code https://} URL sources (an HTTPS server with a private CA's certificate, trusted
+ * through {@code [oci] ca_certificates} or {@code QMT4J_CA_CERTIFICATES}), the config merge (API key from
+ * the environment) and schema validation.
+ */
 class LocalSourcesTest {
+    private static final String PLUGIN = "/qmt-openai.wasm";
     @TempDir
     Path tmp;
     private OpenAiTestServer openai;
-    private HttpServer files;
-    private final AtomicInteger downloads = new AtomicInteger();
+    private HttpsFileServer files;
 
     @BeforeEach
-    void start() throws Exception {
+    void start() {
         openai = OpenAiTestServer.start();
-        byte[] wasm = Files.readAllBytes(TestPlugins.path(TestPlugins.QMT_OPENAI));
-        files = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        files.createContext("/qmt-openai.wasm", ex -> {
-            downloads.incrementAndGet();
-            ex.sendResponseHeaders(200, wasm.length);
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(wasm);
-            }
-        });
-        files.start();
+        files = HttpsFileServer.start();
+        files.serve(PLUGIN, TestPlugins.path(TestPlugins.QMT_OPENAI));
     }
 
     @AfterEach
     void stop() {
         openai.close();
-        files.stop(0);
+        files.close();
     }
 
     private String sha() {
@@ -59,14 +53,20 @@ class LocalSourcesTest {
     }
 
     private String url() {
-        return "http://127.0.0.1:" + files.getAddress().getPort() + "/qmt-openai.wasm";
+        return files.url(PLUGIN);
     }
 
-    private PluginRegistry registry(String toml, boolean loopbackHttp) throws Exception {
+    /** A registry over {@code toml}; {@code trustCa}: the test CA in {@code [oci] ca_certificates}, relative to the config. */
+    private PluginRegistry registry(String toml, boolean trustCa) throws Exception {
         Path cfg = tmp.resolve("providers.toml");
+        if (trustCa) {
+            Files.copy(TestCertificates.shared().caCertificate(), tmp.resolve("test-ca.pem"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            toml += "[oci]\nca_certificates = \"test-ca.pem\"\n";
+        }
         Files.writeString(cfg, toml);
         return PluginRegistry.builder().config(cfg).env(Map.of("OPENAI_API_KEY", openai.apiKey())).home(tmp)
-                .cacheDir(tmp.resolve("cache")).allowLoopbackHttp(loopbackHttp).build();
+                .cacheDir(tmp.resolve("cache")).build();
     }
 
     private String provider(String name, String path, String extra) {
@@ -116,11 +116,50 @@ class LocalSourcesTest {
             assertEquals("Echo: via url", r.builder("url").build().chat(user("via url"), null).get("text").stringValue());
             assertTrue(Files.isRegularFile(tmp.resolve("cache/urls/sha256/" + sha() + "/plugin.wasm")));
         }
-        files.stop(0);
-        try (PluginRegistry again = registry(provider("url", url(), "sha256 = \"" + sha() + "\"\n"), true)) {
+        String pinned = provider("url", url(), "sha256 = \"" + sha() + "\"\n");
+        files.close();
+        try (PluginRegistry again = registry(pinned, true)) {
             assertInstanceOf(LoadResult.Loaded.class, again.load("url"), "served from the cache with the server down");
+            assertEquals("Echo: cached", again.builder("url").build().chat(user("cached"), null).get("text").stringValue());
         }
-        assertEquals(1, downloads.get());
+        assertEquals(1, files.getCount(PLUGIN));
+    }
+
+    @Test
+    void theCaCanComeFromTheEnvironment() throws Exception {
+        Path cfg = tmp.resolve("providers.toml");
+        Files.writeString(cfg, provider("url", url(), "sha256 = \"" + sha() + "\"\n"));
+        try (PluginRegistry r = PluginRegistry.builder().config(cfg).home(tmp).cacheDir(tmp.resolve("cache"))
+                .env(Map.of("OPENAI_API_KEY", openai.apiKey(), "QMT4J_CA_CERTIFICATES", TestCertificates.shared().caCertificate().toString()))
+                .build()) {
+            assertInstanceOf(LoadResult.Loaded.class, r.load("url"));
+        }
+    }
+
+    @Test
+    void anUntrustedServerIsOneNetworkErrorNamingTheHostAndNothingIsCached() throws Exception {
+        try (PluginRegistry r = registry(provider("url", url(), "sha256 = \"" + sha() + "\"\n"), false)) {
+            LoadResult.Failed f = assertInstanceOf(LoadResult.Failed.class, r.load("url"));
+            Qmt4jException e = assertInstanceOf(Qmt4jException.class, f.error());
+            assertEquals(ErrorKind.NETWORK, e.kind());
+            assertTrue(e.getMessage().contains("127.0.0.1") && e.getMessage().contains("not signed by a trusted CA"), e.getMessage());
+            assertTrue(e.hint().contains("[oci] ca_certificates"), e.hint());
+        }
+        try (var s = Files.walk(tmp.resolve("cache"))) {
+            assertEquals(0, s.filter(p -> p.toString().contains("urls") && Files.isRegularFile(p)).count());
+        }
+    }
+
+    @Test
+    void aMissingCaFileIsAConfigErrorNamingIt() throws Exception {
+        Path cfg = tmp.resolve("providers.toml");
+        Files.writeString(cfg, provider("url", url(), "sha256 = \"" + sha() + "\"\n") + "[oci]\nca_certificates = [\"nope.pem\"]\n");
+        try (PluginRegistry r = PluginRegistry.builder().config(cfg).env(Map.of()).home(tmp).cacheDir(tmp.resolve("cache")).build()) {
+            LoadResult.Failed f = assertInstanceOf(LoadResult.Failed.class, r.load("url"));
+            Qmt4jException e = assertInstanceOf(Qmt4jException.class, f.error());
+            assertEquals(ErrorKind.CONFIG, e.kind());
+            assertTrue(e.getMessage().contains(tmp.resolve("nope.pem").toString()), e.getMessage());
+        }
     }
 
     @Test
@@ -145,7 +184,8 @@ class LocalSourcesTest {
         try (PluginRegistry r = registry(provider("insecure", url(), "insecure = true\n"), true)) {
             assertInstanceOf(LoadResult.Loaded.class, r.load("insecure"));
         }
-        try (PluginRegistry r = registry(provider("plain", url(), "sha256 = \"" + sha() + "\"\n"), false)) {
+        String plain = url().replace("https://", "http://");
+        try (PluginRegistry r = registry(provider("plain", plain, "sha256 = \"" + sha() + "\"\n"), true)) {
             LoadResult.Failed f = assertInstanceOf(LoadResult.Failed.class, r.load("plain"));
             assertTrue(f.error().getMessage().contains("must use https"), f.error().getMessage());
         }

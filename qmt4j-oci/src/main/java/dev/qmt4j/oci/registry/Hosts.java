@@ -38,11 +38,17 @@ final class Hosts {
         return colon < 0 ? hostPort : hostPort.substring(0, colon);
     }
 
-    /** Plain HTTP for loopback and listed insecure registries (by host:port or host), HTTPS for the rest. */
+    /**
+     * Plain HTTP for loopback and listed insecure registries (by host:port or host), HTTPS for the rest.
+     * For a loopback registry not listed, {@link RegistryClient} then checks whether it speaks TLS.
+     */
     static String scheme(String hostPort, Collection<String> insecure) {
-        String host = hostPart(hostPort);
-        boolean plain = isLoopback(host) || insecure.contains(hostPort.toLowerCase(Locale.ROOT))
-                || insecure.contains(host.toLowerCase(Locale.ROOT));
+        boolean plain = isLoopback(hostPart(hostPort)) || listedInsecure(hostPort, insecure);
         return plain ? "http" : "https";
+    }
+
+    /** Whether {@code insecure_registries} names this registry (by host:port or host). */
+    static boolean listedInsecure(String hostPort, Collection<String> insecure) {
+        return insecure.contains(hostPort.toLowerCase(Locale.ROOT)) || insecure.contains(hostPart(hostPort).toLowerCase(Locale.ROOT));
     }
 }

@@ -6,19 +6,28 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Talks the OCI distribution API. One instance shares one {@link HttpClient} (and its connection
  * pool and token cache) among all sources and targets it opens; it is thread-safe.
  *
- * <p>Plain HTTP is used for loopback registries and those in
- * {@link RegistryOptions#insecureRegistries()}, HTTPS for everything else.
+ * <p>HTTPS is used for every registry except those in {@link RegistryOptions#insecureRegistries()}
+ * (plain HTTP) and loopback ones ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}), which are spoken to
+ * over HTTPS when they speak TLS and over plain HTTP otherwise (probed once per client). Certificates are
+ * checked against the JDK's trust anchors plus {@link RegistryOptions#caCertificates()}.
  */
 public final class RegistryClient {
+    /** How long a loopback registry may take to answer a TLS ClientHello before it counts as plain HTTP. */
+    private static final Duration PROBE_READ_TIMEOUT = Duration.ofSeconds(2);
+
     private final RegistryOptions options;
     private final Transport transport;
+    private final Map<String, String> loopbackSchemes = new ConcurrentHashMap<>();
 
     public RegistryClient(RegistryOptions options) {
         this.options = options;
@@ -27,6 +36,9 @@ public final class RegistryClient {
                 // Redirects are followed by hand so Authorization never follows them to another host.
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1);
+        if (!options.caCertificates().isEmpty()) {
+            b.sslContext(options.caCertificates().sslContext());
+        }
         options.proxySelector().ifPresent(b::proxy);
         HttpClient http = b.build();
         this.transport = new Transport(http, options,
@@ -71,6 +83,27 @@ public final class RegistryClient {
     /** {@code scheme://apiHost}, where Docker Hub's API host differs from its name. */
     URI baseUri(String registry) {
         String apiHost = registry.equals("docker.io") ? "registry-1.docker.io" : registry;
-        return URI.create(Hosts.scheme(registry, options.insecureRegistries()) + "://" + apiHost);
+        return URI.create(scheme(registry) + "://" + apiHost);
+    }
+
+    private String scheme(String registry) {
+        String scheme = Hosts.scheme(registry, options.insecureRegistries());
+        if (scheme.equals("https") || Hosts.listedInsecure(registry, options.insecureRegistries())) {
+            return scheme;
+        }
+        String known = loopbackSchemes.get(registry);
+        if (known != null) {
+            return known;
+        }
+        URI plain = URI.create("http://" + registry);
+        int port = plain.getPort() == -1 ? 80 : plain.getPort();
+        Optional<Boolean> tls = TlsProbe.speaksTls(options.caCertificates().sslContext(), plain.getHost().replaceAll("^\\[|\\]$", ""),
+                port, options.connectTimeout(), PROBE_READ_TIMEOUT);
+        if (tls.isEmpty()) {
+            return "http"; // not reachable now: the request fails with the usual message, and the next one probes again
+        }
+        String chosen = tls.get() ? "https" : "http";
+        loopbackSchemes.put(registry, chosen);
+        return chosen;
     }
 }

@@ -56,6 +56,14 @@ final class RegistryErrors {
             return new Qmt4jException(ErrorKind.NETWORK, "registry " + registry + " kept answering HTTP " + r.status + tries,
                     "the registry is overloaded or rate-limiting; try again later", e);
         }
+        if (CaCertificates.isUntrusted(e)) {
+            return new Qmt4jException(ErrorKind.NETWORK, "cannot reach registry " + registry
+                    + ": its TLS certificate is not signed by a trusted CA", CaCertificates.UNTRUSTED_HINT, e);
+        }
+        if (CaCertificates.isCertificateFailure(e)) {
+            return new Qmt4jException(ErrorKind.NETWORK, "cannot reach registry " + registry + ": its TLS certificate was rejected ("
+                    + innermost(e) + ")", "the certificate must be valid now and name the host " + Hosts.hostPart(registry), e);
+        }
         String why;
         if (e instanceof ConnectException) {
             why = "connection refused";
@@ -71,6 +79,14 @@ final class RegistryErrors {
             why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
         return new Qmt4jException(ErrorKind.NETWORK, "cannot reach registry " + registry + ": " + why + tries, hint, e);
+    }
+
+    private static String innermost(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     static String readErrorBody(HttpResponse<InputStream> response) {

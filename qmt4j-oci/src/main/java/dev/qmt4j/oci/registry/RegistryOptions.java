@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param proxySelector      proxy choice; empty for direct connections
  * @param chunkThreshold     blobs larger than this are uploaded in chunks
  * @param chunkSize          size of each uploaded chunk
+ * @param caCertificates     CA certificates trusted in addition to the JDK's (registries and token servers)
  */
 public record RegistryOptions(List<String> insecureRegistries, Duration connectTimeout, Duration requestTimeout,
         int maxRetries, Duration backoffBase, Duration maxRetryAfter, String userAgent, CredentialStore credentials,
-        Optional<ProxySelector> proxySelector, long chunkThreshold, long chunkSize) {
+        Optional<ProxySelector> proxySelector, long chunkThreshold, long chunkSize, CaCertificates caCertificates) {
 
     public RegistryOptions {
         insecureRegistries = insecureRegistries.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
@@ -36,6 +37,7 @@ public record RegistryOptions(List<String> insecureRegistries, Duration connectT
         Objects.requireNonNull(userAgent, "userAgent");
         Objects.requireNonNull(credentials, "credentials");
         Objects.requireNonNull(proxySelector, "proxySelector");
+        Objects.requireNonNull(caCertificates, "caCertificates");
         if (maxRetries < 0 || chunkThreshold < 1 || chunkSize < 1) {
             throw new IllegalArgumentException("maxRetries must be >= 0 and chunk sizes positive");
         }
@@ -64,6 +66,7 @@ public record RegistryOptions(List<String> insecureRegistries, Duration connectT
         b.proxySelector = proxySelector;
         b.chunkThreshold = chunkThreshold;
         b.chunkSize = chunkSize;
+        b.caCertificates = caCertificates;
         return b;
     }
 
@@ -86,6 +89,7 @@ public record RegistryOptions(List<String> insecureRegistries, Duration connectT
         private Optional<ProxySelector> proxySelector;
         private long chunkThreshold = 8L << 20;
         private long chunkSize = 8L << 20;
+        private CaCertificates caCertificates = CaCertificates.none();
 
         private Builder() {}
 
@@ -101,6 +105,8 @@ public record RegistryOptions(List<String> insecureRegistries, Duration connectT
         public Builder proxySelector(ProxySelector v) { proxySelector = Optional.ofNullable(v); return this; }
         public Builder chunkThreshold(long v) { chunkThreshold = v; return this; }
         public Builder chunkSize(long v) { chunkSize = v; return this; }
+        /** CA certificates trusted in addition to the JDK's default anchors. */
+        public Builder caCertificates(CaCertificates v) { caCertificates = v; return this; }
 
         public RegistryOptions build() {
             CredentialStore creds = credentials != null ? credentials : CredentialStore.fromEnvironment();
@@ -110,7 +116,7 @@ public record RegistryOptions(List<String> insecureRegistries, Duration connectT
                 proxy = env.configured() ? Optional.of(env) : Optional.empty();
             }
             return new RegistryOptions(insecureRegistries, connectTimeout, requestTimeout, maxRetries, backoffBase,
-                    maxRetryAfter, userAgent, creds, proxy, chunkThreshold, chunkSize);
+                    maxRetryAfter, userAgent, creds, proxy, chunkThreshold, chunkSize, caCertificates);
         }
     }
 }

@@ -156,6 +156,9 @@ final class Transport {
             } catch (IOException e) {
                 last = e;
                 LOG.debug("attempt {} against {} failed: {}", attempt + 1, registry, e.toString());
+                if (CaCertificates.isCertificateFailure(e)) {
+                    break; // a rejected certificate stays rejected: retrying only delays the message
+                }
             }
         }
         throw giveUp.apply(Objects.requireNonNull(last));

@@ -136,6 +136,10 @@ public final class Authenticator {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
+            if (dev.qmt4j.oci.registry.CaCertificates.isUntrusted(e)) {
+                throw new Qmt4jException(ErrorKind.NETWORK, "cannot reach the token service " + realmUri.getHost() + " of registry "
+                        + registry + ": its TLS certificate is not signed by a trusted CA", dev.qmt4j.oci.registry.CaCertificates.UNTRUSTED_HINT, e);
+            }
             throw new Qmt4jException(ErrorKind.NETWORK, "cannot reach the token service " + realmUri.getHost()
                     + " of registry " + registry + ": " + e.getMessage(), "check your network and proxy settings", e);
         } catch (InterruptedException e) {

@@ -1,0 +1,137 @@
+package dev.qmt4j.host;
+
+import dev.qmt4j.cache.PluginCache;
+import dev.qmt4j.config.OciSettings;
+import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.ImageSource;
+import dev.qmt4j.oci.ImageTarget;
+import dev.qmt4j.oci.LayoutRef;
+import dev.qmt4j.oci.Platform;
+import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.oci.layout.OciLayoutSource;
+import dev.qmt4j.oci.layout.OciLayoutTarget;
+import dev.qmt4j.oci.registry.CaCertificates;
+import dev.qmt4j.oci.registry.RegistryClient;
+import dev.qmt4j.pull.PluginPuller;
+import dev.qmt4j.pull.RefreshPolicy;
+import dev.qmt4j.pull.SignatureVerifier;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one place that turns the {@code [oci]} settings and the environment into OCI access, for the plugin
+ * host ({@code oci://} and {@code oci-layout://} providers, {@code https://} downloads) and the CLI
+ * ({@code pull}, {@code push}, {@code inspect}, {@code verify}, {@code doctor}), so a setting added to
+ * {@code [oci]} reaches both by one change here.
+ *
+ * <ul>
+ *   <li>the registry client: {@code insecure_registries}, credentials from the Docker config and
+ *       {@code REGISTRY_AUTH_FILE} (through {@code env} and {@code home}), proxies, and the extra CA certificates;</li>
+ *   <li>the extra CA certificates: {@code [oci] ca_certificates}, then the files {@value CaCertificates#ENV} names,
+ *       added to the JDK's trust anchors for registries, token servers and {@code https://} plugin downloads;</li>
+ *   <li>sources and targets: layouts opened directly, registries through the client;</li>
+ *   <li>a puller builder with the cache, the sources, the verifier, {@code refresh} and the host platform.</li>
+ * </ul>
+ *
+ * <p>Everything is built on first use: a cache hit or an {@code oci-layout://} source never creates (or
+ * loads the classes of) the HTTP client, and CA files are read only when a TLS connection is made.
+ * Thread-safe.
+ */
+public final class OciConnections {
+    private final OciSettings settings;
+    private final Map<String, String> env;
+    private final Path home;
+    private volatile CaCertificates ca;
+    private volatile RegistryAccess registry;
+
+    /**
+     * @param settings the {@code [oci]} table (or {@link OciSettings#defaults()})
+     * @param env      the environment: credentials ({@code DOCKER_CONFIG}, {@code REGISTRY_AUTH_FILE}) and {@value CaCertificates#ENV}
+     * @param home     the home directory, for {@code ~/.docker/config.json}
+     */
+    public OciConnections(OciSettings settings, Map<String, String> env, Path home) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.env = Map.copyOf(env);
+        this.home = Objects.requireNonNull(home, "home");
+    }
+
+    /** The {@code [oci]} settings in use. */
+    public OciSettings settings() {
+        return settings;
+    }
+
+    /** The extra CA files: {@code [oci] ca_certificates}, then those {@value CaCertificates#ENV} names. */
+    public List<Path> caCertificateFiles() {
+        List<Path> files = new ArrayList<>(settings.caCertificates());
+        for (Path p : CaCertificates.fromEnvironment(env)) {
+            if (!files.contains(p)) {
+                files.add(p);
+            }
+        }
+        return files;
+    }
+
+    /**
+     * The extra CA certificates, read on first use.
+     *
+     * @throws dev.qmt4j.Qmt4jException {@code CONFIG} naming a file that is missing, unreadable or not PEM
+     */
+    public CaCertificates caCertificates() {
+        CaCertificates c = ca;
+        if (c == null) {
+            synchronized (this) {
+                if (ca == null) {
+                    ca = CaCertificates.load(caCertificateFiles());
+                }
+                c = ca;
+            }
+        }
+        return c;
+    }
+
+    /** The registry client, created on first use and shared (connection pool, token cache). */
+    public RegistryClient registryClient() {
+        return registry().client();
+    }
+
+    /** Opens {@code ref}: a layout directly, a registry through the client. */
+    public ImageSource source(ImageRef ref) {
+        if (ref instanceof LayoutRef layout) {
+            return new OciLayoutSource(layout);
+        }
+        return registry().source((RegistryRef) ref);
+    }
+
+    /** Opens {@code ref} for writing: a layout directly, a registry through the client. */
+    public ImageTarget target(ImageRef ref) {
+        if (ref instanceof LayoutRef layout) {
+            return new OciLayoutTarget(layout);
+        }
+        return registry().target((RegistryRef) ref);
+    }
+
+    /**
+     * A puller over {@code cache} with these sources, {@code verifier}, the {@code refresh} policy of
+     * {@code [oci]} and this machine's platform; callers may change any of them before {@code build()}.
+     */
+    public PluginPuller.Builder puller(PluginCache cache, SignatureVerifier verifier) {
+        return PluginPuller.builder().cache(cache).sources(this::source).verifier(verifier)
+                .refresh(RefreshPolicy.parse(settings.refresh())).hostPlatform(Platform.host());
+    }
+
+    private RegistryAccess registry() {
+        RegistryAccess r = registry;
+        if (r == null) {
+            synchronized (this) {
+                if (registry == null) {
+                    registry = new RegistryAccess(settings, env, home, caCertificates());
+                }
+                r = registry;
+            }
+        }
+        return r;
+    }
+}
