@@ -111,7 +111,7 @@ QMT4J_EXPORT void qmt4j_free(uint8_t *ptr, size_t len);
 
 /**
  * Receives one StreamChunk JSON object (e.g. {"text":"Hel"}, {"tool_use_complete":{...}},
- * {"usage":{...}}, {"done":{"stop_reason":"end_turn"}}). `chunk` is valid during the callback only.
+ * {"usage":{...}}, {"done":{"finish_reason":"Stop"}}). `chunk` is valid during the callback only.
  * Called on the thread that called qmt4j_chat_stream, before it returns, in stream order.
  * Returns 0 to continue; non-zero asks the plugin to stop: it must not call on_chunk again and
  * should return promptly (its return code is then ignored).

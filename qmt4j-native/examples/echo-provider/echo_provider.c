@@ -318,7 +318,7 @@ static int32_t chat(cur_t in, uint8_t **out, size_t *out_len) {
     buf_num(&b, words(reply.data, reply.len) - 1);
     buf_str(&b, ",\"output_tokens\":");
     buf_num(&b, words(reply.data, reply.len));
-    buf_str(&b, "},\"finish_reason\":\"stop\"}");
+    buf_str(&b, "},\"finish_reason\":\"Stop\"}");
     free(reply.data);
     return give(&b, QMT4J_OK, out, out_len);
 }
@@ -393,7 +393,7 @@ QMT4J_EXPORT int32_t qmt4j_chat_stream(const uint8_t *input, size_t input_len, q
         stop = emit(on_chunk, ctx, &b);
     }
     if (!stop) {
-        buf_str(&b, "{\"done\":{\"stop_reason\":\"end_turn\"}}");
+        buf_str(&b, "{\"done\":{\"finish_reason\":\"Stop\"}}");
         emit(on_chunk, ctx, &b);
     }
     free(b.data);

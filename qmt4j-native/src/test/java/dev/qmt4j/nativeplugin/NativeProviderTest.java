@@ -11,6 +11,9 @@ import dev.qmt4j.ErrorKind;
 import dev.qmt4j.provider.Capability;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
+import dev.qmt4j.provider.model.FinishReason;
+import dev.qmt4j.provider.model.QmtJson;
+import dev.qmt4j.provider.model.StreamChunk;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -90,7 +93,8 @@ class NativeProviderTest {
     void chatEchoesTheLastUserMessage() {
         JsonNode r = echo.chat(cfg(), user("hello there world"), null);
         assertEquals("Echo: hello there world", r.get("text").stringValue());
-        assertEquals("stop", r.get("finish_reason").stringValue());
+        // The answer is QueryMT's ChatResponse exactly: the typed model reads it.
+        assertEquals(FinishReason.STOP, QmtJson.chatResponse(r).finishReason());
         assertEquals(3, r.get("usage").get("input_tokens").asInt());
         assertEquals(4, r.get("usage").get("output_tokens").asInt());
     }
@@ -150,7 +154,8 @@ class NativeProviderTest {
         assertEquals(List.of("Echo:", " one", " two", " three", " four", " five", " six", " seven", " eight", " nine", " ten"), pieces);
         assertEquals(echo.chat(cfg(), user(prompt), null).get("text").stringValue(), text.toString());
         assertEquals(11, chunks.get(chunks.size() - 2).get("usage").get("output_tokens").asInt());
-        assertEquals("end_turn", chunks.get(chunks.size() - 1).get("done").get("stop_reason").stringValue());
+        assertEquals(new StreamChunk.Done(FinishReason.STOP), QmtJson.streamChunk(chunks.get(chunks.size() - 1)));
+        chunks.forEach(QmtJson::streamChunk); // every chunk is a QueryMT StreamChunk
     }
 
     @Test
