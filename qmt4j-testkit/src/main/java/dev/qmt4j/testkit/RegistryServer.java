@@ -57,7 +57,7 @@ public final class RegistryServer implements AutoCloseable {
         this.root = TempDirs.create("qmt4j-registry");
         this.logFile = root.resolve("registry.log");
         this.config = root.resolve("config.yml");
-        this.tokenServer = auth == Auth.TOKEN ? new TokenServer(USERNAME, PASSWORD, anonymousPull) : null;
+        this.tokenServer = auth == Auth.TOKEN ? new TokenServer(USERNAME, PASSWORD, anonymousPull, tls) : null;
     }
 
     /** Starts a registry with the given auth mode (token auth without anonymous pull). */
@@ -71,8 +71,9 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     /**
-     * Starts a registry that speaks only HTTPS, with the {@link TestCertificates#shared()} server certificate;
-     * clients must trust {@link TestCertificates#caCertificate()}.
+     * Starts a registry that speaks only HTTPS, with the {@link TestCertificates#shared()} server certificate
+     * (and, with {@link Auth#TOKEN}, a token server that does too); clients must trust
+     * {@link TestCertificates#caCertificate()}.
      */
     public static RegistryServer startTls(Auth auth) {
         return start(new RegistryServer(auth, false, true));

@@ -2,6 +2,8 @@ package dev.qmt4j.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -24,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code POST /token} with {@code grant_type=refresh_token} (identity token) or {@code password}.
  * It signs RS256 JWTs the registry verifies against {@link #certificatePem()}. Anonymous callers
  * get pull access only if {@code anonymousPull} is set, and otherwise a token granting nothing, as
- * Docker Hub does; wrong credentials get 401.
+ * Docker Hub does; wrong credentials get 401. With {@code tls} it serves HTTPS with the
+ * {@link TestCertificates} server certificate.
  */
 public final class TokenServer implements AutoCloseable {
     public static final String SERVICE = "qmt4j-testkit-registry";
@@ -41,12 +44,24 @@ public final class TokenServer implements AutoCloseable {
     private volatile long expiresInSeconds = 300;
 
     public TokenServer(String username, String password, boolean anonymousPull) {
+        this(username, password, anonymousPull, false);
+    }
+
+    /** @param tls serve HTTPS (clients must trust {@link TestCertificates#caCertificate()}) */
+    public TokenServer(String username, String password, boolean anonymousPull, boolean tls) {
         this.username = username;
         this.password = password;
         this.identityToken = "identity-" + UUID.randomUUID();
         this.anonymousPull = anonymousPull;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            if (tls) {
+                HttpsServer https = HttpsServer.create(address, 16);
+                https.setHttpsConfigurator(new HttpsConfigurator(TestCertificates.shared().serverContext()));
+                server = https;
+            } else {
+                server = HttpServer.create(address, 16);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -56,7 +71,7 @@ public final class TokenServer implements AutoCloseable {
 
     /** The realm URL to configure in the registry. */
     public String realm() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/token";
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort() + "/token";
     }
 
     /** A refresh token accepted by the OAuth2 flow, as {@code identitytoken} in a Docker config. */

@@ -62,6 +62,18 @@ class RegistryTlsTest {
     }
 
     @Test
+    void tokenAuthOverHttpsUsesTheCaForTheTokenServerToo() {
+        try (RegistryServer tokens = RegistryServer.startTls(RegistryServer.Auth.TOKEN)) {
+            assertTrue(tokens.tokenServer().realm().startsWith("https://127.0.0.1:"), tokens.tokenServer().realm());
+            RegistryClient client = new RegistryClient(TestImages.options(tokens).caCertificates(ca()).build());
+            RegistryRef ref = TestImages.ref(tokens.host(), "tls/token", "1");
+            TestImages.Image image = RegistryRoundTripTest.push(client, ref, TestImages.image(1_000, 8));
+            assertEquals(image.manifestDigest(), client.source(ref).resolve().digest());
+            assertTrue(tokens.tokenServer().requestCount() > 0, "tokens came from the HTTPS token server");
+        }
+    }
+
+    @Test
     void withoutTheCaTheErrorNamesTheHostAndSaysWhatToDo() {
         RegistryClient client = new RegistryClient(TestImages.options(registry).build());
         Qmt4jException e = assertThrows(Qmt4jException.class,
