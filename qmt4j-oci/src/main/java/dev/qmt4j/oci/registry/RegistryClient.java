@@ -40,7 +40,8 @@ public final class RegistryClient {
             b.sslContext(options.caCertificates().sslContext());
         }
         options.proxySelector().ifPresent(b::proxy);
-        HttpClient http = b.build();
+        // Its selector thread is stopped at JVM exit (SelectorThreads), or exiting waits 0.3 s for it.
+        HttpClient http = SelectorThreads.build(b);
         this.transport = new Transport(http, options,
                 new Authenticator(http, options.credentials(), options.requestTimeout(), options.userAgent()));
     }
