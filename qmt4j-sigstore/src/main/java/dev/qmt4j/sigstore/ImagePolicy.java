@@ -1,6 +1,6 @@
 package dev.qmt4j.sigstore;
 
-import dev.qmt4j.sigstore.cosign.CosignKeys;
+import dev.qmt4j.sigstore.cosign.CosignPublicKeys;
 import dev.qmt4j.sigstore.policy.IdentityPolicy;
 import dev.qmt4j.sigstore.policy.VerificationPolicy;
 import java.security.PublicKey;
@@ -66,7 +66,7 @@ public sealed interface ImagePolicy {
 
         @Override
         public String describe() {
-            return "public key " + CosignKeys.fingerprint(key) + " (" + source + ")" + (requireTlog ? ", transparency log required" : "")
+            return "public key " + CosignPublicKeys.fingerprint(key) + " (" + source + ")" + (requireTlog ? ", transparency log required" : "")
                     + annotationText(annotations);
         }
 

@@ -5,7 +5,7 @@ import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.config.VerifyPolicySettings;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.RegistryRef;
-import dev.qmt4j.sigstore.cosign.CosignKeys;
+import dev.qmt4j.sigstore.cosign.CosignPublicKeys;
 import dev.qmt4j.sigstore.policy.IdentityPolicy;
 import dev.qmt4j.sigstore.policy.StringMatcher;
 import dev.qmt4j.sigstore.trust.TrustRoot;
@@ -202,7 +202,7 @@ public final class PolicyResolver {
             } catch (IOException e) {
                 throw config(where + ": cannot read public_key " + file + ": " + e.getMessage());
             }
-            return Optional.of(new ImagePolicy.Keyed(CosignKeys.readPublicKey(pem), file.toString(),
+            return Optional.of(new ImagePolicy.Keyed(CosignPublicKeys.readPublicKey(pem), file.toString(),
                     s.requireTlog().orElse(false), s.annotations()));
         }
         if (sanKeys.size() > 1) {

@@ -11,7 +11,7 @@ import dev.qmt4j.pull.VerificationEvidence;
 import dev.qmt4j.sigstore.certs.CertificateIdentity;
 import dev.qmt4j.sigstore.certs.FulcioExtensions;
 import dev.qmt4j.sigstore.certs.Pem;
-import dev.qmt4j.sigstore.cosign.CosignKeys;
+import dev.qmt4j.sigstore.cosign.CosignPublicKeys;
 import dev.qmt4j.sigstore.cosign.LegacySignatures;
 import dev.qmt4j.sigstore.cosign.SignatureLayer;
 import dev.qmt4j.sigstore.trust.TrustRoot;
@@ -178,7 +178,7 @@ public final class SigstoreVerifier implements SignatureVerifier {
     public static String summary(ImageVerdict.Accepted a) {
         StringBuilder sb = new StringBuilder("verified ").append(a.digest()).append(": ");
         if (a.policy() instanceof ImagePolicy.Keyed k) {
-            sb.append("signed with key ").append(CosignKeys.fingerprint(k.key()));
+            sb.append("signed with key ").append(CosignPublicKeys.fingerprint(k.key()));
         } else {
             sb.append("signed by ").append(a.details().identity().map(CertificateIdentity::toString).orElse("?"));
         }

@@ -11,10 +11,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.List;
-import org.bouncycastle.asn1.DERNull;
-import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.DigestInfo;
 
 /**
  * Public-key decoding and signature verification for the key families Sigstore uses: ECDSA
@@ -49,9 +45,7 @@ public final class Keys {
      */
     public static PublicKey rsaPkcs1PublicKey(byte[] der) {
         try {
-            org.bouncycastle.asn1.pkcs.RSAPublicKey k = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(der);
-            return KeyFactory.getInstance("RSA").generatePublic(
-                    new java.security.spec.RSAPublicKeySpec(k.getModulus(), k.getPublicExponent()));
+            return KeyFactory.getInstance("RSA").generatePublic(Bc.rsaPkcs1(der));
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new IllegalArgumentException("not a valid PKCS#1 RSA public key");
         }
@@ -128,14 +122,9 @@ public final class Keys {
                 return s.verify(sig);
             }
             if (key instanceof RSAPublicKey) {
-                AlgorithmIdentifier ai = new AlgorithmIdentifier(switch (hashAlg) {
-                    case "SHA-384" -> NISTObjectIdentifiers.id_sha384;
-                    case "SHA-512" -> NISTObjectIdentifiers.id_sha512;
-                    default -> NISTObjectIdentifiers.id_sha256;
-                }, DERNull.INSTANCE);
                 Signature s = Signature.getInstance("NONEwithRSA");
                 s.initVerify(key);
-                s.update(new DigestInfo(ai, digest).getEncoded("DER"));
+                s.update(Bc.digestInfo(hashAlg, digest));
                 return s.verify(sig);
             }
             if (isEd25519(key)) {
@@ -154,7 +143,7 @@ public final class Keys {
         if (sig.length != 64) {
             return false;
         }
-        return org.bouncycastle.math.ec.rfc8032.Ed25519.verifyPrehash(sig, 0, raw, 0, new byte[0], prehash, 0);
+        return Bc.ed25519ph(raw, prehash, sig);
     }
 
     private static boolean verifyWith(PublicKey key, String hash, byte[] message, byte[] sig) {
@@ -186,5 +175,33 @@ public final class Keys {
     private static byte[] rawEd25519(PublicKey key) {
         byte[] spki = key.getEncoded();
         return java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+    }
+
+    /**
+     * Everything here that needs BouncyCastle, in a class of its own: the JVM loads (and, bcprov
+     * being a signed jar, signature-checks) BouncyCastle only when one of these runs, not whenever
+     * {@link Keys} is linked. ECDSA and RSA verification of cosign signatures never needs it.
+     */
+    private static final class Bc {
+        private Bc() {}
+
+        static java.security.spec.RSAPublicKeySpec rsaPkcs1(byte[] der) {
+            org.bouncycastle.asn1.pkcs.RSAPublicKey k = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(der);
+            return new java.security.spec.RSAPublicKeySpec(k.getModulus(), k.getPublicExponent());
+        }
+
+        static byte[] digestInfo(String hashAlg, byte[] digest) throws IOException {
+            org.bouncycastle.asn1.x509.AlgorithmIdentifier ai = new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                    switch (hashAlg) {
+                        case "SHA-384" -> org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha384;
+                        case "SHA-512" -> org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha512;
+                        default -> org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_sha256;
+                    }, org.bouncycastle.asn1.DERNull.INSTANCE);
+            return new org.bouncycastle.asn1.x509.DigestInfo(ai, digest).getEncoded("DER");
+        }
+
+        static boolean ed25519ph(byte[] raw, byte[] prehash, byte[] sig) {
+            return org.bouncycastle.math.ec.rfc8032.Ed25519.verifyPrehash(sig, 0, raw, 0, new byte[0], prehash, 0);
+        }
     }
 }

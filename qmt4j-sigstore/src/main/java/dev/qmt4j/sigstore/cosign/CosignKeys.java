@@ -10,7 +10,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -25,7 +24,6 @@ import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -160,52 +158,28 @@ public final class CosignKeys {
 
     /**
      * Reads a {@code PUBLIC KEY} PEM (DER SubjectPublicKeyInfo): ECDSA P-256/P-384/P-521, RSA or Ed25519.
+     * Same as {@link CosignPublicKeys#readPublicKey}, which verification code should call (it keeps
+     * BouncyCastle unloaded).
      *
      * @throws Qmt4jException {@code CONFIG} for anything else
      */
     public static PublicKey readPublicKey(String pem) {
-        return publicKeyFromSpki(single(pem, List.of(PUBLIC_KEY), "public key").der());
+        return CosignPublicKeys.readPublicKey(pem);
     }
 
-    /** Parses a DER SubjectPublicKeyInfo of a supported algorithm. */
+    /** Parses a DER SubjectPublicKeyInfo of a supported algorithm ({@link CosignPublicKeys#publicKeyFromSpki}). */
     public static PublicKey publicKeyFromSpki(byte[] der) {
-        SubjectPublicKeyInfo spki;
-        try {
-            spki = SubjectPublicKeyInfo.getInstance(der);
-        } catch (RuntimeException e) {
-            throw bad("not a DER SubjectPublicKeyInfo");
-        }
-        ASN1ObjectIdentifier alg = spki.getAlgorithm().getAlgorithm();
-        try {
-            if (alg.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
-                PublicKey k = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
-                curveName((ECPublicKey) k);
-                return k;
-            }
-            if (alg.equals(PKCSObjectIdentifiers.rsaEncryption)) {
-                return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
-            }
-            if (alg.equals(EdECObjectIdentifiers.id_Ed25519)) {
-                return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
-            }
-        } catch (GeneralSecurityException e) {
-            throw bad("unreadable public key: " + e.getMessage());
-        }
-        throw bad("unsupported public key algorithm " + alg + " (supported: ECDSA P-256/P-384/P-521, RSA, Ed25519)");
+        return CosignPublicKeys.publicKeyFromSpki(der);
     }
 
     /** The {@code PUBLIC KEY} PEM of {@code key}. */
     public static String publicKeyPem(PublicKey key) {
-        return Pem.encode(PUBLIC_KEY, key.getEncoded());
+        return CosignPublicKeys.publicKeyPem(key);
     }
 
     /** {@code sha256:<hex>} of the DER SubjectPublicKeyInfo: how qmt4j names a key in messages. */
     public static String fingerprint(PublicKey key) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return CosignPublicKeys.fingerprint(key);
     }
 
     /** The public half of a private key. */
@@ -236,13 +210,7 @@ public final class CosignKeys {
 
     /** The named curve of an EC key ({@code P-256}, {@code P-384}, {@code P-521}); others are refused. */
     public static String curveName(ECPublicKey key) {
-        int bits = key.getParams().getCurve().getField().getFieldSize();
-        return switch (bits) {
-            case 256 -> "P-256";
-            case 384 -> "P-384";
-            case 521 -> "P-521";
-            default -> throw bad("unsupported EC curve of " + bits + " bits (supported: P-256, P-384, P-521)");
-        };
+        return CosignPublicKeys.curveName(key);
     }
 
     static PrivateKey privateKeyFromPkcs8(byte[] der) {
