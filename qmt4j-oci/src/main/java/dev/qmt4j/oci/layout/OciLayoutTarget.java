@@ -27,6 +27,11 @@ import java.util.Optional;
  * Writes images into a directory in OCI image-layout format, creating it if needed. Blobs are
  * verified as they are copied and every file appears atomically; {@code index.json} is rewritten
  * as a whole, with a pushed tag replacing any earlier entry of the same name.
+ *
+ * <p>Safe to use from several threads and processes on one layout at once: every read-modify-write
+ * of {@code index.json} holds the layout's {@link LayoutLock} ({@code .qmt4j-index.lock}, an OS file
+ * lock that dies with its process), and the new index is written to a temporary file and renamed over
+ * the old one, so readers (which take no lock) see the old index or the new one, never half of one.
  */
 public final class OciLayoutTarget implements ImageTarget {
     private final LayoutRef ref;
@@ -43,7 +48,12 @@ public final class OciLayoutTarget implements ImageTarget {
                         LayoutFiles.LAYOUT_VERSION_JSON.getBytes(StandardCharsets.UTF_8));
             }
             if (!Files.exists(dir.resolve(LayoutFiles.INDEX_JSON))) {
-                writeIndex(List.of());
+                try (LayoutLock lock = LayoutLock.acquire(dir)) {
+                    // Checked again under the lock: another process may have created it and pushed a tag since.
+                    if (!Files.exists(dir.resolve(LayoutFiles.INDEX_JSON))) {
+                        writeIndex(List.of());
+                    }
+                }
             }
         } catch (IOException e) {
             throw LayoutFiles.ioError("cannot create OCI layout", dir, e);
@@ -87,7 +97,7 @@ public final class OciLayoutTarget implements ImageTarget {
     }
 
     @Override
-    public synchronized Digest pushManifest(byte[] bytes, String mediaType, String tag) {
+    public Digest pushManifest(byte[] bytes, String mediaType, String tag) {
         Digest digest = Digest.sha256(bytes);
         Descriptor blob = Descriptor.of(mediaType, digest, bytes.length);
         pushBlob(blob, bytes);
@@ -95,14 +105,14 @@ public final class OciLayoutTarget implements ImageTarget {
             // Untagged manifests (index children) are only blobs; index.json lists what users name.
             return digest;
         }
-        List<Descriptor> entries = new ArrayList<>(readIndex().manifests());
-        entries.removeIf(d -> tag.equals(d.annotations().get(LayoutFiles.REF_NAME)));
-        entries.add(new Descriptor(mediaType, digest, bytes.length, Map.of(LayoutFiles.REF_NAME, tag),
-                Optional.empty(), Optional.empty()));
-        try {
+        try (LayoutLock lock = LayoutLock.acquire(dir)) {
+            List<Descriptor> entries = new ArrayList<>(readIndex().manifests());
+            entries.removeIf(d -> tag.equals(d.annotations().get(LayoutFiles.REF_NAME)));
+            entries.add(new Descriptor(mediaType, digest, bytes.length, Map.of(LayoutFiles.REF_NAME, tag),
+                    Optional.empty(), Optional.empty()));
             writeIndex(entries);
         } catch (IOException e) {
-            throw LayoutFiles.ioError("cannot write index.json in", dir, e);
+            throw LayoutFiles.ioError("cannot update index.json in", dir, e);
         }
         return digest;
     }
