@@ -10,6 +10,8 @@
 #        skopeo copy         destination dir wiped before every run
 #        qmt4j pull (hit)    same reference, cache already populated (one warm-up run: the first
 #                            load after a pull re-hashes once to settle the file stamps)
+#        qmt4j pull --key (signed hit)  the image signed with a fresh key pair, pulled once with
+#                            --key into its own cache; a hit re-verifies the stored signature offline
 #        qmt4j --version     JVM + CLI start-up only (what a cache hit cannot go below)
 #        java -jar ... --version   the same without bin/qmt4j and its CDS archive
 #   5. prints the markdown table and the machine facts (also written to $BENCH_OUT if set)
@@ -132,6 +134,12 @@ if [ -n "$pulled" ] && [ -f "$pulled" ]; then
   say "pulled file matches $LAYER_DIGEST"
 fi
 
+# ---- a signed copy for the signed cache hit: fresh key pair, cosign signature, one verified pull --
+(cd "$W" && COSIGN_PASSWORD= "$QMT4J" generate-key-pair >/dev/null 2>&1)
+COSIGN_PASSWORD= "$QMT4J" sign "$REF" --key "$W/cosign.key" >/dev/null
+QMT4J_CACHE_DIR="$W/signed-cache" "$QMT4J" pull -q --key "$W/cosign.pub" "$REF" >/dev/null
+say "signed $REF with a fresh key; a verified pull filled $W/signed-cache"
+
 # ---- timings ----------------------------------------------------------------------------------
 # QMT4J_NO_BUILD=1: the launcher skips its source-freshness check, so no build is ever timed.
 export QMT4J_NO_BUILD=1
@@ -158,12 +166,17 @@ hyperfine --runs "$RUNS" --style basic --export-markdown "$W/cold.md" --export-j
 # the warm-up run, two seconds after the last cold pull, is that load. Later hits skip the re-hash.
 sleep 2
 hit=(--command-name "qmt4j pull (cache hit)" "$Q pull --insecure-skip-signature $REF"
+  --command-name "qmt4j pull --key (signed cache hit)"
+  "QMT4J_CACHE_DIR='$W/signed-cache' '$QMT4J' pull --key '$W/cosign.pub' $REF"
   --command-name "qmt4j --version (start-up only)" "'$QMT4J' --version"
   --command-name "java -jar qmt4j.jar --version (no launcher, no CDS)"
   "java -XX:+UseSerialGC -jar '$ROOT/qmt4j-cli/target/qmt4j.jar' --version")
 if [ -n "$B" ]; then
   "$BASELINE" pull --insecure-skip-signature "$REF" >/dev/null 2>&1 || true
+  QMT4J_CACHE_DIR="$W/base-signed-cache" "$BASELINE" pull -q --key "$W/cosign.pub" "$REF" >/dev/null 2>&1 || true
   hit+=(--command-name "baseline: qmt4j pull (cache hit)" "$B pull --insecure-skip-signature $REF"
+    --command-name "baseline: qmt4j pull --key (signed cache hit)"
+    "QMT4J_CACHE_DIR='$W/base-signed-cache' '$BASELINE' pull --key '$W/cosign.pub' $REF"
     --command-name "baseline: qmt4j --version" "'$BASELINE' --version")
 fi
 hyperfine --runs "$RUNS" --warmup 1 --style basic --export-markdown "$W/hit.md" --export-json "$W/hit.json" "${hit[@]}" >&2
