@@ -44,6 +44,7 @@ public final class OciConnections {
     private final OciSettings settings;
     private final Map<String, String> env;
     private final Path home;
+    private final List<Path> extraCaFiles;
     private volatile CaCertificates ca;
     private volatile RegistryAccess registry;
 
@@ -53,9 +54,15 @@ public final class OciConnections {
      * @param home     the home directory, for {@code ~/.docker/config.json}
      */
     public OciConnections(OciSettings settings, Map<String, String> env, Path home) {
+        this(settings, env, home, List.of());
+    }
+
+    /** As {@link #OciConnections(OciSettings, Map, Path)}, trusting {@code extraCaFiles} (PEM) too, after the others. */
+    public OciConnections(OciSettings settings, Map<String, String> env, Path home, List<Path> extraCaFiles) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.env = Map.copyOf(env);
         this.home = Objects.requireNonNull(home, "home");
+        this.extraCaFiles = List.copyOf(extraCaFiles);
     }
 
     /** The {@code [oci]} settings in use. */
@@ -63,10 +70,15 @@ public final class OciConnections {
         return settings;
     }
 
-    /** The extra CA files: {@code [oci] ca_certificates}, then those {@value CaCertificates#ENV} names. */
+    /**
+     * The extra CA files: {@code [oci] ca_certificates}, then those {@value CaCertificates#ENV} names, then
+     * those given to the constructor.
+     */
     public List<Path> caCertificateFiles() {
         List<Path> files = new ArrayList<>(settings.caCertificates());
-        for (Path p : CaCertificates.fromEnvironment(env)) {
+        List<Path> more = new ArrayList<>(CaCertificates.fromEnvironment(env));
+        more.addAll(extraCaFiles);
+        for (Path p : more) {
             if (!files.contains(p)) {
                 files.add(p);
             }

@@ -60,7 +60,7 @@ public final class PluginRegistry implements AutoCloseable {
                 : env.containsKey("QMT4J_CACHE_DIR") ? Path.of(env.get("QMT4J_CACHE_DIR"))
                 : config.oci().cacheDir().orElseGet(() -> PluginCache.defaultDirectory(env, osName, b.home));
         PluginCache cache = PluginCache.open(cacheDir);
-        OciConnections connections = new OciConnections(config.oci(), env, b.home);
+        OciConnections connections = new OciConnections(config.oci(), env, b.home, b.caCertificates);
         this.oci = new OciAccess(cache, connections, env, b.verifier, config.source().toAbsolutePath().getParent());
         this.urls = new UrlDownloader(cacheDir, () -> connections.caCertificates().sslContext());
         for (ProviderEntry e : config.providers()) {
@@ -395,6 +395,7 @@ public final class PluginRegistry implements AutoCloseable {
         private PluginLoader loader = new DefaultPluginLoader();
         private String osName = System.getProperty("os.name", "");
         private Platform platform;
+        private List<Path> caCertificates = List.of();
 
         private Builder() {}
 
@@ -428,6 +429,15 @@ public final class PluginRegistry implements AutoCloseable {
         /** Replaces the Sigstore verifier (per provider entry); for tests and custom trust. */
         public Builder verifier(Function<ProviderEntry, SignatureVerifier> verifier) {
             this.verifier = verifier;
+            return this;
+        }
+
+        /**
+         * PEM files of CAs to trust for registries, token servers and {@code https://} sources, in addition
+         * to the JDK's anchors, {@code [oci] ca_certificates} and {@code QMT4J_CA_CERTIFICATES}.
+         */
+        public Builder caCertificates(List<Path> pemFiles) {
+            this.caCertificates = List.copyOf(pemFiles);
             return this;
         }
 

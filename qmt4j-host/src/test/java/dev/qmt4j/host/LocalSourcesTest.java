@@ -126,14 +126,19 @@ class LocalSourcesTest {
     }
 
     @Test
-    void theCaCanComeFromTheEnvironment() throws Exception {
+    void theCaCanComeFromTheEnvironmentOrTheBuilder() throws Exception {
         Path cfg = tmp.resolve("providers.toml");
         Files.writeString(cfg, provider("url", url(), "sha256 = \"" + sha() + "\"\n"));
-        try (PluginRegistry r = PluginRegistry.builder().config(cfg).home(tmp).cacheDir(tmp.resolve("cache"))
-                .env(Map.of("OPENAI_API_KEY", openai.apiKey(), "QMT4J_CA_CERTIFICATES", TestCertificates.shared().caCertificate().toString()))
-                .build()) {
+        Path ca = TestCertificates.shared().caCertificate();
+        try (PluginRegistry r = PluginRegistry.builder().config(cfg).home(tmp).cacheDir(tmp.resolve("env-cache"))
+                .env(Map.of("OPENAI_API_KEY", openai.apiKey(), "QMT4J_CA_CERTIFICATES", ca.toString())).build()) {
             assertInstanceOf(LoadResult.Loaded.class, r.load("url"));
         }
+        try (PluginRegistry r = PluginRegistry.builder().config(cfg).home(tmp).cacheDir(tmp.resolve("builder-cache"))
+                .env(Map.of("OPENAI_API_KEY", openai.apiKey())).caCertificates(java.util.List.of(ca)).build()) {
+            assertInstanceOf(LoadResult.Loaded.class, r.load("url"));
+        }
+        assertEquals(2, files.getCount(PLUGIN));
     }
 
     @Test
