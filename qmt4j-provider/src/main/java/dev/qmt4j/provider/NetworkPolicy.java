@@ -1,5 +1,7 @@
 package dev.qmt4j.provider;
 
+import dev.qmt4j.provider.internal.IpRanges;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -20,29 +22,43 @@ import tools.jackson.databind.JsonNode;
  *       case-insensitive; no port or scheme in a pattern);</li>
  *   <li>only when no {@code base_url} is configured: the host of the plugin's own default base URL
  *       (export {@code base_url}), <b>unless</b> it is a loopback, private or link-local name or
- *       address ({@link #isLocalOrPrivate(String)}): a plugin must not reach into the user's
- *       network on its own.</li>
+ *       address ({@link #isLocalOrPrivate(String)}) and the user did not opt in to private
+ *       networks: a plugin must not reach into the user's network on its own.</li>
  * </ol>
- * The decision is made on the host name of the URL (no DNS lookup), before any connection, for
+ * The decision is made on the host name of the URL ({@link #check(URI)}), before any connection, for
  * every request and every redirect hop. Only {@code http} and {@code https} URLs are allowed.
+ *
+ * <p>Then the addresses the host name resolves to are checked ({@link #checkAddresses}): a host
+ * that resolves to a loopback, private, link-local (cloud metadata), shared, multicast or reserved
+ * address is refused, so an allowed name cannot lead into the user's network through DNS. Exempt
+ * are only hosts the user named exactly ({@link #trustsAddressesOf}): the configured
+ * {@code base_url} host and {@code allowed_hosts} entries without wildcards (a literal IP such as
+ * {@code 10.0.0.7} or an exact name); or every host when the user opted in with
+ * {@code allow_private_networks = true} ({@link Builder#allowPrivateNetworks}).
  * Instances are immutable and thread-safe.
  */
 public final class NetworkPolicy {
+    /** The provider config key that opts in to private networks. */
+    public static final String ALLOW_PRIVATE_NETWORKS = "allow_private_networks";
+
     private final String configuredHost;
     private final String pluginDefaultHost;
     private final boolean pluginDefaultAllowed;
     private final List<String> globs;
+    private final boolean allowPrivateNetworks;
 
-    private NetworkPolicy(String configuredHost, String pluginDefaultHost, List<String> globs) {
+    private NetworkPolicy(String configuredHost, String pluginDefaultHost, List<String> globs, boolean allowPrivateNetworks) {
         this.configuredHost = configuredHost;
         this.pluginDefaultHost = pluginDefaultHost;
-        this.pluginDefaultAllowed = configuredHost == null && pluginDefaultHost != null && !isLocalOrPrivate(pluginDefaultHost);
+        this.allowPrivateNetworks = allowPrivateNetworks;
+        this.pluginDefaultAllowed = configuredHost == null && pluginDefaultHost != null
+                && (allowPrivateNetworks || !isLocalOrPrivate(pluginDefaultHost));
         this.globs = List.copyOf(globs);
     }
 
     /** A policy that allows nothing. */
     public static NetworkPolicy denyAll() {
-        return new NetworkPolicy(null, null, List.of());
+        return new NetworkPolicy(null, null, List.of(), false);
     }
 
     /** Starts a policy. */
@@ -51,12 +67,12 @@ public final class NetworkPolicy {
     }
 
     /**
-     * The policy for one provider config: its {@code base_url} (string) and {@code allowed_hosts}
-     * (array of strings), plus {@code extraAllowedHosts} given by the embedding application, plus
-     * the plugin's default base URL.
+     * The policy for one provider config: its {@code base_url} (string), {@code allowed_hosts}
+     * (array of strings) and {@code allow_private_networks} (boolean), plus {@code extraAllowedHosts}
+     * given by the embedding application, plus the plugin's default base URL.
      *
      * @throws ProviderException kind {@link ProviderErrorKind#INVALID_CONFIG} for a malformed
-     *         {@code base_url} or {@code allowed_hosts}
+     *         {@code base_url}, {@code allowed_hosts} or {@code allow_private_networks}
      */
     public static NetworkPolicy forProvider(JsonNode cfg, String pluginDefaultBaseUrl, Collection<String> extraAllowedHosts) {
         Builder b = builder().pluginDefaultBaseUrl(pluginDefaultBaseUrl);
@@ -74,6 +90,13 @@ public final class NetworkPolicy {
                     if (!h.isString()) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "allowed_hosts must be an array of strings");
                     b.allowedHost(h.stringValue());
                 }
+            }
+            JsonNode priv = cfg.get(ALLOW_PRIVATE_NETWORKS);
+            if (priv != null && !priv.isNull()) {
+                if (!priv.isBoolean()) {
+                    throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, ALLOW_PRIVATE_NETWORKS + " must be true or false");
+                }
+                b.allowPrivateNetworks(priv.booleanValue());
             }
         }
         return b.build();
@@ -111,9 +134,54 @@ public final class NetworkPolicy {
         }
     }
 
+    /**
+     * Whether the addresses {@code host} resolves to are exempt from {@link #checkAddresses}: the
+     * user opted in to private networks, or named this host exactly, as the configured
+     * {@code base_url} host or as an {@code allowed_hosts} entry without wildcards. A wildcard glob
+     * or the plugin's own default never exempts a host.
+     */
+    public boolean trustsAddressesOf(String host) {
+        String h = normalizeHost(host);
+        if (allowPrivateNetworks) return true;
+        if (h == null || h.isEmpty()) return false;
+        if (h.equals(configuredHost)) return true;
+        for (String g : globs) {
+            if (!isWildcard(g) && g.equals(h)) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Checks the addresses {@code host} resolved to, unless {@link #trustsAddressesOf} exempts it.
+     *
+     * @throws ProviderException kind {@link ProviderErrorKind#SANDBOX_DENIED} naming the host and the
+     *         first non-public address, and how to allow it
+     */
+    public void checkAddresses(String host, List<InetAddress> addresses) {
+        if (trustsAddressesOf(host)) return;
+        String h = normalizeHost(host);
+        for (InetAddress a : addresses) {
+            String range = IpRanges.nonPublicRange(a);
+            if (range != null) {
+                throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, "sandbox: host '" + h + "' resolves to "
+                        + a.getHostAddress() + " (" + range + "), which this provider may not reach; to allow it, set base_url to this host, "
+                        + "list '" + h + "' exactly in allowed_hosts, or set " + ALLOW_PRIVATE_NETWORKS + " = true");
+            }
+        }
+    }
+
+    /** Whether the user opted in to loopback/private/link-local addresses for every allowed host. */
+    public boolean allowsPrivateNetworks() {
+        return allowPrivateNetworks;
+    }
+
+    private static boolean isWildcard(String glob) {
+        return glob.indexOf('*') >= 0 || glob.indexOf('?') >= 0 || glob.indexOf('[') >= 0;
+    }
+
     private String describeWhy(String host) {
         if (host.equals(pluginDefaultHost) && configuredHost == null && isLocalOrPrivate(host)) {
-            return " (the plugin's default base_url is a local/private address; configure base_url explicitly to use it)";
+            return " (the plugin's default base_url is a local/private address; configure base_url explicitly to use it, or set " + ALLOW_PRIVATE_NETWORKS + " = true)";
         }
         return " (allowed: " + describe() + ")";
     }
@@ -124,6 +192,7 @@ public final class NetworkPolicy {
         if (configuredHost != null) parts.add("base_url host " + configuredHost);
         if (pluginDefaultAllowed) parts.add("plugin default host " + pluginDefaultHost);
         if (!globs.isEmpty()) parts.add("allowed_hosts " + globs);
+        if (allowPrivateNetworks && !parts.isEmpty()) parts.add("private networks");
         return parts.isEmpty() ? "nothing" : String.join(", ", parts);
     }
 
@@ -343,6 +412,7 @@ public final class NetworkPolicy {
         private String configuredHost;
         private String pluginDefaultHost;
         private final Set<String> globs = new LinkedHashSet<>();
+        private boolean allowPrivateNetworks;
 
         private Builder() {}
 
@@ -381,8 +451,18 @@ public final class NetworkPolicy {
             return this;
         }
 
+        /**
+         * Lets every allowed host reach loopback, private and link-local addresses (off by default;
+         * the config key {@code allow_private_networks = true} does the same). Also lets a local
+         * plugin default {@code base_url} through when no {@code base_url} is configured.
+         */
+        public Builder allowPrivateNetworks(boolean allow) {
+            allowPrivateNetworks = allow;
+            return this;
+        }
+
         public NetworkPolicy build() {
-            return new NetworkPolicy(configuredHost, pluginDefaultHost, new ArrayList<>(globs));
+            return new NetworkPolicy(configuredHost, pluginDefaultHost, new ArrayList<>(globs), allowPrivateNetworks);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -96,6 +97,60 @@ class NetworkPolicyTest {
                 () -> NetworkPolicy.forProvider(cfg("{\"base_url\":5}"), null, null)).providerKind());
         assertEquals(ProviderErrorKind.INVALID_CONFIG, assertThrows(ProviderException.class,
                 () -> NetworkPolicy.forProvider(cfg("{\"allowed_hosts\":\"x\"}"), null, null)).providerKind());
+    }
+
+    static List<InetAddress> addrs(String... literals) throws Exception {
+        List<InetAddress> out = new java.util.ArrayList<>();
+        for (String l : literals) out.add(InetAddress.getByName(l));
+        return out;
+    }
+
+    @Test
+    void globMatchedHostResolvingToAPrivateAddressIsRefused() throws Exception {
+        NetworkPolicy p = NetworkPolicy.forProvider(cfg("{\"allowed_hosts\":[\"*.example.com\"]}"), null, null);
+        ProviderException e = assertThrows(ProviderException.class, () -> p.checkAddresses("api.example.com", addrs("8.8.8.8", "169.254.169.254")));
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
+        assertTrue(e.getMessage().contains("'api.example.com' resolves to 169.254.169.254 (link-local (cloud metadata))"), e.getMessage());
+        assertTrue(e.getMessage().contains("allow_private_networks = true"), e.getMessage());
+        p.checkAddresses("api.example.com", addrs("8.8.8.8", "2606:4700:4700::1111"));
+    }
+
+    @Test
+    void pluginDefaultHostIsCheckedToo() throws Exception {
+        NetworkPolicy p = NetworkPolicy.forProvider(cfg("{}"), "https://api.openai.com/v1/", null);
+        assertFalse(p.trustsAddressesOf("api.openai.com"));
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED,
+                assertThrows(ProviderException.class, () -> p.checkAddresses("api.openai.com", addrs("10.0.0.5"))).providerKind());
+    }
+
+    @Test
+    void hostsTheUserNamedExactlyKeepTheirAddresses() throws Exception {
+        NetworkPolicy p = NetworkPolicy.forProvider(cfg("{\"base_url\":\"http://llm.lan:8080/\",\"allowed_hosts\":[\"gpu.LAN\",\"10.0.0.7\",\"*.corp\",\"h?.lan\"]}"),
+                null, List.of("extra.lan"));
+        for (String h : List.of("llm.lan", "gpu.lan", "GPU.lan.", "10.0.0.7", "extra.lan")) {
+            assertTrue(p.trustsAddressesOf(h), h);
+            p.checkAddresses(h, addrs("127.0.0.1", "10.0.0.7"));
+        }
+        for (String h : List.of("x.corp", "h1.lan", "other.lan")) assertFalse(p.trustsAddressesOf(h), h);
+        assertThrows(ProviderException.class, () -> p.checkAddresses("x.corp", addrs("192.168.0.2")));
+    }
+
+    @Test
+    void optInAllowsPrivateNetworksForEveryAllowedHost() throws Exception {
+        NetworkPolicy p = NetworkPolicy.forProvider(cfg("{\"allowed_hosts\":[\"*.corp\"],\"allow_private_networks\":true}"), null, null);
+        assertTrue(p.allowsPrivateNetworks());
+        p.checkAddresses("x.corp", addrs("192.168.0.2", "fd00:ec2::254"));
+        assertFalse(p.allows("evil.com"), "the opt-in widens addresses, never names");
+        assertTrue(p.describe().contains("private networks"), p.describe());
+        NetworkPolicy local = NetworkPolicy.forProvider(cfg("{\"allow_private_networks\":true}"), "http://localhost:11434/", null);
+        assertTrue(local.allows("localhost"), "with the opt-in a local plugin default is reachable");
+        assertTrue(NetworkPolicy.builder().allowPrivateNetworks(true).build().trustsAddressesOf("anything"));
+        NetworkPolicy off = NetworkPolicy.forProvider(cfg("{\"allowed_hosts\":[\"*.corp\"],\"allow_private_networks\":false}"), null, null);
+        assertThrows(ProviderException.class, () -> off.checkAddresses("x.corp", addrs("192.168.0.2")));
+        ProviderException e = assertThrows(ProviderException.class,
+                () -> NetworkPolicy.forProvider(cfg("{\"allow_private_networks\":\"yes\"}"), null, null));
+        assertEquals(ProviderErrorKind.INVALID_CONFIG, e.providerKind());
+        assertTrue(e.getMessage().contains("allow_private_networks must be true or false"), e.getMessage());
     }
 
     @ParameterizedTest

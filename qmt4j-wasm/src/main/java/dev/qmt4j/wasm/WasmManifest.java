@@ -3,6 +3,7 @@ package dev.qmt4j.wasm;
 import dev.qmt4j.wasm.internal.HostGlob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,18 @@ public final class WasmManifest {
     private final Duration timeout;
     private final boolean wasi;
     private final boolean httpResponseHeaders;
+    private final ConnectCheck connectCheck;
+
+    /**
+     * An extra check of {@code http_request} destinations, run after the {@link #allowedHosts()}
+     * match and before connecting, at every redirect hop (an embedding host uses it to refuse names
+     * that resolve to private addresses).
+     */
+    @FunctionalInterface
+    public interface ConnectCheck {
+        /** Returns normally to allow; throws {@link PluginSandboxException} (reason HOST) to refuse. */
+        void check(URI uri);
+    }
 
     private WasmManifest(Builder b) {
         this.module = Objects.requireNonNull(b.module, "module bytes or path are required");
@@ -58,6 +71,7 @@ public final class WasmManifest {
         this.timeout = b.timeout;
         this.wasi = b.wasi;
         this.httpResponseHeaders = b.httpResponseHeaders;
+        this.connectCheck = b.connectCheck;
     }
 
     public static Builder builder() {
@@ -68,7 +82,7 @@ public final class WasmManifest {
     public Builder toBuilder() {
         Builder b = new Builder().module(module).allowedHosts(allowedHosts).config(config).maxPages(maxPages)
                 .maxHttpResponseBytes(maxHttpResponseBytes).maxVarBytes(maxVarBytes).timeout(timeout).wasi(wasi)
-                .httpResponseHeaders(httpResponseHeaders);
+                .httpResponseHeaders(httpResponseHeaders).connectCheck(connectCheck);
         allowedPaths.forEach(b::allowedPath);
         return b;
     }
@@ -98,6 +112,11 @@ public final class WasmManifest {
             }
         }
         return false;
+    }
+
+    /** The extra destination check for {@code http_request}; allows everything unless set. */
+    public ConnectCheck connectCheck() {
+        return connectCheck;
     }
 
     /** Host directory → guest path pre-opened for WASI. A host path prefixed {@code ro:} is read-only. */
@@ -147,6 +166,7 @@ public final class WasmManifest {
         private Duration timeout = DEFAULT_TIMEOUT;
         private boolean wasi;
         private boolean httpResponseHeaders;
+        private ConnectCheck connectCheck = uri -> { };
 
         private Builder() {}
 
@@ -236,6 +256,12 @@ public final class WasmManifest {
 
         public Builder httpResponseHeaders(boolean on) {
             this.httpResponseHeaders = on;
+            return this;
+        }
+
+        /** Sets the extra destination check for {@code http_request} (see {@link ConnectCheck}). */
+        public Builder connectCheck(ConnectCheck check) {
+            this.connectCheck = Objects.requireNonNull(check, "check");
             return this;
         }
 

@@ -9,6 +9,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.qmt4j.ErrorKind;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,5 +156,27 @@ class HttpTest {
             PluginCallException e = assertThrows(PluginCallException.class, () -> p.call("http", "{not json".getBytes(UTF_8)));
             assertTrue(e.getMessage().contains("invalid http request JSON"), e.getMessage());
         }
+    }
+
+    @Test
+    void theConnectCheckSeesEveryHopAndCanRefuseOne() {
+        List<URI> seen = new CopyOnWriteArrayList<>();
+        WasmManifest m = WasmManifest.builder().module(Wat.resource("kernel")).allowedHost("127.0.0.1").connectCheck(seen::add).build();
+        try (ExtismPlugin p = ExtismPlugin.builder(m.toBuilder().build()).build()) {
+            assertEquals("hello GET t1", new String(p.call("http", req("/redirect-local")), UTF_8));
+            assertEquals(List.of(URI.create(base + "/redirect-local"), URI.create(base + "/hello")), seen);
+        }
+        WasmManifest refusing = WasmManifest.builder().module(Wat.resource("kernel")).allowedHost("127.0.0.1").allowedHost("localhost")
+                .connectCheck(u -> {
+                    if (u.getHost().equals("localhost")) {
+                        throw new PluginSandboxException(PluginSandboxException.Reason.HOST, "refused " + u.getHost(), "hint");
+                    }
+                }).build();
+        int before = evilHits.get();
+        try (ExtismPlugin p = ExtismPlugin.builder(refusing).build()) {
+            PluginSandboxException e = assertThrows(PluginSandboxException.class, () -> p.call("http", req("/redirect-away")));
+            assertEquals("refused localhost", e.getMessage());
+        }
+        assertEquals(before, evilHits.get(), "the refused hop was never contacted");
     }
 }

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The only way provider plugins reach the network. Redirects are followed by hand so that the
- * {@link NetworkPolicy} is applied to every hop before connecting; credentials are dropped when a
- * redirect leaves the original origin; timeouts and a response-size cap always apply.
+ * {@link NetworkPolicy} is applied to every hop before connecting, to the host name and then to the
+ * addresses it resolves to ({@link AddressCheck}); credentials are dropped when a redirect leaves
+ * the original origin; timeouts and a response-size cap always apply.
  */
 public final class SafeHttp {
     private static final Logger LOG = LoggerFactory.getLogger(SafeHttp.class);
@@ -131,9 +133,16 @@ public final class SafeHttp {
 
     private final HttpClient client;
     private final HttpLimits limits;
+    private final AddressCheck addresses;
 
     public SafeHttp(HttpLimits limits) {
+        this(limits, AddressCheck.SYSTEM);
+    }
+
+    /** With another resolver for the address check (tests that simulate a changing DNS answer). */
+    SafeHttp(HttpLimits limits, AddressCheck.Resolver resolver) {
         this.limits = limits;
+        this.addresses = new AddressCheck(resolver);
         this.client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(limits.connectTimeout())
@@ -178,7 +187,14 @@ public final class SafeHttp {
         HttpWire.Headers headers = req.headers().copy();
         for (int hop = 0; ; hop++) {
             policy.check(uri);
+            List<InetAddress> checked = resolveAndCheck(policy, uri);
             HttpResponse<InputStream> resp = exchange(uri, method, headers, body, ht);
+            try {
+                addresses.after(policy, uri, checked);
+            } catch (ProviderException e) {
+                closeQuietly(resp.body());
+                throw e;
+            }
             int status = resp.statusCode();
             String location = resp.headers().firstValue("location").orElse(null);
             if (isRedirect(status) && location != null) {
@@ -205,6 +221,14 @@ public final class SafeHttp {
                 continue;
             }
             return new Opened(status, toWire(resp.headers()), HttpWire.version(resp.version()), resp.body(), limits);
+        }
+    }
+
+    private List<InetAddress> resolveAndCheck(NetworkPolicy policy, URI uri) throws NetworkFailure {
+        try {
+            return addresses.before(policy, uri);
+        } catch (UnknownHostException e) {
+            throw new NetworkFailure("dns", "cannot resolve host (" + uri.getHost() + ")", e);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.qmt4j.provider.NetworkPolicy;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
+import dev.qmt4j.provider.internal.AddressCheck;
 import dev.qmt4j.provider.internal.CallState;
 import dev.qmt4j.provider.internal.HttpWire;
 import dev.qmt4j.provider.internal.Json;
@@ -104,7 +105,7 @@ public final class WasmProvider implements ProviderPlugin {
         if (b.maxPages > 0) m.maxPages(b.maxPages);
         List<String> manifestHosts = new ArrayList<>(initial.allowedHostGlobs());
         if (initial.configuredHost() != null) manifestHosts.add(initial.configuredHost());
-        m.allowedHosts(manifestHosts);
+        m.allowedHosts(manifestHosts).connectCheck(AddressCheck.forExtism(initial, AddressCheck.SYSTEM));
         ExtismPlugin.Builder pb = ExtismPlugin.builder(m.build()).name(label).hostFunctions(host.functions());
         if (b.poolSize > 0) pb.poolSize(b.poolSize);
         if (b.compileCacheDir != null) pb.compileCacheDir(b.compileCacheDir);

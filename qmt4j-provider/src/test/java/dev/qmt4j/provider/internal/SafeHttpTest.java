@@ -16,6 +16,8 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,5 +141,93 @@ class SafeHttpTest {
             while ((c = o.next()) != null) all.append(new String(c));
         }
         assertTrue(all.toString().endsWith("data: [DONE]\n\n"), all.toString());
+    }
+
+    static NetworkPolicy globs(String... globs) {
+        return NetworkPolicy.builder().allowedHosts(List.of(globs)).build();
+    }
+
+    @Test
+    void nameAllowedByAGlobButResolvingToLoopbackIsRefusedBeforeConnecting() {
+        // "localhost" is resolved for real (no literal): whatever it gives is loopback
+        ProviderException e = assertThrows(ProviderException.class,
+                () -> http.send(get("http://localhost:" + a.port() + "/v1/models"), globs("local*"), null));
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
+        assertTrue(e.getMessage().contains("host 'localhost' resolves to "), e.getMessage());
+        assertTrue(e.getMessage().contains("(loopback)"), e.getMessage());
+        assertTrue(a.requests().isEmpty(), "nothing was sent");
+    }
+
+    @Test
+    void theMachinesOwnHostNameIsRefusedWhenItResolvesToALocalAddress() throws Exception {
+        String name;
+        InetAddress[] resolved;
+        try {
+            name = InetAddress.getLocalHost().getHostName();
+            resolved = InetAddress.getAllByName(name);
+        } catch (java.net.UnknownHostException e) {
+            Assumptions.abort("this machine's host name does not resolve: " + e.getMessage());
+            return;
+        }
+        Assumptions.assumeFalse(name.equalsIgnoreCase("localhost") || NetworkPolicy.isLocalOrPrivate(name) || name.matches("[0-9.:]+"),
+                "host name is a literal or localhost: " + name);
+        boolean local = false;
+        for (InetAddress x : resolved) local |= IpRanges.nonPublicRange(x) != null;
+        Assumptions.assumeTrue(local, "this machine's host name resolves to public addresses only");
+        ProviderException e = assertThrows(ProviderException.class,
+                () -> http.send(get("http://" + name + ":" + a.port() + "/v1/models"), globs("*"), null));
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
+        assertTrue(e.getMessage().contains("'" + name.toLowerCase(java.util.Locale.ROOT) + "' resolves to"), e.getMessage());
+        assertTrue(a.requests().isEmpty());
+    }
+
+    @Test
+    void literalAddressesAreCheckedUnlessListedExactly() throws Exception {
+        ProviderException e = assertThrows(ProviderException.class, () -> http.send(get(a.baseUrl() + "models"), globs("*"), null));
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
+        assertTrue(e.getMessage().contains("'127.0.0.1' resolves to 127.0.0.1 (loopback)"), e.getMessage());
+        assertEquals(200, http.send(get(a.baseUrl() + "models"), globs("127.0.0.1"), null).status());
+        assertEquals(200, http.send(get(a.baseUrl() + "models"),
+                NetworkPolicy.builder().allowedHost("127.0.0.*").allowPrivateNetworks(true).build(), null).status());
+    }
+
+    @Test
+    void redirectHopToANameResolvingToLoopbackIsRefused() {
+        a.redirectTo("http://localhost:" + b.port());
+        NetworkPolicy p = NetworkPolicy.builder().configuredBaseUrl("http://127.0.0.1/").allowedHost("local*").build();
+        ProviderException e = assertThrows(ProviderException.class, () -> http.send(get(a.baseUrl() + "models"), p, null));
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
+        assertTrue(e.getMessage().contains("host 'localhost' resolves to "), e.getMessage());
+        assertEquals(1, a.requests().size());
+        assertTrue(b.requests().isEmpty(), "the hop was refused before connecting");
+    }
+
+    @Test
+    void anAnswerThatChangesAfterTheCheckDiscardsTheResponse() throws Exception {
+        // Simulates DNS rebinding in the gap between the check and the client's own lookup: the
+        // check is told a public address, the client (and the re-check) see the real loopback one.
+        AtomicInteger lookups = new AtomicInteger();
+        SafeHttp rebinding = new SafeHttp(HttpLimits.DEFAULT, host -> lookups.getAndIncrement() == 0
+                ? new InetAddress[] {InetAddress.getByName("93.184.215.14")}
+                : InetAddress.getAllByName(host));
+        ProviderException e = assertThrows(ProviderException.class, () -> rebinding.send(get(a.baseUrl() + "models"), globs("127.0.0.*"), null));
+        assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
+        assertTrue(e.getMessage().contains("resolves to 127.0.0.1 (loopback)"), e.getMessage());
+        assertTrue(e.getMessage().contains("changed after the check"), e.getMessage());
+        assertEquals(2, lookups.get());
+    }
+
+    @Test
+    void aStableAnswerIsLookedUpOnceBeforeAndOnceAfter() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        SafeHttp counting = new SafeHttp(HttpLimits.DEFAULT, host -> {
+            lookups.incrementAndGet();
+            return new InetAddress[] {InetAddress.getByName("93.184.215.14")};
+        });
+        // the client itself connects to the literal 127.0.0.1; the resolver only feeds the check
+        assertEquals(200, counting.send(get(a.baseUrl() + "models"), globs("127.0.0.*"), null).status());
+        assertEquals(2, lookups.get());
+        assertEquals(200, counting.send(get(a.baseUrl() + "models"), only127, null).status());
+        assertEquals(2, lookups.get(), "the configured base_url host is not looked up");
     }
 }

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  * A tiny legacy-ABI guest in WAT (compiled with wabt's wat2wasm) that forwards to the qmt_* host
  * functions: name, base_url (as given), chat (a fixed GET request), raw_http, stream_open,
  * stream_all (opens, reads stream 1 to the end, closes, outputs the bytes), chat_stream (yields its
- * input 3 times), env (config_get of the input key, "none" if absent), log.
+ * input 3 times), env (config_get of the input key, "none" if absent), log, extism_http (Extism's
+ * built-in http_request with the input as request JSON, no body; outputs the response body).
  */
 public final class WatGuest {
     private WatGuest() {}
@@ -23,6 +24,7 @@ public final class WatGuest {
               (import "extism:host/env" "input_load_u8" (func $input_load_u8 (param i64) (result i32)))
               (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
               (import "extism:host/env" "config_get" (func $config_get (param i64) (result i64)))
+              (import "extism:host/env" "http_request" (func $ehttp (param i64 i64) (result i64)))
               (import "extism:host/user" "qmt_http_request" (func $http (param i64) (result i64)))
               (import "extism:host/user" "qmt_http_stream_open" (func $sopen (param i64) (result i64)))
               (import "extism:host/user" "qmt_http_stream_next" (func $snext (param i64) (result i64)))
@@ -58,6 +60,7 @@ public final class WatGuest {
               (func (export "base_url") (result i32) (call $out (call $str (i32.const 16) (i32.const %BASELEN%))) (i32.const 0))
               (func (export "chat") (result i32) (call $out (call $http (call $str (i32.const 256) (i32.const %REQLEN%)))) (i32.const 0))
               (func (export "raw_http") (result i32) (call $out (call $http (call $input))) (i32.const 0))
+              (func (export "extism_http") (result i32) (call $out (call $ehttp (call $input) (i64.const 0))) (i32.const 0))
               (func (export "stream_open") (result i32) (call $out (call $sopen (call $input))) (i32.const 0))
               (func (export "chat_stream") (result i32) (local $h i64)
                 (local.set $h (call $input))

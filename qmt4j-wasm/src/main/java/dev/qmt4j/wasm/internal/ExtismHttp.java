@@ -18,7 +18,8 @@ import java.util.TreeMap;
 
 /**
  * The HTTP client behind {@code http_request}. Redirects are followed here, not by the JDK client,
- * so every hop's host is checked against the allowlist before any connection is made to it.
+ * so every hop's host is checked against the allowlist (and the manifest's {@link
+ * WasmManifest.ConnectCheck}) before any connection is made to it.
  */
 public final class ExtismHttp {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -56,6 +57,7 @@ public final class ExtismHttp {
         String m = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
         for (int hop = 0; ; hop++) {
             checkAllowed(manifest, uri, url);
+            manifest.connectCheck().check(uri);
             HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(readTimeout(deadlineNanos));
             headers.forEach((k, v) -> {
                 try {
