@@ -186,6 +186,8 @@ class SafeHttpTest {
         ProviderException e = assertThrows(ProviderException.class, () -> http.send(get(a.baseUrl() + "models"), globs("*"), null));
         assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
         assertTrue(e.getMessage().contains("'127.0.0.1' resolves to 127.0.0.1 (loopback)"), e.getMessage());
+        ProviderException v6 = assertThrows(ProviderException.class, () -> http.send(get("http://[fd00:ec2::254]/latest/"), globs("*"), null));
+        assertTrue(v6.getMessage().contains("'fd00:ec2::254' resolves to fd00:ec2:0:0:0:0:0:254 (private (unique local))"), v6.getMessage());
         assertEquals(200, http.send(get(a.baseUrl() + "models"), globs("127.0.0.1"), null).status());
         assertEquals(200, http.send(get(a.baseUrl() + "models"),
                 NetworkPolicy.builder().allowedHost("127.0.0.*").allowPrivateNetworks(true).build(), null).status());
