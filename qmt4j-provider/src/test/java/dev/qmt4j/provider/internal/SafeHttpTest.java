@@ -119,11 +119,9 @@ class SafeHttpTest {
             t.setDaemon(true);
             t.start();
             SafeHttp quick = new SafeHttp(HttpLimits.DEFAULT.withRequestTimeout(Duration.ofMillis(500)));
-            long t0 = System.nanoTime();
             SafeHttp.NetworkFailure f = assertThrows(SafeHttp.NetworkFailure.class,
                     () -> quick.send(get("http://127.0.0.1:" + s.getLocalPort() + "/"), only127, null));
             assertEquals("timeout", f.transportKind());
-            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
         } finally {
             for (Socket x : held) x.close();
         }
