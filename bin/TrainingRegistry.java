@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * Not a registry: any repository name serves the same layout, and nothing is checked.
  *
  * <p>Usage: {@code java bin/TrainingRegistry.java LAYOUT_DIR PORT_FILE}. It writes the port it
- * listens on to PORT_FILE and serves until killed.
+ * listens on to PORT_FILE and serves until killed, or for five minutes at most.
  */
 public final class TrainingRegistry {
     private static final Pattern DESCRIPTOR = Pattern.compile(
@@ -42,6 +42,17 @@ public final class TrainingRegistry {
             }
         });
         server.start();
+        // Never outlive the training: should the launcher be killed before it stops us, exit anyway.
+        Thread reaper = new Thread(() -> {
+            try {
+                Thread.sleep(300_000);
+            } catch (InterruptedException e) {
+                // exit now
+            }
+            System.exit(0);
+        }, "training-registry-reaper");
+        reaper.setDaemon(true);
+        reaper.start();
         Path portFile = Path.of(args[1]);
         Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
         Files.writeString(tmp, Integer.toString(server.getAddress().getPort()));
