@@ -70,6 +70,10 @@ final class ProvidersCommand implements Callable<Integer> {
                     row.put("signer", null);
                     row.put("status", "error");
                     row.put("error", e.getMessage());
+                    // Machine-readable too: scripts branch on the kind, not on message text.
+                    row.put("error_kind", e.kind().name().toLowerCase(Locale.ROOT));
+                    row.put("exit_code", e.kind().exitCode());
+                    row.put("hint", e.hint());
                 }
                 rows.add(row);
             }
@@ -96,6 +100,9 @@ final class ProvidersCommand implements Callable<Integer> {
             sb.append("  ok");
         } else {
             sb.append("  error: ").append(row.get("error"));
+            if (row.get("hint") != null) {
+                sb.append(" (hint: ").append(row.get("hint")).append(')');
+            }
         }
         return sb.toString();
     }

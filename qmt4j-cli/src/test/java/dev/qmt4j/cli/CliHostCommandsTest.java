@@ -67,6 +67,8 @@ class CliHostCommandsTest extends OpenAiCliTestBase {
         assertEquals("error", broken.get("status").stringValue());
         assertTrue(broken.get("error").stringValue().contains("local plugin file not found"), broken.toString());
         assertTrue(broken.get("error").stringValue().contains("missing/plugin.wasm"), broken.toString());
+        assertEquals("not_found", broken.get("error_kind").stringValue(), broken.toString());
+        assertEquals(4, broken.get("exit_code").asInt(), broken.toString());
 
         JsonNode hello = rows.get(2);
         assertEquals("layout", hello.get("source").stringValue());

@@ -172,10 +172,12 @@ class CliTlsTest extends OpenAiCliTestBase {
                     "wrong-pin", "but the config pins " + "0".repeat(64),
                     "unsigned", "signature",
                     "unreachable", "cannot reach registry 127.0.0.1:1");
+            Map<String, Integer> exitCodes = Map.of("missing", 4, "wrong-pin", 7, "unsigned", 8, "unreachable", 6);
             why.forEach((name, reason) -> {
                 JsonNode row = rows.get(name);
                 assertEquals("error", row.get("status").stringValue(), row.toString());
                 assertTrue(row.get("error").stringValue().contains(reason), row.toString());
+                assertEquals(exitCodes.get(name), row.get("exit_code").asInt(), row.toString());
             });
             assertEquals(1, files.getCount("/plugin.wasm"));
 
