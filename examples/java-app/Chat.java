@@ -23,7 +23,8 @@ public class Chat {
         try (PluginRegistry registry = PluginRegistry.fromPath(Path.of(args[0]))) {
             for (LoadResult r : registry.loadAll()) {
                 if (r instanceof LoadResult.Failed f) {
-                    System.err.println("not loaded: " + f.name() + ": " + f.error().getMessage());
+                    // The message names the provider (and its config file) already.
+                    System.err.println("not loaded: " + f.error().getMessage());
                 }
             }
             ProviderHandle provider = registry.builder(args[1]).model(args[2]).build();

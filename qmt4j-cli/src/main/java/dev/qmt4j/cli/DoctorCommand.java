@@ -235,7 +235,8 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private void record(Qmt4jException e, String check) {
-        line("fail", check, e.getMessage());
+        // The check names the provider; the hint says what to do.
+        line("fail", check, HostAccess.reason(e) + (e.hint() == null ? "" : " (hint: " + e.hint() + ")"));
         first = first == null ? e : first;
     }
 

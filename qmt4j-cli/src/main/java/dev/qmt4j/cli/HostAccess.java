@@ -4,6 +4,7 @@ import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.host.LoadResult;
 import dev.qmt4j.host.PluginRegistry;
 import dev.qmt4j.host.PluginSource;
+import dev.qmt4j.host.ProviderLoadException;
 import dev.qmt4j.oci.LayoutRef;
 import dev.qmt4j.oci.Platform;
 
@@ -37,6 +38,14 @@ final class HostAccess {
             return "url";
         }
         return ((PluginSource.Oci) s).reference() instanceof LayoutRef ? "layout" : "oci";
+    }
+
+    /**
+     * What failed for a provider, for output that already shows the provider's name: a
+     * {@link ProviderLoadException}'s reason without its "provider 'NAME' in FILE: " prefix, else the message.
+     */
+    static String reason(Throwable e) {
+        return e instanceof ProviderLoadException p ? p.reason() : String.valueOf(e.getMessage());
     }
 
     /** The error of a failed load as a {@link Qmt4jException} (they all are; anything else is internal). */

@@ -69,7 +69,7 @@ final class ProvidersCommand implements Callable<Integer> {
                     row.put("digest", null);
                     row.put("signer", null);
                     row.put("status", "error");
-                    row.put("error", e.getMessage());
+                    row.put("error", HostAccess.reason(e));
                     // Machine-readable too: scripts branch on the kind, not on message text.
                     row.put("error_kind", e.kind().name().toLowerCase(Locale.ROOT));
                     row.put("exit_code", e.kind().exitCode());

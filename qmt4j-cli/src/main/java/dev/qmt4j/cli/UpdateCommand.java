@@ -56,7 +56,7 @@ final class UpdateCommand implements Callable<Integer> {
                 LoadResult before = registry.load(name);
                 if (before instanceof LoadResult.Failed f) {
                     context.info("[" + i + "/" + names.size() + "] " + name + ": not loadable before the update ("
-                            + HostAccess.error(f).getMessage() + ")");
+                            + HostAccess.reason(HostAccess.error(f)) + ")");
                 }
                 context.info("[" + i + "/" + names.size() + "] " + name + ": updating");
                 UpdateResult r = registry.update(List.of(name), n -> ProgressListeners.forProvider(context, n)).get(0);
@@ -69,8 +69,11 @@ final class UpdateCommand implements Callable<Integer> {
                     Qmt4jException e = f.error() instanceof Qmt4jException q ? q
                             : new Qmt4jException(dev.qmt4j.ErrorKind.INTERNAL, String.valueOf(f.error()), null, f.error());
                     first = first == null ? e : first;
-                    out.println(name + ": failed: " + e.getMessage()
+                    out.println(name + ": failed: " + HostAccess.reason(e)
                             + f.stillServing().map(d -> " (still serving " + d + ")").orElse(""));
+                    if (e.hint() != null) {
+                        context.err().println("hint (" + name + "): " + e.hint());
+                    }
                 }
             }
             if (names.isEmpty()) {

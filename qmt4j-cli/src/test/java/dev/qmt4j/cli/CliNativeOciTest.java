@@ -197,15 +197,38 @@ class CliNativeOciTest {
     void aPlatformTheIndexLacksFailsWithExit9NamingTheOfferedOnes() throws IOException {
         Cli cli = cli();
         String cfg = config("").toString();
+        String offers = "no plugin for linux/riscv64 in index; it offers: linux/amd64, " + (arm64 ? "linux/arm64, " : "")
+                + "wasi/wasm";
         for (Cli.Result r : List.of(cli.run("--config", cfg, "chat", "echo", PROMPT, "--platform", "linux/riscv64"),
                 cli.run("--config", cfg, "--platform", "linux/riscv64", "providers"),
                 cli.run("--config", config("platform = \"linux/riscv64\"").toString(), "chat", "echo", PROMPT))) {
             assertEquals(9, r.exitCode(), r::toString);
             String all = r.out() + r.err();
-            assertTrue(all.contains("no plugin for linux/riscv64"), all);
-            assertTrue(all.contains("it offers: linux/amd64, " + (arm64 ? "linux/arm64, " : "") + "wasi/wasm"), all);
+            assertTrue(all.contains(offers), all);
+            assertTrue(all.split("provider 'echo'", -1).length - 1 <= 1, "the provider is named once: " + all);
+            assertTrue(all.contains("platform = \"wasi/wasm\"") || all.contains("--platform wasi/wasm"), "how to fix it: " + all);
             assertFalse(all.contains("Exception"), all);
         }
+        // chat: the one error line names the provider and the config; the hint says what to change
+        Cli.Result byKey = cli.run("--config", config("platform = \"linux/riscv64\"").toString(), "chat", "echo", PROMPT);
+        assertTrue(byKey.err().contains("error: provider 'echo' in " + cfg + ": " + offers), byKey.err());
+        assertTrue(byKey.err().contains("hint: change platform = \"linux/riscv64\" in its entry in " + cfg
+                + " to platform = \"wasi/wasm\" (or another platform it offers), or override it with --platform wasi/wasm"),
+                byKey.err());
+        config(""); // the same file again, without the key
+        Cli.Result byFlag = cli.run("--config", cfg, "chat", "echo", PROMPT, "--platform", "linux/riscv64");
+        assertTrue(byFlag.err().contains("error: provider 'echo' in " + cfg + ": " + offers), byFlag.err());
+        assertTrue(byFlag.err().contains("hint: pass --platform wasi/wasm (or another platform it offers)"), byFlag.err());
+        // providers: the row names the provider, the error says what failed, then the hint
+        Cli.Result rows = cli.run("--config", cfg, "--platform", "linux/riscv64", "providers");
+        assertTrue(rows.out().startsWith("echo  -  oci " + ref + "  error: " + offers + " (hint: pass --platform wasi/wasm"),
+                rows.out());
+        Cli.Result json = cli.run("--config", cfg, "--platform", "linux/riscv64", "providers", "--json");
+        JsonNode row = MAPPER.readTree(json.out()).get(0);
+        assertEquals(offers, row.get("error").stringValue(), row.toString());
+        assertTrue(row.get("hint").stringValue().startsWith("pass --platform wasi/wasm"), row.toString());
+        Cli.Result doctor = cli.run("--config", cfg, "--platform", "linux/riscv64", "doctor");
+        assertTrue(doctor.out().contains("fail  provider echo: " + offers + " (hint: pass --platform wasi/wasm"), doctor.out());
         Cli.Result bad = cli.run("--config", cfg, "chat", "echo", PROMPT, "--platform", "linux");
         assertEquals(2, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("invalid platform 'linux': expected os/arch[/variant]"), bad.err());

@@ -37,7 +37,9 @@ import tools.jackson.databind.node.ObjectNode;
  * }</pre>
  *
  * <p>Errors are values: {@link #loadAll()} and {@link #update()} return one result per provider,
- * and {@link #require(String)} throws the real cause. Thread-safe.
+ * and {@link #require(String)} throws the real cause. A plugin that cannot be fetched (not found,
+ * auth, network, signature, platform, integrity) is a {@link ProviderLoadException} naming the
+ * provider and the config file once; its cause is the source's own error. Thread-safe.
  */
 public final class PluginRegistry implements AutoCloseable {
     private final ConfigFile config;
@@ -247,9 +249,9 @@ public final class PluginRegistry implements AutoCloseable {
             Fetched f = fetch(s.entry(), true, listener);
             if (f.offlineWarning().isPresent()) {
                 // The puller fell back to the cached digest: nothing was checked, so this update failed.
-                throw new Qmt4jException(ErrorKind.NETWORK, "provider '" + s.entry().name()
-                        + "': the registry could not be reached, nothing was updated"
-                        + (f.offlineWarning().get().isEmpty() ? "" : " (" + f.offlineWarning().get() + ")"));
+                throw ProviderErrors.named(s.entry(), config.source(), platform, new Qmt4jException(ErrorKind.NETWORK,
+                        "the registry could not be reached, nothing was updated"
+                        + (f.offlineWarning().get().isEmpty() ? "" : " (" + f.offlineWarning().get() + ")")));
             }
             if (previous.isPresent() && previous.get().equals(f.info().digest())) {
                 return new UpdateResult.Updated(s.entry().name(), previous, previous.get(), false);
@@ -343,10 +345,18 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     private Fetched fetch(ProviderEntry e, boolean force, PullListener listener) {
-        PluginSource src = sourceOf(e);
+        PluginSource src = sourceOf(e); // its CONFIG errors name the provider already
+        try {
+            return fetch(e, src, force, listener);
+        } catch (Qmt4jException ex) {
+            throw ProviderErrors.named(e, config.source(), platform, ex);
+        }
+    }
+
+    private Fetched fetch(ProviderEntry e, PluginSource src, boolean force, PullListener listener) {
         if (src instanceof PluginSource.LocalFile f) {
             if (!java.nio.file.Files.isRegularFile(f.file())) {
-                throw new Qmt4jException(ErrorKind.NOT_FOUND, "provider '" + e.name() + "': local plugin file not found: " + f.file());
+                throw new Qmt4jException(ErrorKind.NOT_FOUND, "local plugin file not found: " + f.file());
             }
             return new Fetched(f.file(), new LoadResult.Loaded(e.name(), f.type(), src.display(),
                     Digest.sha256(f.file()).toString(), Optional.empty()));

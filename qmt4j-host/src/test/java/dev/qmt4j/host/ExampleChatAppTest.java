@@ -104,7 +104,7 @@ class ExampleChatAppTest {
         Run run = chat(config().toString(), "openai", OpenAiTestServer.MODEL_B, "Hello there");
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("Echo: Hello there\n", run.out(), run.toString());
-        assertEquals("not loaded: broken: provider 'broken': local plugin file not found: " + tmp.resolve("missing.wasm") + "\n",
+        assertEquals("not loaded: provider 'broken' in " + config() + ": local plugin file not found: " + tmp.resolve("missing.wasm") + "\n",
                 run.err(), run.toString());
         OpenAiTestServer.RecordedRequest sent = openai.requests().get(openai.requests().size() - 1);
         assertTrue(sent.bodyText().contains("\"" + OpenAiTestServer.MODEL_B + "\""), "the model argument is used: " + sent.bodyText());
@@ -116,7 +116,8 @@ class ExampleChatAppTest {
         Run run = chat(config().toString(), "broken", "any", "Hello there");
         assertEquals(ErrorKind.NOT_FOUND.exitCode(), run.exitCode(), run.toString());
         assertEquals("", run.out(), run.toString());
-        assertTrue(run.err().contains("error: provider 'broken': local plugin file not found: "), run.toString());
+        assertTrue(run.err().contains("error: provider 'broken' in "), run.toString());
+        assertTrue(run.err().contains(": local plugin file not found: "), run.toString());
         assertFalse(run.err().contains("\tat "), "no stack trace: " + run);
 
         Run unknown = chat(config().toString(), "nope", "any", "Hello there");

@@ -2,6 +2,7 @@ package dev.qmt4j.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qmt4j.ErrorKind;
@@ -81,13 +82,50 @@ class PlatformSelectionTest {
         return assertInstanceOf(LoadResult.Loaded.class, result, result.toString()).type();
     }
 
-    private static Qmt4jException failure(PluginRegistry r) {
+    /** The PLATFORM failure: names the provider and config file once, keeps the offered platforms. */
+    private ProviderLoadException failure(PluginRegistry r) {
         LoadResult result = r.load("multi");
-        Qmt4jException e = assertInstanceOf(Qmt4jException.class, assertInstanceOf(LoadResult.Failed.class, result).error());
+        ProviderLoadException e = assertInstanceOf(ProviderLoadException.class,
+                assertInstanceOf(LoadResult.Failed.class, result).error());
         assertEquals(ErrorKind.PLATFORM, e.kind(), e.getMessage());
-        assertTrue(e.getMessage().contains("no plugin for linux/riscv64"), e.getMessage());
-        assertTrue(e.getMessage().contains("linux/s390x, wasi/wasm"), e.getMessage());
+        Path cfg = tmp.resolve("providers.toml");
+        assertEquals("provider 'multi' in " + cfg + ": no plugin for linux/riscv64 in index; it offers: linux/s390x, wasi/wasm",
+                e.getMessage());
+        assertEquals("no plugin for linux/riscv64 in index; it offers: linux/s390x, wasi/wasm", e.reason());
+        assertEquals("multi", e.provider());
+        assertEquals(cfg, e.configFile());
+        assertInstanceOf(dev.qmt4j.oci.PlatformUnavailableException.class, e.getCause());
+        // require() throws the same error
+        Qmt4jException thrown = assertThrows(Qmt4jException.class, () -> r.require("multi"));
+        assertEquals(e.getMessage(), thrown.getMessage());
         return e;
+    }
+
+    @Test
+    void otherPullFailuresNameTheProviderOnceToo() throws Exception {
+        Path cfg = tmp.resolve("providers.toml");
+        Files.writeString(cfg, """
+                [[providers]]
+                name = "gone"
+                path = "oci://%s/plugins/nothing-here:1.0"
+
+                [[providers]]
+                name = "nolayout"
+                path = "oci-layout://missing-layout:1"
+
+                [oci]
+                insecure_skip_signature = true
+                """.formatted(registry.host()));
+        try (PluginRegistry r = PluginRegistry.builder().config(cfg).env(Map.of()).home(tmp).cacheDir(tmp.resolve("cache")).build()) {
+            for (String name : r.names()) {
+                ProviderLoadException e = assertInstanceOf(ProviderLoadException.class,
+                        assertInstanceOf(LoadResult.Failed.class, r.load(name)).error());
+                assertEquals(ErrorKind.NOT_FOUND, e.kind(), e.getMessage());
+                assertTrue(e.getMessage().startsWith("provider '" + name + "' in " + cfg + ": "), e.getMessage());
+                assertEquals(1, e.getMessage().split("provider '", -1).length - 1, "named once: " + e.getMessage());
+                assertEquals(((Qmt4jException) e.getCause()).hint(), e.hint(), "the source's own hint is kept");
+            }
+        }
     }
 
     @Test
@@ -103,7 +141,10 @@ class PlatformSelectionTest {
             assertEquals(PluginType.WASM, loadedType(r));
         }
         try (PluginRegistry r = config("platform = \"linux/riscv64\"").build()) {
-            failure(r);
+            ProviderLoadException e = failure(r);
+            assertEquals("change platform = \"linux/riscv64\" in its entry in "
+                    + tmp.resolve("providers.toml") + " to platform = \"wasi/wasm\" (or another platform it offers),"
+                    + " or override it with --platform wasi/wasm", e.hint());
         }
     }
 
@@ -113,7 +154,8 @@ class PlatformSelectionTest {
             assertEquals(PluginType.WASM, loadedType(r));
         }
         try (PluginRegistry r = config("").platform(RISCV).build()) {
-            failure(r);
+            ProviderLoadException e = failure(r);
+            assertTrue(e.hint().startsWith("pass --platform wasi/wasm (or another platform it offers)"), e.hint());
         }
     }
 }

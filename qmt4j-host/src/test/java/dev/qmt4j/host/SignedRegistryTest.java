@@ -146,6 +146,10 @@ class SignedRegistryTest {
         try (PluginRegistry r = registry(ref)) {
             LoadResult.Failed f = assertInstanceOf(LoadResult.Failed.class, r.loadAll().get(0));
             assertEquals(ErrorKind.VERIFICATION, ((Qmt4jException) f.error()).kind());
+            // named once, with its config file, in front of the verifier's own message
+            ProviderLoadException e = assertInstanceOf(ProviderLoadException.class, f.error());
+            assertTrue(e.getMessage().startsWith("provider 'openai' in " + r.configFile().source() + ": "), e.getMessage());
+            assertEquals(1, e.getMessage().split("provider '", -1).length - 1, e.getMessage());
             assertEquals(ErrorKind.VERIFICATION, ((Qmt4jException) org.junit.jupiter.api.Assertions.assertThrows(
                     Qmt4jException.class, () -> r.require("openai"))).kind());
         }

@@ -53,8 +53,9 @@ public final class PluginSelector {
                         + " layer, or annotate the manifest with " + MediaTypes.ANNOTATION_PLUGIN_TYPE + "=extism|native"));
         // A single Wasm manifest runs anywhere; only a request for Wasm on a native-only image is impossible.
         if (type == PluginType.NATIVE && override.isPresent() && override.get().isWasi()) {
-            throw new Qmt4jException(ErrorKind.PLATFORM, "no plugin for " + override.get() + ": " + top.digest()
-                    + " is a single native plugin image", "drop --platform, or use an image that offers wasi/wasm");
+            throw new PlatformUnavailableException(override.get().normalize(), List.of(), "no plugin for " + override.get()
+                    + ": " + top.digest() + " is a single native plugin image",
+                    "drop --platform, or use an image that offers wasi/wasm");
         }
         return new PluginImage(type, top.digest(), single, pluginLayer(single, type, top.digest().toString()),
                 Optional.empty());
@@ -81,7 +82,8 @@ public final class PluginSelector {
             String offered = index.manifests().stream()
                     .map(d -> d.platform().map(Platform::toString).orElse("(no platform)"))
                     .distinct().collect(Collectors.joining(", "));
-            throw new Qmt4jException(ErrorKind.PLATFORM, "no plugin for " + want + " in index; it offers: "
+            List<Platform> platforms = index.manifests().stream().flatMap(d -> d.platform().stream()).distinct().toList();
+            throw new PlatformUnavailableException(want, platforms, "no plugin for " + want + " in index; it offers: "
                     + (offered.isEmpty() ? "nothing" : offered),
                     "choose one of the offered platforms with --platform os/arch[/variant], or ask the publisher for a "
                             + want + " build or a wasi/wasm fallback");
