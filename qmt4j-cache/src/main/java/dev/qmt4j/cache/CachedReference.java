@@ -1,19 +1,20 @@
 package dev.qmt4j.cache;
 
 import dev.qmt4j.oci.Digest;
-import dev.qmt4j.oci.PluginType;
 import java.time.Instant;
-import java.util.Optional;
+import java.util.List;
 
 /**
- * One line of {@code qmt4j cache ls}.
+ * One reference of {@code qmt4j cache ls}, with every build of it the cache holds.
  *
  * @param reference  the canonical reference
  * @param digest     the digest it resolved to
- * @param type       the plugin type of its last pulled entry, if that entry is still present
- * @param size       bytes of that entry (0 if absent)
  * @param resolvedAt when the digest was last confirmed
- * @param path       the plugin file of that entry, if present
+ * @param builds     its cached builds, in index order (a native build per platform pulled, the
+ *                   {@code wasi/wasm} one if pulled); empty when none is cached
  */
-public record CachedReference(String reference, Digest digest, Optional<PluginType> type, long size,
-        Instant resolvedAt, Optional<java.nio.file.Path> path) {}
+public record CachedReference(String reference, Digest digest, Instant resolvedAt, List<CachedBuild> builds) {
+    public CachedReference {
+        builds = List.copyOf(builds);
+    }
+}

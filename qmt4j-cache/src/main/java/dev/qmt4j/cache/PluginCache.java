@@ -9,6 +9,7 @@ import dev.qmt4j.oci.ImageManifest;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.Manifest;
 import dev.qmt4j.oci.ManifestBlob;
+import dev.qmt4j.oci.Platform;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -173,16 +174,52 @@ public final class PluginCache {
         }
     }
 
-    /** Every reference in the cache, sorted by reference. Does not re-hash entries. */
+    /**
+     * Every reference in the cache, sorted by reference, each with all its cached builds (every
+     * platform pulled from its index, not only the last). Does not re-hash entries.
+     */
     public List<CachedReference> list() {
+        CacheListing listing = listing();
         List<CachedReference> out = new ArrayList<>();
         for (RefRecord r : allRefs()) {
-            Optional<CacheEntry> entry = r.entry().flatMap(this::readEntryQuietly);
-            out.add(new CachedReference(r.reference(), r.digest(), entry.map(e -> e.contents().type()).or(r::type),
-                    entry.map(e -> e.contents().size()).orElse(0L), r.resolvedAt(), entry.map(CacheEntry::pluginPath)));
+            out.add(new CachedReference(r.reference(), r.digest(), r.resolvedAt(), listing.builds(r)));
         }
         out.sort(Comparator.comparing(CachedReference::reference));
         return out;
+    }
+
+    /** The cached builds of {@code reference} (see {@link #list()}); empty if it has no record or no build. */
+    public List<CachedBuild> builds(ImageRef reference) {
+        return findRef(reference).map(r -> listing().builds(r)).orElse(List.of());
+    }
+
+    /**
+     * Deletes the cached builds of {@code reference} that {@code pull --platform want} would select
+     * ({@link CachedBuild#servesRequest}), now, each under its entry's lock; the reference stays, and
+     * its next pull for that platform fetches the build again. An entry shared with another reference
+     * goes for it too (it is fetched again the same way).
+     *
+     * @return the builds deleted; empty when none matched
+     */
+    public List<CachedBuild> removeBuilds(ImageRef reference, Platform want) {
+        List<CachedBuild> removed = new ArrayList<>();
+        for (CachedBuild b : builds(reference)) {
+            if (b.servesRequest(want)) {
+                try (CacheLock lock = lock(b.entry())) {
+                    CacheFiles.deleteTree(tmp, entryDir(b.entry()));
+                }
+                removed.add(b);
+            }
+        }
+        return removed;
+    }
+
+    private CacheListing listing() {
+        List<EntryKey> keys = new ArrayList<>();
+        for (Path dir : contentFiles(entries)) {
+            keyOf(dir).ifPresent(keys::add);
+        }
+        return new CacheListing(this, keys);
     }
 
     // ---------------------------------------------------------------- manifests
@@ -632,7 +669,7 @@ public final class PluginCache {
         return a.algorithm().equals(b.algorithm()) && a.hex().equals(b.hex());
     }
 
-    private Optional<CacheEntry> readEntryQuietly(EntryKey key) {
+    Optional<CacheEntry> readEntryQuietly(EntryKey key) {
         try {
             return readEntryUnverified(key);
         } catch (IllegalArgumentException e) {

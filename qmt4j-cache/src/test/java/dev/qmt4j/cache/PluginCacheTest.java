@@ -238,7 +238,7 @@ class PluginCacheTest {
     }
 
     @Test
-    void listShowsTypeSizeAndPathOfTheLastPulledEntry() {
+    void listShowsTheLastPulledEntryEvenWithoutItsManifests() {
         PluginCache cache = PluginCache.open(dir);
         CacheEntry entry = commitWasm(cache, "12345".getBytes(StandardCharsets.UTF_8));
         Instant at = Instant.parse("2026-05-06T07:08:09Z");
@@ -247,8 +247,9 @@ class PluginCacheTest {
 
         List<CachedReference> listed = cache.list();
 
-        assertEquals(List.of(new CachedReference(REF.canonical(), Digest.sha256(new byte[] {9}), Optional.of(PluginType.WASM),
-                5, at, Optional.of(entry.pluginPath()))), listed);
+        assertEquals(List.of(new CachedReference(REF.canonical(), Digest.sha256(new byte[] {9}), at,
+                List.of(new CachedBuild(Optional.empty(), PluginType.WASM, Digest.sha256(new byte[] {9}), entry.key(), 5,
+                        entry.pluginPath(), true)))), listed);
     }
 
     /** A warnings consumer for loads that must not warn. */

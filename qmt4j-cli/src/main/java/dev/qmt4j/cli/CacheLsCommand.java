@@ -1,7 +1,8 @@
 package dev.qmt4j.cli;
 
+import dev.qmt4j.cache.CachedBuild;
 import dev.qmt4j.cache.CachedReference;
-import dev.qmt4j.oci.PluginType;
+import dev.qmt4j.oci.Platform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,13 +12,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code qmt4j cache ls}: the cached references, their digests and plugin files. */
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "List cached references.")
+/**
+ * {@code qmt4j cache ls}: the cached references, and every cached build of each (a native build per
+ * platform pulled and the {@code wasi/wasm} one, not only the build pulled last).
+ */
+@Command(name = "ls", mixinStandardHelpOptions = true,
+        description = {"List cached references, one line per cached build:",
+                "REFERENCE  DIGEST  PLATFORM  TYPE  SIZE  RESOLVED-AT  PLUGIN-FILE, '*' after the type marks the build pulled last."})
 final class CacheLsCommand implements Callable<Integer> {
     @ParentCommand
     CacheCommand cache;
 
-    @Option(names = "--json", description = "Print the list as JSON.")
+    @Option(names = "--json", description = "Print the list as JSON: references, each with its builds.")
     boolean json;
 
     @Override
@@ -30,10 +36,20 @@ final class CacheLsCommand implements Callable<Integer> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("reference", r.reference());
                 m.put("digest", r.digest().toString());
-                m.put("type", r.type().map(PluginType::id));
-                m.put("size", r.size());
                 m.put("resolvedAt", r.resolvedAt().toString());
-                m.put("path", r.path().map(Object::toString));
+                List<Map<String, Object>> builds = new ArrayList<>();
+                for (CachedBuild b : r.builds()) {
+                    Map<String, Object> bm = new LinkedHashMap<>();
+                    bm.put("platform", b.platform().map(Platform::toString));
+                    bm.put("type", b.type().id());
+                    bm.put("size", b.size());
+                    bm.put("path", b.path().toString());
+                    bm.put("manifest", b.manifest().toString());
+                    bm.put("layer", b.entry().layer().toString());
+                    bm.put("lastPulled", b.lastPulled());
+                    builds.add(bm);
+                }
+                m.put("builds", builds);
                 out.add(m);
             }
             context.out().println(Json.write(out));
@@ -44,9 +60,14 @@ final class CacheLsCommand implements Callable<Integer> {
             return 0;
         }
         for (CachedReference r : refs) {
-            context.out().println(r.reference() + "  " + r.digest() + "  " + r.type().map(PluginType::id).orElse("-")
-                    + "  " + (r.path().isPresent() ? Sizes.human(r.size()) : "(no entry)")
-                    + "  " + r.resolvedAt() + r.path().map(p -> "  " + p).orElse(""));
+            String head = r.reference() + "  " + r.digest() + "  ";
+            if (r.builds().isEmpty()) {
+                context.out().println(head + "-  -  (no entry)  " + r.resolvedAt());
+            }
+            for (CachedBuild b : r.builds()) {
+                context.out().println(head + b.platform().map(Platform::toString).orElse("-") + "  " + b.type().id()
+                        + (b.lastPulled() ? "*" : "") + "  " + Sizes.human(b.size()) + "  " + r.resolvedAt() + "  " + b.path());
+            }
         }
         return 0;
     }

@@ -182,6 +182,64 @@ class CliNativeOciTest {
     }
 
     @Test
+    void cacheLsShowsBothBuildsOfTheTagAndRmRemovesOneOrAll() throws IOException {
+        Cli cli = cli();
+        Path cache = tmp.resolve("cache");
+        String canonical = dev.qmt4j.oci.ImageRef.parse(ref).canonical();
+        String host = dev.qmt4j.oci.Platform.host().normalize().toString();
+        String cfg = config("").toString();
+        assertEquals("wasm", provider(cli.run("--config", cfg, "--platform", "wasi/wasm", "providers", "--json"))
+                .get("type").stringValue());
+        assertEquals("native", provider(cli.run("--config", cfg, "providers", "--json")).get("type").stringValue());
+
+        Cli.Result ls = cli.run("cache", "ls");
+        assertEquals(0, ls.exitCode(), ls::toString);
+        List<String> lines = ls.out().lines().toList();
+        assertEquals(2, lines.size(), ls.out());
+        assertTrue(lines.get(0).startsWith(canonical + "  sha256:") && lines.get(0).contains("  " + host + "  native*  "),
+                "index order, the native build pulled last: " + ls.out());
+        assertTrue(lines.get(1).contains("  wasi/wasm  wasm  ") && lines.get(1).endsWith("plugin.wasm"), ls.out());
+
+        Cli.Result json = cli.run("cache", "ls", "--json");
+        JsonNode refs = MAPPER.readTree(json.out());
+        assertEquals(1, refs.size(), json.out());
+        assertEquals(canonical, refs.get(0).get("reference").stringValue());
+        JsonNode builds = refs.get(0).get("builds");
+        assertEquals(2, builds.size(), json.out());
+        assertEquals(host, builds.get(0).get("platform").stringValue());
+        assertEquals("native", builds.get(0).get("type").stringValue());
+        assertTrue(builds.get(0).get("lastPulled").booleanValue());
+        assertEquals("wasi/wasm", builds.get(1).get("platform").stringValue());
+        assertEquals("wasm", builds.get(1).get("type").stringValue());
+        assertFalse(builds.get(1).get("lastPulled").booleanValue());
+        assertTrue(Files.isRegularFile(Path.of(builds.get(1).get("path").stringValue())), json.out());
+
+        // --platform removes only the build pull --platform would select, now
+        Cli.Result rmWasm = cli.run("cache", "rm", ref, "--platform", "wasi/wasm");
+        assertEquals(0, rmWasm.exitCode(), rmWasm::toString);
+        assertTrue(rmWasm.out().startsWith("removed the wasi/wasm wasm build of " + canonical + " ("), rmWasm.out());
+        assertEquals(1, cacheEntries(cache));
+        Cli.Result again = cli.run("cache", "rm", ref, "--platform", "wasi/wasm");
+        assertEquals(4, again.exitCode(), again::toString);
+        assertTrue(again.err().contains("no cached build of " + canonical + " for wasi/wasm"), again.err());
+        assertTrue(again.err().contains("hint: cached builds: " + host + " native"), again.err());
+        Cli.Result badPlatform = cli.run("cache", "rm", ref, "--platform", "linux");
+        assertEquals(2, badPlatform.exitCode(), badPlatform::toString);
+        // the native build still loads from the cache, and the wasm one is fetched again
+        assertEquals("native", provider(cli.run("--config", cfg, "providers", "--json")).get("type").stringValue());
+
+        // without --platform: the reference and all its builds (files at the next prune)
+        Cli.Result rmAll = cli.run("cache", "rm", ref);
+        assertEquals(0, rmAll.exitCode(), rmAll::toString);
+        assertEquals("removed " + canonical + " and its 1 cached build(s): " + host + " native;"
+                + " 'qmt4j cache prune' deletes the files no other reference uses\n", rmAll.out());
+        assertEquals("[]", MAPPER.readTree(cli.run("cache", "ls", "--json").out()).toString());
+        assertEquals(4, cli.run("cache", "rm", ref).exitCode());
+        assertEquals(0, cli.run("cache", "prune").exitCode());
+        assertEquals(0, cacheEntries(cache));
+    }
+
+    @Test
     void theGlobalPlatformIsTheDefaultOfInspectAndAUsageErrorWhereItMeansNothing() {
         Cli cli = cli();
         Cli.Result inspect = cli.run("--platform", "wasi/wasm", "inspect", ref);
