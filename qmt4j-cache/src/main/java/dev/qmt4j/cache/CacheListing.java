@@ -9,11 +9,10 @@ import dev.qmt4j.oci.ManifestBlob;
 import dev.qmt4j.oci.Platform;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Finds the cached builds of references. A reference record names only the entry of its last pull, so
@@ -33,35 +32,47 @@ final class CacheListing {
         }
     }
 
+    /** Where an entry of a reference was found: the index entry's platform and the image manifest. */
+    private record Reached(Optional<Platform> platform, Digest manifest, EntryKey key) {}
+
     /** The builds of {@code record} whose entries are present, in index order; the last pulled one too if it was not reached. */
     List<CachedBuild> builds(RefRecord record) {
         List<CachedBuild> out = new ArrayList<>();
-        Set<EntryKey> seen = new LinkedHashSet<>();
+        for (Reached r : reached(record)) {
+            cache.readEntryQuietly(r.key()).ifPresent(e -> out.add(new CachedBuild(r.platform(), e.contents().type(),
+                    r.manifest(), r.key(), e.contents().size(), e.pluginPath(),
+                    record.entry().map(r.key()::equals).orElse(false))));
+        }
+        return out;
+    }
+
+    /** The entry keys of every build of {@code record} on disk, readable or not (for a full re-hash). */
+    List<EntryKey> entryKeys(RefRecord record) {
+        return reached(record).stream().map(Reached::key).toList();
+    }
+
+    private List<Reached> reached(RefRecord record) {
+        Map<EntryKey, Reached> out = new LinkedHashMap<>();
         Optional<Manifest> top = manifest(record.digest());
         if (top.isPresent() && top.get() instanceof ImageIndex index) {
             for (Descriptor child : index.manifests()) {
                 manifest(child.digest()).filter(m -> m instanceof ImageManifest)
-                        .ifPresent(m -> add(out, seen, record, child.platform(), child.digest(), (ImageManifest) m));
+                        .ifPresent(m -> add(out, child.platform(), child.digest(), (ImageManifest) m));
             }
         } else if (top.isPresent() && top.get() instanceof ImageManifest image) {
-            add(out, seen, record, Optional.empty(), record.digest(), image);
+            add(out, Optional.empty(), record.digest(), image);
         }
         // A record whose manifests are gone (or damaged) still shows the entry its last pull used.
-        record.entry().filter(k -> !seen.contains(k)).ifPresent(k -> cache.readEntryQuietly(k).ifPresent(e ->
-                out.add(new CachedBuild(record.selection().flatMap(Selection::platform), e.contents().type(),
-                        record.selection().map(Selection::manifest).orElse(record.digest()), k, e.contents().size(),
-                        e.pluginPath(), true))));
-        return out;
+        record.entry().filter(k -> !out.containsKey(k) && entries.getOrDefault(k.layer(), List.of()).contains(k))
+                .ifPresent(k -> out.put(k, new Reached(record.selection().flatMap(Selection::platform),
+                        record.selection().map(Selection::manifest).orElse(record.digest()), k)));
+        return new ArrayList<>(out.values());
     }
 
-    private void add(List<CachedBuild> out, Set<EntryKey> seen, RefRecord record, Optional<Platform> platform,
-            Digest manifest, ImageManifest image) {
+    private void add(Map<EntryKey, Reached> out, Optional<Platform> platform, Digest manifest, ImageManifest image) {
         for (Descriptor layer : image.layers()) {
             for (EntryKey k : entries.getOrDefault(layer.digest(), List.of())) {
-                if (seen.add(k)) {
-                    cache.readEntryQuietly(k).ifPresent(e -> out.add(new CachedBuild(platform, e.contents().type(), manifest,
-                            k, e.contents().size(), e.pluginPath(), record.entry().map(k::equals).orElse(false))));
-                }
+                out.putIfAbsent(k, new Reached(platform, manifest, k));
             }
         }
     }

@@ -310,13 +310,18 @@ public final class PluginCache {
      * Re-hashes every file of the entries (all of them, or those of {@code ref}), ignoring stamps.
      * A damaged entry is deleted, so the next pull fetches it again; an intact one gets fresh stamps.
      *
-     * @param ref only the entry this reference's record points to; empty for every entry
+     * @param ref only the entries of this reference's cached builds (see {@link #builds}) and of its last
+     *            pull; empty for every entry
      * @return one result per entry checked, sorted by directory
      */
     public List<EntryVerification> verify(Optional<ImageRef> ref) {
         List<EntryKey> keys = new ArrayList<>();
         if (ref.isPresent()) {
-            findRef(ref.get()).flatMap(RefRecord::entry).ifPresent(keys::add);
+            // Every cached build of the reference (each platform pulled), and the last pulled entry even if it is gone.
+            findRef(ref.get()).ifPresent(r -> {
+                keys.addAll(listing().entryKeys(r));
+                r.entry().filter(k -> !keys.contains(k)).ifPresent(keys::add);
+            });
         } else {
             for (Path dir : contentFiles(entries)) {
                 keyOf(dir).ifPresent(keys::add);

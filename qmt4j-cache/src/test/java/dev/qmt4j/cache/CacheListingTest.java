@@ -62,7 +62,8 @@ class CacheListingTest {
     private static CacheEntry commit(PluginCache cache, ManifestBuilder.Built image, PluginType type, String file)
             throws IOException {
         Digest layer = image.manifest().layers().get(0).digest();
-        byte[] content = ("plugin of " + layer).getBytes(StandardCharsets.UTF_8);
+        // A Wasm entry's file is the layer itself (checked on a full re-hash); a native one is unpacked from it.
+        byte[] content = (type == PluginType.WASM ? "wasm" : "plugin of " + layer).getBytes(StandardCharsets.UTF_8);
         EntryKey key = EntryKey.of(layer);
         try (CacheLock lock = cache.lock(key); Staging staging = cache.stage()) {
             Path tree = PluginCache.stagedTree(staging);
@@ -95,6 +96,11 @@ class CacheListingTest {
                         wasmEntry.contents().size(), wasmEntry.pluginPath(), true)), builds, "arm64 was never pulled");
         assertEquals(List.of("linux/amd64 native", "wasi/wasm wasm"), builds.stream().map(CachedBuild::label).toList());
         assertEquals(builds, cache.builds(ImageRef.parse("ghcr.io/acme/echo:1.0")), "by any spelling of the reference");
+        // verify REF re-hashes every build of the reference, not only the last pulled
+        List<EntryVerification> verified = cache.verify(Optional.of(REF));
+        assertEquals(List.of(nativeEntry.directory(), wasmEntry.directory()).stream().sorted().toList(),
+                verified.stream().map(EntryVerification::directory).sorted().toList());
+        assertTrue(verified.stream().allMatch(v -> v.problem().isEmpty()), verified.toString());
     }
 
     @Test

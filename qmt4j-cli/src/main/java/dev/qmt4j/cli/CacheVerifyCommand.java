@@ -21,7 +21,8 @@ final class CacheVerifyCommand implements Callable<Integer> {
     @ParentCommand
     CacheCommand cache;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "REF", description = "Only the plugin this reference last pulled.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "REF",
+            description = "Only this reference's cached builds (every platform pulled, as 'cache ls' lists them).")
     String reference;
 
     @Override
@@ -29,7 +30,7 @@ final class CacheVerifyCommand implements Callable<Integer> {
         CliContext context = cache.context();
         Optional<ImageRef> ref = Optional.ofNullable(reference).map(ImageRef::parse);
         PluginCache pc = context.services().cache();
-        if (ref.isPresent() && pc.findRef(ref.get()).flatMap(r -> r.entry()).isEmpty()) {
+        if (ref.isPresent() && pc.findRef(ref.get()).flatMap(r -> r.entry()).isEmpty() && pc.builds(ref.get()).isEmpty()) {
             throw new Qmt4jException(ErrorKind.NOT_FOUND, ref.get().canonical() + " is not in the cache",
                     "'qmt4j cache ls' lists what is cached");
         }

@@ -214,6 +214,9 @@ class CliNativeOciTest {
         assertFalse(builds.get(1).get("lastPulled").booleanValue());
         assertTrue(Files.isRegularFile(Path.of(builds.get(1).get("path").stringValue())), json.out());
 
+        Cli.Result verify = cli.run("cache", "verify", ref);
+        assertEquals("verified 2 cached plugin(s): intact\n", verify.out(), verify::toString);
+
         // --platform removes only the build pull --platform would select, now
         Cli.Result rmWasm = cli.run("cache", "rm", ref, "--platform", "wasi/wasm");
         assertEquals(0, rmWasm.exitCode(), rmWasm::toString);
