@@ -205,6 +205,40 @@ class RegistryPullTest {
         PullResult r = puller(RefreshPolicy.DEFAULT).pull(request("plugins/wasm:1"), PullListener.NONE);
         assertArrayEquals(wasm, Files.readAllBytes(r.path()));
         assertEquals(2, proxy.requestCount(blobGet()));
+        assertTrue(proxy.requests().stream().filter(blobGet()).skip(1).allMatch(q -> q.header("Range").isPresent()),
+                "the retry asks for the rest only");
+    }
+
+    @Test
+    void aCutDownloadResumesAndReportsEachByteOnce() throws IOException {
+        int k = 80_000;
+        proxy.inject(blobGet(), Fault.truncateAfter(k), 1);
+        Recorder events = new Recorder();
+
+        PullResult r = puller(RefreshPolicy.DEFAULT).pull(request("plugins/wasm:1"), events);
+
+        assertArrayEquals(wasm, Files.readAllBytes(r.path()));
+        assertEquals(r.layerDigest(), Digest.sha256(Files.readAllBytes(r.path())));
+        List<FaultProxy.Request> gets = proxy.requests().stream().filter(blobGet()).toList();
+        assertEquals(2, gets.size());
+        assertEquals(Optional.of("bytes=" + k + "-"), gets.get(1).header("Range"));
+        assertEquals(wasm.length, proxy.bodyBytesSent(blobGet()), "k + (size - k) bytes, not k + size");
+        List<Long> done = events.events.stream().filter(e -> e instanceof PullEvent.Downloading)
+                .map(e -> ((PullEvent.Downloading) e).bytesDone()).toList();
+        for (int i = 1; i < done.size(); i++) {
+            assertTrue(done.get(i) >= done.get(i - 1), "progress went back: " + done);
+        }
+        assertEquals((long) wasm.length, done.get(done.size() - 1));
+        assertTrue(done.contains((long) k), done.toString());
+        assertEquals(List.of(), children(cacheDir.resolve("tmp")));
+    }
+
+    @Test
+    void flippedBytesInAResumedDownloadAreAnIntegrityErrorAndLeaveNothing() throws IOException {
+        proxy.inject(blobGet(), Fault.truncateAfter(80_000), 1);
+        proxy.inject(blobGet(), Fault.flipByte(100), 1);
+        assertIntegrityFailureLeavesNothing();
+        assertEquals(Optional.of("bytes=80000-"), proxy.requests().stream().filter(blobGet()).toList().get(1).header("Range"));
     }
 
     @Test

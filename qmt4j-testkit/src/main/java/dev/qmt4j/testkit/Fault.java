@@ -24,6 +24,18 @@ public sealed interface Fault {
     /** Replaces the body (and its Content-Length, and Content-Type if non-null), keeping other headers. */
     record ReplaceBody(byte[] body, String contentType) implements Fault {}
 
+    /**
+     * Forwards the request without its {@code Range} and {@code If-Range} headers, so the upstream
+     * answers {@code 200} with the whole body: a server that ignores ranges.
+     */
+    record IgnoreRange() implements Fault {}
+
+    /**
+     * Forwards {@code Range: bytes=N-} as {@code bytes=(N+delta)-}, so the upstream answers a range
+     * other than the one asked for ({@code 206} at the wrong offset, or {@code 416} past the end).
+     */
+    record ShiftRange(long delta) implements Fault {}
+
     static Fault truncateAfter(long bytes) {
         return new Truncate(bytes);
     }
@@ -47,6 +59,14 @@ public sealed interface Fault {
 
     static Fault stallAfter(long bytes, long intervalMillis) {
         return new Stall(bytes, intervalMillis);
+    }
+
+    static Fault ignoreRange() {
+        return new IgnoreRange();
+    }
+
+    static Fault shiftRange(long delta) {
+        return new ShiftRange(delta);
     }
 
     static Fault replaceBody(byte[] body, String contentType) {

@@ -13,8 +13,11 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -33,7 +36,8 @@ import java.util.function.Predicate;
  * {@code Connection: close}; the {@code Host} header passes through unchanged so the registry
  * writes upload {@code Location}s that point back at the proxy. Rules are tried in the order they
  * were added; the first matching rule with uses left applies its {@link Fault}. Every request is
- * recorded, so tests can assert how often something was downloaded.
+ * recorded with its headers, and every answer with its status and the body bytes the proxy sent
+ * ({@link #exchanges()}), so tests can assert how often, and how much of, something was downloaded.
  *
  * <pre>{@code
  * try (FaultProxy proxy = FaultProxy.to(registry.host())) {
@@ -42,8 +46,31 @@ import java.util.function.Predicate;
  * }</pre>
  */
 public final class FaultProxy implements AutoCloseable {
-    /** What a rule can match on. */
-    public record Request(String method, String path) {}
+    /**
+     * What a rule can match on: the request line and the request's headers (names in lower case; the
+     * last value of a repeated header).
+     */
+    public record Request(String method, String path, Map<String, String> headers) {
+        public Request {
+            headers = Map.copyOf(headers);
+        }
+
+        public Request(String method, String path) {
+            this(method, path, Map.of());
+        }
+
+        /** The header's value, by case-insensitive name. */
+        public Optional<String> header(String name) {
+            return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
+        }
+    }
+
+    /**
+     * One answered request: the status sent and how many body bytes the proxy sent (for a cut-off body,
+     * the bytes before the cut). Recorded before the body goes out, so a client that has read it all
+     * always finds its exchange here.
+     */
+    public record Exchange(Request request, int status, long bodyBytes) {}
 
     private record Rule(Predicate<Request> matcher, Fault fault, AtomicInteger remaining) {}
 
@@ -58,6 +85,7 @@ public final class FaultProxy implements AutoCloseable {
     private final int upstreamPort;
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "fault-proxy");
@@ -119,9 +147,20 @@ public final class FaultProxy implements AutoCloseable {
         return requests.stream().filter(matcher).count();
     }
 
-    /** Forgets the recorded requests. */
+    /** Every answered request so far, in the order the answers started. */
+    public List<Exchange> exchanges() {
+        return List.copyOf(exchanges);
+    }
+
+    /** The body bytes sent in answer to the requests that matched. */
+    public long bodyBytesSent(Predicate<Request> matcher) {
+        return exchanges.stream().filter(e -> matcher.test(e.request())).mapToLong(Exchange::bodyBytes).sum();
+    }
+
+    /** Forgets the recorded requests and exchanges. */
     public void resetCounts() {
         requests.clear();
+        exchanges.clear();
     }
 
     /**
@@ -282,7 +321,7 @@ public final class FaultProxy implements AutoCloseable {
             String method = requestLine[0];
             String target = requestLine[1];
             byte[] body = readBody(in, head.subList(1, head.size()), false);
-            Request request = new Request(method, target);
+            Request request = new Request(method, target, headerMap(head.subList(1, head.size())));
             requests.add(request);
 
             Fault fault = claimFault(request);
@@ -296,12 +335,13 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 h.append("Content-Type: application/json\r\nContent-Length: ").append(error.length)
                         .append("\r\nConnection: close\r\n\r\n");
+                exchanges.add(new Exchange(request, s.status(), error.length));
                 out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
                 out.write(error);
                 out.flush();
                 return;
             }
-            forward(method, target, head.subList(1, head.size()), body, out, client, fault);
+            forward(request, head.subList(1, head.size()), body, out, client, fault);
         } catch (IOException e) {
             // the client or upstream went away; nothing to report to anyone
         } finally {
@@ -321,15 +361,25 @@ public final class FaultProxy implements AutoCloseable {
         return null;
     }
 
-    private void forward(String method, String target, List<String> headers, byte[] body, OutputStream out,
+    private void forward(Request request, List<String> headers, byte[] body, OutputStream out,
             Socket client, Fault fault) throws IOException {
+        String method = request.method();
         try (Socket upstream = new Socket(upstreamHost, upstreamPort)) {
             OutputStream up = upstream.getOutputStream();
-            StringBuilder req = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
+            StringBuilder req = new StringBuilder(method + " " + request.path() + " HTTP/1.1\r\n");
             for (String h : headers) {
-                if (!HOP_HEADERS.contains(name(h))) {
-                    req.append(h).append("\r\n");
+                String n = name(h);
+                if (HOP_HEADERS.contains(n)) {
+                    continue;
                 }
+                if (fault instanceof Fault.IgnoreRange && (n.equals("range") || n.equals("if-range"))) {
+                    continue;
+                }
+                if (fault instanceof Fault.ShiftRange shift && n.equals("range")) {
+                    req.append(shiftRange(h, shift.delta())).append("\r\n");
+                    continue;
+                }
+                req.append(h).append("\r\n");
             }
             if (body.length > 0 || method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
                 req.append("Content-Length: ").append(body.length).append("\r\n");
@@ -379,9 +429,42 @@ public final class FaultProxy implements AutoCloseable {
                 resp.append("Content-Length: ").append(respBody.length).append("\r\n");
             }
             resp.append("Connection: close\r\n\r\n");
+            exchanges.add(new Exchange(request, status, bytesToSend(respBody.length, fault)));
             out.write(resp.toString().getBytes(StandardCharsets.ISO_8859_1));
             writeBody(out, respBody, client, fault);
         }
+    }
+
+    /** How much of a body of {@code length} bytes {@code fault} lets out. */
+    private static long bytesToSend(long length, Fault fault) {
+        if (fault instanceof Fault.Truncate t) {
+            return Math.min(t.bytes(), length);
+        }
+        if (fault instanceof Fault.Reset r) {
+            return Math.min(r.bytes(), length);
+        }
+        return length;
+    }
+
+    /** {@code Range: bytes=N-...} with N moved by {@code delta}; other forms pass unchanged. */
+    private static String shiftRange(String headerLine, long delta) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)^(\\s*range\\s*:\\s*bytes=)(\\d+)-(.*)$")
+                .matcher(headerLine);
+        if (!m.matches()) {
+            return headerLine;
+        }
+        return m.group(1) + Math.max(0, Long.parseLong(m.group(2)) + delta) + "-" + m.group(3);
+    }
+
+    private static Map<String, String> headerMap(List<String> headers) {
+        Map<String, String> map = new HashMap<>();
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            if (colon > 0) {
+                map.put(name(h), h.substring(colon + 1).trim());
+            }
+        }
+        return map;
     }
 
     private void writeBody(OutputStream out, byte[] body, Socket client, Fault fault) throws IOException {
@@ -487,7 +570,9 @@ public final class FaultProxy implements AutoCloseable {
         if (length != null) {
             int n = Integer.parseInt(length);
             byte[] body = in.readNBytes(n);
-            if (body.length != n) {
+            // A response shorter than its Content-Length is passed on as it came (docker-registry's 416
+            // keeps the blob's length); a request that short is broken.
+            if (body.length != n && !untilEof) {
                 throw new EOFException("body ended after " + body.length + " of " + n + " bytes");
             }
             return body;

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,8 @@ class FaultProxyTest {
         upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
         upstream.createContext("/", ex -> {
             ex.getRequestBody().readAllBytes();
+            String range = ex.getRequestHeaders().getFirst("Range");
+            ex.getResponseHeaders().set("X-Range-Seen", range == null ? "(none)" : range);
             ex.sendResponseHeaders(200, BODY.length);
             ex.getResponseBody().write(BODY);
             ex.close();
@@ -71,6 +74,37 @@ class FaultProxyTest {
         assertEquals((byte) ~BODY[3], flipped[3]);
         assertThrows(IOException.class, () -> get("/short"));
         assertThrows(IOException.class, () -> get("/reset"));
+    }
+
+    @Test
+    void recordsRequestHeadersAndBodyBytesSent() throws Exception {
+        proxy.inject(FaultProxy.path("/short"), Fault.truncateAfter(5), -1);
+        http.send(HttpRequest.newBuilder(URI.create(proxy.url() + "/full")).header("Range", "bytes=3-").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThrows(IOException.class, () -> get("/short"));
+        List<FaultProxy.Exchange> exchanges = proxy.exchanges();
+        assertEquals(2, exchanges.size());
+        assertEquals("bytes=3-", exchanges.get(0).request().header("range").orElseThrow());
+        assertEquals(200, exchanges.get(0).status());
+        assertEquals(BODY.length, exchanges.get(0).bodyBytes());
+        assertEquals(5, exchanges.get(1).bodyBytes());
+        assertEquals(BODY.length + 5, proxy.bodyBytesSent(r -> true));
+        proxy.resetCounts();
+        assertEquals(List.of(), proxy.exchanges());
+    }
+
+    @Test
+    void rangeFaultsRewriteTheForwardedRequest() throws Exception {
+        proxy.inject(FaultProxy.path("/drop"), Fault.ignoreRange(), -1);
+        proxy.inject(FaultProxy.path("/shift"), Fault.shiftRange(7), -1);
+        HttpRequest.Builder ranged = HttpRequest.newBuilder().header("Range", "bytes=3-");
+        String dropped = http.send(ranged.copy().uri(URI.create(proxy.url() + "/drop")).build(),
+                HttpResponse.BodyHandlers.discarding()).headers().firstValue("X-Range-Seen").orElseThrow();
+        String shifted = http.send(ranged.copy().uri(URI.create(proxy.url() + "/shift")).build(),
+                HttpResponse.BodyHandlers.discarding()).headers().firstValue("X-Range-Seen").orElseThrow();
+        assertEquals("(none)", dropped);
+        assertEquals("bytes=10-", shifted);
+        assertEquals("bytes=3-", proxy.requests().get(1).header("Range").orElseThrow(), "the client's header is recorded");
     }
 
     @Test

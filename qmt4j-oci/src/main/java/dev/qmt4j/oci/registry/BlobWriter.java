@@ -6,45 +6,43 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
 /**
- * A body handler for a blob download: the body of a 200 response goes straight from the HTTP
- * client's buffers into the hasher and a {@link FileChannel}, with no {@code InputStream}, no copy
- * into a byte array and no hand-over between threads; any other response's body is an
- * {@code InputStream}, as {@link Transport#exchange} expects, for errors, challenges and redirects.
+ * A body handler for one blob request: the body of a {@code 200}, or of a {@code 206} that continues
+ * the {@link PartialBlob} exactly, goes straight from the HTTP client's buffers into a
+ * {@link FileChannel} and the hasher, with no {@code InputStream}, no copy into a byte array and no
+ * hand-over between threads; any other response's body is an {@code InputStream}, as
+ * {@link Transport#exchange} expects, for errors, challenges and redirects.
  *
- * <p>One instance per attempt. Whoever sends it checks {@link #done()} against the declared size
- * and the hash afterwards; a body larger than {@code size} is cut off and reported through
- * {@link #tooLarge()}.
+ * <p>A {@code 200} always starts the blob over (the server ignored the range, or {@code If-Range}
+ * found the resource changed). A {@code 206} that does not start at the held length is not written
+ * ({@link #misplacedRange()}); the caller asks again for the whole blob.
+ *
+ * <p>One instance per request. Whoever sends it checks the held length against the declared size
+ * and the hash afterwards; a body that would go past the declared size is cut off and reported
+ * through {@link #tooLarge()}.
  */
 final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
-    private final Path target;
-    private final MessageDigest hasher;
-    private final long size;
+    private final PartialBlob blob;
     private final TransferListener listener;
-    private volatile long done;
+    private final boolean rangeAsked;
     private volatile boolean started;
     private volatile boolean tooLarge;
+    private volatile boolean misplacedRange;
 
-    BlobWriter(Path target, MessageDigest hasher, long size, TransferListener listener) {
-        this.target = target;
-        this.hasher = hasher;
-        this.size = size;
+    BlobWriter(PartialBlob blob, TransferListener listener, boolean rangeAsked) {
+        this.blob = blob;
         this.listener = listener;
+        this.rangeAsked = rangeAsked;
     }
 
-    long done() {
-        return done;
-    }
-
-    /** Whether a 200 body began to arrive (a failure after that is a short read). */
+    /** Whether a body began to be written (a failure after that is a short read). */
     boolean started() {
         return started;
     }
@@ -54,20 +52,42 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
         return tooLarge;
     }
 
+    /** Whether the answer was a {@code 206} for another range than the one asked for (its body was not used). */
+    boolean misplacedRange() {
+        return misplacedRange;
+    }
+
     @Override
     public HttpResponse.BodySubscriber<InputStream> apply(HttpResponse.ResponseInfo info) {
-        if (info.statusCode() != 200) {
+        int status = info.statusCode();
+        boolean append;
+        if (status == 200) {
+            append = false;
+        } else if (status == 206 && rangeAsked) {
+            if (!blob.continuesAt(info.headers().firstValue("Content-Range"))) {
+                misplacedRange = true;
+                return HttpResponse.BodySubscribers.ofInputStream();
+            }
+            append = true;
+        } else {
             return HttpResponse.BodySubscribers.ofInputStream();
         }
         started = true;
-        return new ToFile();
+        return new ToFile(append, info.headers().firstValue("ETag"));
     }
 
     /** Writes and hashes each buffer as it arrives; completes with an empty stream once the file is closed. */
     private final class ToFile implements HttpResponse.BodySubscriber<InputStream> {
         private final CompletableFuture<InputStream> result = new CompletableFuture<>();
+        private final boolean append;
+        private final Optional<String> etag;
         private Flow.Subscription subscription;
         private FileChannel channel;
+
+        ToFile(boolean append, Optional<String> etag) {
+            this.append = append;
+            this.etag = etag;
+        }
 
         @Override
         public CompletionStage<InputStream> getBody() {
@@ -78,34 +98,43 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
             try {
-                channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                if (append) {
+                    channel = FileChannel.open(blob.target(), StandardOpenOption.WRITE);
+                    // Bytes past the held length were written but never hashed (a write cut short): drop them.
+                    channel.truncate(blob.held());
+                    channel.position(blob.held());
+                } else {
+                    blob.restart(); // a whole body: whatever was held is not part of it
+                    channel = FileChannel.open(blob.target(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                }
+                blob.validator(etag);
             } catch (IOException e) {
                 s.cancel();
                 result.completeExceptionally(e);
                 return;
             }
-            listener.progress(0, size);
+            listener.progress(blob.held(), blob.size());
             s.request(1);
         }
 
         @Override
         public void onNext(List<ByteBuffer> buffers) {
             try {
-                long n = done;
                 for (ByteBuffer b : buffers) {
                     int len = b.remaining();
-                    if (n + len > size) {
+                    if (blob.held() + len > blob.size()) {
                         tooLarge = true;
-                        throw new IOException("body larger than the declared " + size + " bytes");
+                        throw new IOException("body larger than the declared " + blob.size() + " bytes");
                     }
-                    hasher.update(b.duplicate());
+                    ByteBuffer forHash = b.duplicate();
                     while (b.hasRemaining()) {
                         channel.write(b);
                     }
-                    n += len;
+                    // Hashed only once on disk, so held bytes are always both written and hashed.
+                    blob.hasher().update(forHash);
+                    blob.advance(len);
                 }
-                done = n;
-                listener.progress(n, size);
+                listener.progress(blob.held(), blob.size());
                 subscription.request(1);
             } catch (IOException | RuntimeException e) {
                 subscription.cancel();
@@ -134,7 +163,7 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
                     channel.close();
                 }
             } catch (IOException ignored) {
-                // the partial file is deleted by the caller
+                // the partial file is kept for a resume or deleted by the caller
             }
             result.completeExceptionally(t);
         }

@@ -19,14 +19,17 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads manifests and blobs of one registry repository, checking every byte: manifests are hashed
  * and compared with the digest asked for (or the registry's {@code Docker-Content-Digest} for a
  * tag) and capped at {@link #MAX_MANIFEST_BYTES}; blobs are streamed to disk while being hashed and
- * counted against their declared size.
+ * counted against their declared size, and a download cut off mid-body resumes where it stopped.
  */
 public final class RegistrySource implements ImageSource {
+    private static final Logger LOG = LoggerFactory.getLogger(RegistrySource.class);
     /** The largest manifest accepted, as in the distribution reference implementation. */
     public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
     static final String ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
@@ -136,31 +139,28 @@ public final class RegistrySource implements ImageSource {
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An attempt that fails mid-body (reset, premature end) keeps the bytes it wrote and hashed;
+     * the retry asks for the rest with {@code Range} (and {@code If-Range} with the registry's ETag),
+     * following redirects with the same headers, and appends a {@code 206} that starts exactly
+     * there. A {@code 200} (range ignored, or the validator no longer matches) starts over with that
+     * body; a {@code 206} elsewhere or a {@code 416} is discarded and the blob asked for again whole.
+     * The digest and declared size are checked over the whole file as for a single request.
+     */
     @Override
     public void fetchBlob(Descriptor descriptor, Path target, TransferListener listener) {
         Digest digest = descriptor.digest();
         long size = descriptor.size();
         URI uri = base.resolve("/v2/" + ref.repository() + "/blobs/" + digest);
-        String what = "blob " + digest;
+        PartialBlob blob = new PartialBlob(target, digest.newHasher(), size);
         try {
             transport.retrying(ref.registry(), () -> {
-                Files.deleteIfExists(target); // a retry starts over: the partial file is worthless
-                MessageDigest hasher = digest.newHasher();
-                BlobWriter writer = new BlobWriter(target, hasher, size, listener);
-                HttpResponse<InputStream> r;
-                try {
-                    r = transport.exchange(Transport.Call.get(uri, ref.registry(), scopes, Map.of()), writer);
-                } catch (IOException e) {
-                    if (writer.tooLarge()) {
-                        throw new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " is larger than its declared "
-                                + size + " bytes", "the registry serves different content than the manifest describes");
-                    }
-                    throw writer.started() ? new ShortRead(writer.done(), size, e) : e;
+                if (blob.held() == 0 || blob.held() < size) {
+                    download(uri, blob, listener, digest);
                 }
-                if (r.statusCode() != 200) {
-                    throw RegistryErrors.fromResponse(r, ref.registry(), ref.repository(), what);
-                }
-                check(writer.done(), hasher, digest, size);
+                check(blob.held(), blob.hasher(), digest, size);
                 return null;
             }, e -> e instanceof ShortRead s
                     ? new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " truncated: got " + s.got + " of "
@@ -169,6 +169,40 @@ public final class RegistrySource implements ImageSource {
         } catch (RuntimeException e) {
             deleteQuietly(target);
             throw e;
+        }
+    }
+
+    /** One attempt: asks for what is missing; a range the server got wrong is asked for again whole, once. */
+    private void download(URI uri, PartialBlob blob, TransferListener listener, Digest digest) throws IOException {
+        boolean ranged = blob.resumable();
+        if (ranged) {
+            LOG.debug("resuming {} at byte {} of {}", digest, blob.held(), blob.size());
+        }
+        BlobWriter writer = new BlobWriter(blob, listener, ranged);
+        HttpResponse<InputStream> r = send(uri, blob, writer, digest);
+        if (ranged && (writer.misplacedRange() || r.statusCode() == 416)) {
+            LOG.debug("{} answered {} {} to a range from byte {}: starting {} over", ref.registry(), r.statusCode(),
+                    r.headers().firstValue("Content-Range").orElse(""), blob.held(), digest);
+            Transport.discard(r);
+            blob.restart();
+            writer = new BlobWriter(blob, listener, false);
+            r = send(uri, blob, writer, digest);
+        }
+        if (!writer.started()) {
+            throw RegistryErrors.fromResponse(r, ref.registry(), ref.repository(), "blob " + digest);
+        }
+    }
+
+    private HttpResponse<InputStream> send(URI uri, PartialBlob blob, BlobWriter writer, Digest digest) throws IOException {
+        try {
+            return transport.exchange(Transport.Call.get(uri, ref.registry(), scopes, blob.rangeHeaders()), writer);
+        } catch (IOException e) {
+            if (writer.tooLarge()) {
+                throw new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " is larger than its declared "
+                        + blob.size() + " bytes", "the registry serves different content than the manifest describes");
+            }
+            // Only a failure inside a body is a short read; one before it (refused, timed out) stays a network error.
+            throw writer.started() ? new ShortRead(blob.held(), blob.size(), e) : e;
         }
     }
 
