@@ -1,6 +1,7 @@
 package dev.qmt4j.oci.layout;
 
 import dev.qmt4j.ErrorKind;
+import dev.qmt4j.lock.ProcessLock;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.oci.Descriptor;
 import dev.qmt4j.oci.Digest;
@@ -48,7 +49,7 @@ public final class OciLayoutTarget implements ImageTarget {
                         LayoutFiles.LAYOUT_VERSION_JSON.getBytes(StandardCharsets.UTF_8));
             }
             if (!Files.exists(dir.resolve(LayoutFiles.INDEX_JSON))) {
-                try (LayoutLock lock = LayoutLock.acquire(dir)) {
+                try (ProcessLock lock = LayoutLock.acquire(dir)) {
                     // Checked again under the lock: another process may have created it and pushed a tag since.
                     if (!Files.exists(dir.resolve(LayoutFiles.INDEX_JSON))) {
                         writeIndex(List.of());
@@ -105,7 +106,7 @@ public final class OciLayoutTarget implements ImageTarget {
             // Untagged manifests (index children) are only blobs; index.json lists what users name.
             return digest;
         }
-        try (LayoutLock lock = LayoutLock.acquire(dir)) {
+        try (ProcessLock lock = LayoutLock.acquire(dir)) {
             List<Descriptor> entries = new ArrayList<>(readIndex().manifests());
             entries.removeIf(d -> tag.equals(d.annotations().get(LayoutFiles.REF_NAME)));
             entries.add(new Descriptor(mediaType, digest, bytes.length, Map.of(LayoutFiles.REF_NAME, tag),

@@ -2,6 +2,7 @@ package dev.qmt4j.oci.layout;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.qmt4j.lock.ProcessLock;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.LayoutRef;
@@ -44,7 +45,7 @@ public final class LayoutPushChild {
 
     private static void hold(Path layout) throws Exception {
         Files.createDirectories(layout);
-        LayoutLock lock = LayoutLock.acquire(layout);
+        ProcessLock lock = LayoutLock.acquire(layout);
         System.out.println("locked");
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);
