@@ -20,13 +20,16 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A private CA and a server certificate it signed for {@code IP:127.0.0.1} and {@code DNS:localhost},
+ * A private CA and a server certificate it signed for {@code IP:127.0.0.1}, {@code DNS:localhost} and
+ * {@code DNS:}{@value #PROXIED_NAME} (a name only a test proxy resolves, see {@link ForwardingProxy#route}),
  * made with the real {@code openssl} CLI (EC P-256, valid two days), for TLS test servers: the
  * registry's {@code http.tls}, {@link HttpsFileServer}, and clients that must (or must not) trust the CA.
  *
  * <p>Made once per JVM ({@link #shared()}); the files are removed at exit.
  */
 public final class TestCertificates {
+    /** A name the server certificate holds that no DNS resolves ({@code .test} is reserved): for tests through a proxy. */
+    public static final String PROXIED_NAME = "registry.qmt4j.test";
     private static final Path OPENSSL = Path.of("/usr/bin/openssl");
     private static TestCertificates shared;
 
@@ -73,7 +76,7 @@ public final class TestCertificates {
         Processes.check(List.of(o, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", key.toString(), "-out", csr.toString(), "-subj", "/CN=localhost"), null);
         try {
-            Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=critical,CA:FALSE\n"
+            Files.writeString(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:" + PROXIED_NAME + "\nbasicConstraints=critical,CA:FALSE\n"
                     + "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n");
             Processes.check(List.of(o, "x509", "-req", "-in", csr.toString(), "-CA", ca.toString(), "-CAkey", caKey.toString(),
                     "-CAcreateserial", "-out", cert.toString(), "-days", "2", "-extfile", ext.toString()), null);

@@ -36,12 +36,8 @@ public final class RegistryClient {
                 // Redirects are followed by hand so Authorization never follows them to another host.
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1);
-        if (!options.caCertificates().isEmpty()) {
-            b.sslContext(options.caCertificates().sslContext());
-        }
-        options.proxySelector().ifPresent(b::proxy);
-        // Its selector thread is stopped at JVM exit (SelectorThreads), or exiting waits 0.3 s for it.
-        HttpClient http = SelectorThreads.build(b);
+        // Extra CAs, proxies (with credentials), and a selector thread stopped at JVM exit (else exiting waits 0.3 s).
+        HttpAccess http = HttpAccess.build(b, options.caCertificates(), options.proxySelector());
         this.transport = new Transport(http, options,
                 new Authenticator(http, options.credentials(), options.requestTimeout(), options.userAgent()));
     }

@@ -1,6 +1,7 @@
 package dev.qmt4j.oci.registry;
 
 import dev.qmt4j.oci.registry.auth.CredentialStore;
+import dev.qmt4j.oci.registry.proxy.EnvironmentProxySelector;
 import java.net.ProxySelector;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.Optional;
  * @param maxRetryAfter      cap on a server's {@code Retry-After}
  * @param userAgent          the {@code User-Agent} header
  * @param credentials        where credentials come from
- * @param proxySelector      proxy choice; empty for direct connections
+ * @param proxySelector      proxy choice (an {@code EnvironmentProxySelector} also supplies proxy credentials);
+ *                           empty leaves the JDK's default selector (system properties, usually direct)
  * @param chunkThreshold     blobs larger than this are uploaded in chunks
  * @param chunkSize          size of each uploaded chunk
  * @param caCertificates     CA certificates trusted in addition to the JDK's (registries and token servers)
@@ -101,7 +103,10 @@ public record RegistryOptions(List<String> insecureRegistries, Duration connectT
         public Builder maxRetryAfter(Duration v) { maxRetryAfter = v; return this; }
         public Builder userAgent(String v) { userAgent = v; return this; }
         public Builder credentials(CredentialStore v) { credentials = v; return this; }
-        /** A proxy selector; {@code null} for direct connections. */
+        /**
+         * A proxy selector; {@code null} for the JDK's default (system properties, usually direct). Without this
+         * call, {@code HTTPS_PROXY}/{@code HTTP_PROXY}/{@code NO_PROXY} of the process environment.
+         */
         public Builder proxySelector(ProxySelector v) { proxySelector = Optional.ofNullable(v); return this; }
         public Builder chunkThreshold(long v) { chunkThreshold = v; return this; }
         public Builder chunkSize(long v) { chunkSize = v; return this; }
@@ -112,8 +117,7 @@ public record RegistryOptions(List<String> insecureRegistries, Duration connectT
             CredentialStore creds = credentials != null ? credentials : CredentialStore.fromEnvironment();
             Optional<ProxySelector> proxy = proxySelector;
             if (proxy == null) {
-                EnvironmentProxySelector env = new EnvironmentProxySelector(System.getenv());
-                proxy = env.configured() ? Optional.of(env) : Optional.empty();
+                proxy = EnvironmentProxySelector.fromEnvironment(System.getenv());
             }
             return new RegistryOptions(insecureRegistries, connectTimeout, requestTimeout, maxRetries, backoffBase,
                     maxRetryAfter, userAgent, creds, proxy, chunkThreshold, chunkSize, caCertificates);

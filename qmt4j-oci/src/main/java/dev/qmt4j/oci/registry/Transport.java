@@ -8,7 +8,6 @@ import dev.qmt4j.oci.registry.auth.ChallengeParser;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -51,11 +50,11 @@ final class Transport {
         T run() throws IOException;
     }
 
-    private final HttpClient http;
+    private final HttpAccess http;
     private final RegistryOptions options;
     private final Authenticator auth;
 
-    Transport(HttpClient http, RegistryOptions options, Authenticator auth) {
+    Transport(HttpAccess http, RegistryOptions options, Authenticator auth) {
         this.http = http;
         this.options = options;
         this.auth = auth;
@@ -86,7 +85,7 @@ final class Transport {
         boolean challenged = false;
         int redirects = 0;
         while (true) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+            HttpRequest.Builder b = http.newRequest(uri)
                     .timeout(options.requestTimeout())
                     .header("User-Agent", options.userAgent())
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
@@ -130,6 +129,12 @@ final class Transport {
                 }
                 uri = next;
                 continue;
+            }
+            if ((status == 401 || status == 403) && auth.missingHelper(call.registry()).isPresent()) {
+                // We went anonymous because the credential helper is missing: say so rather than "denied".
+                discard(response);
+                throw auth.refusedAnonymous(call.registry(), "registry " + call.registry() + " refused anonymous access to "
+                        + call.uri().getPath() + " (HTTP " + status + ")");
             }
             if (status == 429 || status == 502 || status == 503 || status == 504) {
                 Optional<Duration> retryAfter = response.headers().firstValue("Retry-After").flatMap(Transport::parseRetryAfter);

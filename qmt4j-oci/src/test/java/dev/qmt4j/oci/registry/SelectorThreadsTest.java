@@ -36,6 +36,23 @@ class SelectorThreadsTest {
         assertTrue(foreign.version() != null); // keep the foreign client reachable until here
     }
 
+    @Test
+    void everyClientBuiltThroughNetworkSettingsIsStoppedToo() throws Exception {
+        // TUF and https:// plugin downloads build their clients this way, not through RegistryClient.
+        Set<Thread> before = selectors();
+        HttpAccess access = NetworkSettings.jdkDefaults().client(HttpClient.newBuilder());
+        Set<Thread> started = new HashSet<>(selectors());
+        started.removeAll(before);
+        assertEquals(1, started.size(), "the client's selector thread");
+
+        SelectorThreads.stopAll();
+
+        Thread selector = started.iterator().next();
+        selector.join(5_000);
+        assertFalse(selector.isAlive(), "its selector thread ended");
+        assertTrue(access.client() != null);
+    }
+
     private static Set<Thread> selectors() {
         Set<Thread> out = new HashSet<>();
         for (Thread t : List.copyOf(Thread.getAllStackTraces().keySet())) {

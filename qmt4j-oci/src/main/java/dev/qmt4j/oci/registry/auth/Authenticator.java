@@ -2,6 +2,7 @@ package dev.qmt4j.oci.registry.auth;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.oci.registry.HttpAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -35,18 +36,26 @@ public final class Authenticator {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
-    private final HttpClient http;
+    private final HttpAccess http;
     private final CredentialStore credentials;
     private final Duration timeout;
     private final String userAgent;
     private final TokenCache tokens;
     private final Map<String, String> basicByRegistry = new ConcurrentHashMap<>();
+    /** Registries whose credential helper is not installed, for the message when they refuse anonymous access. */
+    private final Map<String, CredentialLookup.HelperMissing> missingHelpers = new ConcurrentHashMap<>();
 
-    public Authenticator(HttpClient http, CredentialStore credentials, Duration timeout, String userAgent) {
+    /** Token requests go through {@code http} (its trust, proxies and proxy credentials). */
+    public Authenticator(HttpAccess http, CredentialStore credentials, Duration timeout, String userAgent) {
         this(http, credentials, timeout, userAgent, Clock.systemUTC());
     }
 
-    Authenticator(HttpClient http, CredentialStore credentials, Duration timeout, String userAgent, Clock clock) {
+    /** As above, over a client built elsewhere (no proxy credentials of ours). */
+    public Authenticator(HttpClient http, CredentialStore credentials, Duration timeout, String userAgent) {
+        this(HttpAccess.wrap(http), credentials, timeout, userAgent, Clock.systemUTC());
+    }
+
+    Authenticator(HttpAccess http, CredentialStore credentials, Duration timeout, String userAgent, Clock clock) {
         this.http = http;
         this.credentials = credentials;
         this.timeout = timeout;
@@ -72,7 +81,13 @@ public final class Authenticator {
      * @throws Qmt4jException {@code AUTH} if no supported challenge can be answered or credentials are refused
      */
     public String authorize(String registry, List<Challenge> challenges, List<String> scopes) {
-        Optional<Credentials> creds = credentials.lookup(registry);
+        CredentialLookup lookup = credentials.find(registry);
+        Optional<Credentials> creds = lookup instanceof CredentialLookup.Found f ? Optional.of(f.credentials()) : Optional.empty();
+        if (lookup instanceof CredentialLookup.HelperMissing m) {
+            missingHelpers.put(registry, m);
+        } else {
+            missingHelpers.remove(registry);
+        }
         for (Challenge c : challenges) {
             if (c.isBearer() && c.param("realm").isPresent()) {
                 String header = "Bearer " + fetchToken(registry, c, scopes, creds);
@@ -82,8 +97,7 @@ public final class Authenticator {
         for (Challenge c : challenges) {
             if (c.isBasic()) {
                 if (creds.isEmpty() || !(creds.get() instanceof Credentials.Basic basic)) {
-                    throw new Qmt4jException(ErrorKind.AUTH, "registry " + registry + " requires a user name and password",
-                            loginHint(registry));
+                    throw refusedAnonymous(registry, "registry " + registry + " requires a user name and password");
                 }
                 String header = basic.header();
                 basicByRegistry.put(registry, header);
@@ -148,9 +162,10 @@ public final class Authenticator {
         }
         int status = response.statusCode();
         if (status == 401 || status == 403) {
-            throw new Qmt4jException(ErrorKind.AUTH, "registry " + registry + " refused credentials"
-                    + (creds.isPresent() ? "" : " (none were found)") + " for " + String.join(" ", wanted)
-                    + " (token service answered " + status + ")", loginHint(registry));
+            String message = "registry " + registry + " refused credentials" + (creds.isPresent() ? "" : " (none were found)")
+                    + " for " + String.join(" ", wanted) + " (token service answered " + status + ")";
+            throw creds.isPresent() ? new Qmt4jException(ErrorKind.AUTH, message, loginHint(registry))
+                    : refusedAnonymous(registry, message);
         }
         if (status / 100 != 2) {
             throw new Qmt4jException(status >= 500 ? ErrorKind.NETWORK : ErrorKind.AUTH, "token service of registry " + registry
@@ -183,11 +198,29 @@ public final class Authenticator {
     }
 
     private HttpRequest.Builder base(URI uri) {
-        return HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", userAgent);
+        return http.newRequest(uri).timeout(timeout).header("User-Agent", userAgent);
     }
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The credential helper that would have supplied credentials for {@code registry} but is not installed, as
+     * found by the last challenge answered (so a later 401/403 can name it).
+     */
+    public Optional<CredentialLookup.HelperMissing> missingHelper(String registry) {
+        return Optional.ofNullable(missingHelpers.get(registry));
+    }
+
+    /**
+     * The {@code AUTH} error for a registry that refused us without credentials: {@code message}, and when a
+     * credential helper is missing, which one and how to fix it; else the login advice.
+     */
+    public Qmt4jException refusedAnonymous(String registry, String message) {
+        CredentialLookup.HelperMissing m = missingHelpers.get(registry);
+        return m == null ? new Qmt4jException(ErrorKind.AUTH, message, loginHint(registry))
+                : new Qmt4jException(ErrorKind.AUTH, message + "; " + m.explanation(), m.hint(registry));
     }
 
     /** The standard advice when a registry rejects or lacks credentials. */

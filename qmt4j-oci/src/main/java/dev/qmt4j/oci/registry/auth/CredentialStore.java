@@ -10,6 +10,14 @@ public interface CredentialStore {
     /** Credentials for {@code registry}, or empty to go anonymous. Throws an {@code AUTH} error if a helper fails. */
     Optional<Credentials> lookup(String registry);
 
+    /**
+     * As {@link #lookup}, saying why nothing was found when the user can fix it (a credential helper the config
+     * names is not installed). Throws an {@code AUTH} error if a helper fails.
+     */
+    default CredentialLookup find(String registry) {
+        return lookup(registry).<CredentialLookup>map(CredentialLookup.Found::new).orElseGet(CredentialLookup.None::new);
+    }
+
     /** Never any credentials. */
     static CredentialStore anonymous() {
         return registry -> Optional.empty();

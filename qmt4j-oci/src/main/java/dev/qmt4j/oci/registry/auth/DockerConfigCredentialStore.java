@@ -29,9 +29,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code ~/.config/containers/auth.json}. In each, a {@code credHelpers} entry for the registry wins,
  * then an {@code auths} entry, then the {@code credsStore} default helper. Keys may be written as
  * hosts or as URLs ({@code https://host/v1/}); Docker Hub is also found under its legacy
- * {@code https://index.docker.io/v1/} key. A missing or unreadable file means anonymous access; a
- * credential helper that fails is an {@code AUTH} error naming it, since silently going anonymous
- * would turn it into a confusing "denied" later.
+ * {@code https://index.docker.io/v1/} key. A missing or unreadable file means anonymous access. A
+ * credential helper that is not installed (a {@code "credsStore": "desktop"} copied to a server) is a
+ * warning: the lookup goes on in the next files and else goes anonymous, so public images still pull, and
+ * it is reported as {@link CredentialLookup.HelperMissing} so that a refusal can name it. A helper that is
+ * installed but fails (other than "credentials not found") is an {@code AUTH} error naming it, since silently
+ * going anonymous would turn it into a confusing "denied" later.
  */
 public final class DockerConfigCredentialStore implements CredentialStore {
     private static final Logger LOG = LoggerFactory.getLogger(DockerConfigCredentialStore.class);
@@ -41,6 +44,8 @@ public final class DockerConfigCredentialStore implements CredentialStore {
 
     private final Map<String, String> env;
     private final Path home;
+    /** Helpers already warned about, so a pull with many requests warns once. */
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param env  environment variables to consult ({@code DOCKER_CONFIG}, {@code PATH}, ...)
@@ -76,28 +81,44 @@ public final class DockerConfigCredentialStore implements CredentialStore {
 
     @Override
     public Optional<Credentials> lookup(String registry) {
+        return find(registry) instanceof CredentialLookup.Found f ? Optional.of(f.credentials()) : Optional.empty();
+    }
+
+    @Override
+    public CredentialLookup find(String registry) {
         String host = normalise(registry);
+        CredentialLookup.HelperMissing missing = null;
         for (Path file : configFiles()) {
             JsonNode root = read(file);
             if (root == null) {
                 continue;
             }
-            Optional<Credentials> found = lookupIn(root, host, file);
-            if (found.isPresent()) {
+            CredentialLookup found = lookupIn(root, host, file);
+            if (found instanceof CredentialLookup.Found) {
                 LOG.debug("credentials for {} from {}", host, file);
                 return found;
             }
+            if (found instanceof CredentialLookup.HelperMissing m && missing == null) {
+                missing = m;
+                if (warned.add(m.program())) {
+                    LOG.warn("{}; trying {} without credentials", capitalise(m.explanation()), host);
+                }
+            }
         }
         LOG.debug("no credentials for {}; anonymous", host);
-        return Optional.empty();
+        return missing != null ? missing : new CredentialLookup.None();
     }
 
-    private Optional<Credentials> lookupIn(JsonNode root, String host, Path file) {
+    private static String capitalise(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private CredentialLookup lookupIn(JsonNode root, String host, Path file) {
         JsonNode helpers = root.path("credHelpers");
         if (helpers.isObject()) {
             for (var e : helpers.properties()) {
                 if (normalise(e.getKey()).equals(host) && e.getValue().isString()) {
-                    return runHelper(e.getValue().stringValue(), serverUrl(host));
+                    return runHelper(e.getValue().stringValue(), serverUrl(host), "credHelpers", file);
                 }
             }
         }
@@ -107,16 +128,16 @@ public final class DockerConfigCredentialStore implements CredentialStore {
                 if (normalise(e.getKey()).equals(host)) {
                     Optional<Credentials> c = fromAuthEntry(e.getValue(), e.getKey(), file);
                     if (c.isPresent()) {
-                        return c;
+                        return new CredentialLookup.Found(c.get());
                     }
                 }
             }
         }
         JsonNode store = root.path("credsStore");
         if (store.isString() && !store.stringValue().isBlank()) {
-            return runHelper(store.stringValue(), serverUrl(host));
+            return runHelper(store.stringValue(), serverUrl(host), "credsStore", file);
         }
-        return Optional.empty();
+        return new CredentialLookup.None();
     }
 
     private static Optional<Credentials> fromAuthEntry(JsonNode entry, String key, Path file) {
@@ -145,12 +166,11 @@ public final class DockerConfigCredentialStore implements CredentialStore {
         return Optional.empty();
     }
 
-    private Optional<Credentials> runHelper(String name, String serverUrl) {
+    private CredentialLookup runHelper(String name, String serverUrl, String configKey, Path file) {
         String program = "docker-credential-" + name;
         Path executable = findOnPath(program);
         if (executable == null) {
-            throw new Qmt4jException(ErrorKind.AUTH, "credential helper " + program + " is not on PATH",
-                    "install it, or remove it from credsStore/credHelpers in your Docker config");
+            return new CredentialLookup.HelperMissing(program, configKey, file);
         }
         try {
             Process p = new ProcessBuilder(executable.toString(), "get").redirectErrorStream(false).start();
@@ -167,7 +187,7 @@ public final class DockerConfigCredentialStore implements CredentialStore {
             if (p.exitValue() != 0) {
                 // The helper protocol reports "not found" on stdout with a non-zero exit: that just means anonymous.
                 if (stdout.toLowerCase(Locale.ROOT).contains("credentials not found")) {
-                    return Optional.empty();
+                    return new CredentialLookup.None();
                 }
                 throw helperFailed(program, serverUrl, "exit " + p.exitValue() + (stdout.isEmpty() ? "" : ": " + stdout)
                         + (err.isEmpty() ? "" : ": " + err));
@@ -178,7 +198,7 @@ public final class DockerConfigCredentialStore implements CredentialStore {
             if (secret == null) {
                 throw helperFailed(program, serverUrl, "no Secret in its output");
             }
-            return Optional.of("<token>".equals(user) ? new Credentials.IdentityToken(secret)
+            return new CredentialLookup.Found("<token>".equals(user) ? new Credentials.IdentityToken(secret)
                     : new Credentials.Basic(user == null ? "" : user, secret));
         } catch (IOException e) {
             throw helperFailed(program, serverUrl, e.getMessage());

@@ -70,13 +70,36 @@ class DockerConfigCredentialStoreTest {
 
     @Test
     void failingHelperIsAnAuthErrorNamingIt() throws Exception {
-        DockerConfigCredentialStore s = store("{\"credHelpers\":{\"a.io\":\"broken\",\"b.io\":\"missing\",\"c.io\":\"empty\"}}", Map.of());
+        DockerConfigCredentialStore s = store("{\"credHelpers\":{\"a.io\":\"broken\",\"c.io\":\"empty\"}}", Map.of());
         Qmt4jException e = assertThrows(Qmt4jException.class, () -> s.lookup("a.io"));
         assertEquals(ErrorKind.AUTH, e.kind());
-        assertTrue(e.getMessage().contains("docker-credential-broken"), e.getMessage());
-        Qmt4jException missing = assertThrows(Qmt4jException.class, () -> s.lookup("b.io"));
-        assertTrue(missing.getMessage().contains("docker-credential-missing is not on PATH"), missing.getMessage());
+        assertTrue(e.getMessage().contains("docker-credential-broken") && e.getMessage().contains("exit 3"), e.getMessage());
         assertEquals(Optional.empty(), s.lookup("c.io"), "'not found' from a helper means anonymous");
+        assertEquals(new CredentialLookup.None(), s.find("c.io"));
+    }
+
+    @Test
+    void aMissingHelperMeansAnonymousAndIsReportedNotThrown() throws Exception {
+        DockerConfigCredentialStore s = store("{\"credsStore\":\"desktop\",\"credHelpers\":{\"b.io\":\"gone\"}}", Map.of());
+        Path config = tmp.resolve("docker/config.json");
+        assertEquals(Optional.empty(), s.lookup("ghcr.io"), "public images still pull");
+        assertEquals(new CredentialLookup.HelperMissing("docker-credential-desktop", "credsStore", config), s.find("ghcr.io"));
+        CredentialLookup.HelperMissing gone = (CredentialLookup.HelperMissing) s.find("b.io");
+        assertEquals("docker-credential-gone", gone.program());
+        assertEquals("credHelpers", gone.configKey());
+        assertEquals("the credential helper docker-credential-gone (credHelpers in " + config + ") is not installed",
+                gone.explanation());
+        assertTrue(gone.hint("b.io").contains("install docker-credential-gone on PATH, or remove \"credHelpers\" from " + config),
+                gone.hint("b.io"));
+        assertTrue(gone.hint("b.io").contains("docker login b.io"), gone.hint("b.io"));
+    }
+
+    @Test
+    void aMissingHelperDoesNotHideCredentialsInALaterFile() throws Exception {
+        Path authFile = tmp.resolve("auth.json");
+        Files.writeString(authFile, "{\"auths\":{\"registry.example\":{\"auth\":\"" + b64("pod:man") + "\"}}}");
+        DockerConfigCredentialStore s = store("{\"credsStore\":\"desktop\"}", Map.of("REGISTRY_AUTH_FILE", authFile.toString()));
+        assertEquals(new CredentialLookup.Found(new Credentials.Basic("pod", "man")), s.find("registry.example"));
     }
 
     @Test
