@@ -104,7 +104,7 @@ final class Services {
      */
     SigstoreVerifier sigstoreVerifier(PolicyFlags flags) {
         lastVerifier = OciVerification.verifier(settings(), this::providerPolicy, flags,
-                OciVerification.trustRoots(cacheDirectory(), context.env()));
+                OciVerification.trustRoots(cacheDirectory(), context.env(), connections()));
         return lastVerifier;
     }
 

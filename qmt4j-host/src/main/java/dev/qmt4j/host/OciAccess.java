@@ -82,7 +82,7 @@ final class OciAccess {
 
     private synchronized TrustRoots trustRoots() {
         if (trustRoots == null) {
-            trustRoots = OciVerification.trustRoots(cache.root(), env);
+            trustRoots = OciVerification.trustRoots(cache.root(), env, connections);
         }
         return trustRoots;
     }

@@ -11,6 +11,9 @@ import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.oci.layout.OciLayoutSource;
 import dev.qmt4j.oci.layout.OciLayoutTarget;
 import dev.qmt4j.oci.registry.CaCertificates;
+import dev.qmt4j.oci.registry.NetworkSettings;
+import dev.qmt4j.oci.registry.proxy.EnvironmentProxySelector;
+import java.net.ProxySelector;
 import dev.qmt4j.oci.registry.RegistryClient;
 import dev.qmt4j.pull.PluginPuller;
 import dev.qmt4j.pull.RefreshPolicy;
@@ -20,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one place that turns the {@code [oci]} settings and the environment into OCI access, for the plugin
@@ -30,6 +34,8 @@ import java.util.Objects;
  * <ul>
  *   <li>the registry client: {@code insecure_registries}, credentials from the Docker config and
  *       {@code REGISTRY_AUTH_FILE} (through {@code env} and {@code home}), proxies, and the extra CA certificates;</li>
+ *   <li>the proxies of {@code env} ({@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY}) and the extra CA
+ *       certificates together as {@link #network()}, for every other HTTP client (TUF, {@code https://} downloads);</li>
  *   <li>the extra CA certificates: {@code [oci] ca_certificates}, then the files {@value CaCertificates#ENV} names,
  *       added to the JDK's trust anchors for registries, token servers and {@code https://} plugin downloads;</li>
  *   <li>sources and targets: layouts opened directly, registries through the client;</li>
@@ -47,6 +53,7 @@ public final class OciConnections {
     private final List<Path> extraCaFiles;
     private volatile CaCertificates ca;
     private volatile RegistryAccess registry;
+    private volatile NetworkSettings network;
 
     /**
      * @param settings the {@code [oci]} table (or {@link OciSettings#defaults()})
@@ -104,6 +111,33 @@ public final class OciConnections {
         return c;
     }
 
+    /**
+     * The proxies of the environment given ({@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY}, lower-case
+     * too; a user and password in the URL are sent to the proxy); empty when none is set.
+     *
+     * @throws dev.qmt4j.Qmt4jException {@code CONFIG} naming a proxy variable that is set to something unusable
+     */
+    public Optional<ProxySelector> proxies() {
+        return EnvironmentProxySelector.fromEnvironment(env);
+    }
+
+    /**
+     * The trust and proxies every HTTP client of qmt4j uses, whatever it talks to: registries and token servers,
+     * Sigstore's TUF repository, {@code https://} plugin downloads. Reads the CA files on first use.
+     */
+    public NetworkSettings network() {
+        NetworkSettings n = network;
+        if (n == null) {
+            synchronized (this) {
+                if (network == null) {
+                    network = new NetworkSettings(caCertificates(), proxies());
+                }
+                n = network;
+            }
+        }
+        return n;
+    }
+
     /** The registry client, created on first use and shared (connection pool, token cache). */
     public RegistryClient registryClient() {
         return registry().client();
@@ -139,7 +173,7 @@ public final class OciConnections {
         if (r == null) {
             synchronized (this) {
                 if (registry == null) {
-                    registry = new RegistryAccess(settings, env, home, caCertificates());
+                    registry = new RegistryAccess(settings, env, home, network());
                 }
                 r = registry;
             }

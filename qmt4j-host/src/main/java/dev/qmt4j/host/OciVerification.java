@@ -45,9 +45,12 @@ public final class OciVerification {
         return v == null || v.isEmpty() ? HttpTufFetcher.PUBLIC_GOOD : URI.create(v);
     }
 
-    /** The trust-root loader: TUF with its state under {@code cacheDir}. */
-    public static TrustRoots trustRoots(Path cacheDir, Map<String, String> env) {
-        return TrustRoots.withTuf(cacheDir, tufUrl(env));
+    /**
+     * The trust-root loader: TUF with its state under {@code cacheDir}, its repository reached with the extra CA
+     * certificates and proxies of {@code connections} (a private TUF mirror behind a private CA or a proxy).
+     */
+    public static TrustRoots trustRoots(Path cacheDir, Map<String, String> env, OciConnections connections) {
+        return TrustRoots.withTuf(cacheDir, tufUrl(env), connections::network);
     }
 
     /** The verifier for {@code [oci]}, the providers' verify blocks and the flags, loading roots through {@code roots}. */

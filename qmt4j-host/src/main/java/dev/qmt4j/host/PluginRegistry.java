@@ -64,7 +64,7 @@ public final class PluginRegistry implements AutoCloseable {
         PluginCache cache = PluginCache.open(cacheDir);
         OciConnections connections = new OciConnections(config.oci(), env, b.home, b.caCertificates);
         this.oci = new OciAccess(cache, connections, env, b.verifier, config.source().toAbsolutePath().getParent());
-        this.urls = new UrlDownloader(cacheDir, () -> connections.caCertificates().sslContext());
+        this.urls = new UrlDownloader(cacheDir, connections::network);
         for (ProviderEntry e : config.providers()) {
             slots.put(e.name(), new ProviderSlot(e));
         }

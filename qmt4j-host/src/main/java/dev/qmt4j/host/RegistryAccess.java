@@ -5,7 +5,7 @@ import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.ImageSources;
 import dev.qmt4j.oci.ImageTarget;
 import dev.qmt4j.oci.RegistryRef;
-import dev.qmt4j.oci.registry.CaCertificates;
+import dev.qmt4j.oci.registry.NetworkSettings;
 import dev.qmt4j.oci.registry.RegistryClient;
 import dev.qmt4j.oci.registry.RegistryOptions;
 import dev.qmt4j.oci.registry.auth.DockerConfigCredentialStore;
@@ -19,12 +19,13 @@ import java.util.Map;
 final class RegistryAccess {
     private final RegistryClient client;
 
-    RegistryAccess(OciSettings settings, Map<String, String> env, Path home, CaCertificates ca) {
-        // Credentials come from the environment given (not the process's), so in-process callers stay isolated.
+    RegistryAccess(OciSettings settings, Map<String, String> env, Path home, NetworkSettings network) {
+        // Credentials and proxies come from the environment given (not the process's), so in-process callers stay isolated.
         this.client = new RegistryClient(RegistryOptions.builder()
                 .insecureRegistries(settings.insecureRegistries())
                 .credentials(new DockerConfigCredentialStore(env, home))
-                .caCertificates(ca)
+                .caCertificates(network.caCertificates())
+                .proxySelector(network.proxies().orElse(null))
                 .build());
     }
 

@@ -2,6 +2,8 @@ package dev.qmt4j.host;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.oci.registry.HttpAccess;
+import dev.qmt4j.oci.registry.NetworkSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,7 +20,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 
 /**
  * Downloads {@code https://} plugin sources into {@code <cache>/urls/sha256/<hex>/plugin.<ext>}.
@@ -26,20 +27,23 @@ import javax.net.ssl.SSLContext;
  * <p>The body is streamed to a temporary file in the same directory tree while being hashed; the
  * file is moved into place atomically only when the hash matches the pin, so a wrong or truncated
  * download never lands in the cache. A pinned plugin already in the cache is used without any
- * network access (after re-hashing it). Plain {@code http://} is refused. The server's certificate is
- * checked against the JDK's trust anchors plus the extra CA certificates ({@code [oci] ca_certificates}).
+ * network access (after re-hashing it). Plain {@code http://} is refused. The client is built like every
+ * qmt4j client ({@link NetworkSettings}): the server's certificate is checked against the JDK's trust anchors
+ * plus the extra CA certificates ({@code [oci] ca_certificates}), requests go through the environment's proxies
+ * (with their credentials), and its selector thread is stopped at JVM exit, so a process that downloaded a
+ * plugin does not wait 0.3 s to exit.
  */
 final class UrlDownloader {
     private static final long MAX_BYTES = 512L << 20;
 
     private final Path root;
-    private final Supplier<SSLContext> tls;
-    private volatile HttpClient client;
+    private final Supplier<NetworkSettings> network;
+    private volatile HttpAccess client;
 
-    /** @param tls the TLS context, asked for on the first download only */
-    UrlDownloader(Path cacheRoot, Supplier<SSLContext> tls) {
+    /** @param network the extra CA certificates and proxies, asked for on the first download only */
+    UrlDownloader(Path cacheRoot, Supplier<NetworkSettings> network) {
         this.root = cacheRoot.resolve("urls").resolve("sha256");
-        this.tls = tls;
+        this.network = network;
     }
 
     /** A file on disk and its sha256 (hex). */
@@ -90,10 +94,11 @@ final class UrlDownloader {
     }
 
     private String download(URI uri, Path tmp) {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10)).GET().build();
+        HttpAccess http = client();
+        HttpRequest request = http.newRequest(uri).timeout(Duration.ofMinutes(10)).GET().build();
         HttpResponse<InputStream> response;
         try {
-            response = client().send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             if (dev.qmt4j.oci.registry.CaCertificates.isUntrusted(e)) {
                 throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": the TLS certificate of "
@@ -125,14 +130,14 @@ final class UrlDownloader {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    private HttpClient client() {
-        HttpClient c = client;
+    private HttpAccess client() {
+        HttpAccess c = client;
         if (c == null) {
             synchronized (this) {
                 if (client == null) {
                     // NORMAL never follows an https URL to plain http.
-                    client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                            .connectTimeout(Duration.ofSeconds(10)).sslContext(tls.get()).build();
+                    client = network.get().client(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                            .connectTimeout(Duration.ofSeconds(10)));
                 }
                 c = client;
             }

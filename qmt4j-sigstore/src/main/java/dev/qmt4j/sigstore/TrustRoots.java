@@ -1,5 +1,6 @@
 package dev.qmt4j.sigstore;
 
+import dev.qmt4j.oci.registry.NetworkSettings;
 import dev.qmt4j.sigstore.trust.TrustRoot;
 import dev.qmt4j.sigstore.trust.tuf.HttpTufFetcher;
 import dev.qmt4j.sigstore.trust.tuf.SigstoreTufRoot;
@@ -24,9 +25,17 @@ public final class TrustRoots {
         this.tuf = tuf;
     }
 
-    /** TUF enabled: state under {@code cacheRoot/sigstore/tuf/<host of base>/}. */
+    /** TUF enabled: state under {@code cacheRoot/sigstore/tuf/<host of base>/}; the JDK's trust anchors and proxy settings. */
     public static TrustRoots withTuf(Path cacheRoot, URI base) {
-        return new TrustRoots(() -> Optional.of(SigstoreTufRoot.publicGood(base, cacheRoot)));
+        return withTuf(cacheRoot, base, NetworkSettings::jdkDefaults);
+    }
+
+    /**
+     * TUF enabled, the repository reached with {@code network}'s extra CA certificates and proxies (asked for
+     * only when the TUF client is first needed, so a cache hit reads no CA file).
+     */
+    public static TrustRoots withTuf(Path cacheRoot, URI base, Supplier<NetworkSettings> network) {
+        return new TrustRoots(() -> Optional.of(SigstoreTufRoot.publicGood(base, cacheRoot, network.get())));
     }
 
     /** TUF enabled with a given client (tests). */

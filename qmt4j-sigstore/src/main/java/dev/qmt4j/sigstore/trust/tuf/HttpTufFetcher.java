@@ -1,5 +1,9 @@
 package dev.qmt4j.sigstore.trust.tuf;
 
+import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.oci.registry.CaCertificates;
+import dev.qmt4j.oci.registry.HttpAccess;
+import dev.qmt4j.oci.registry.NetworkSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,24 +14,36 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 
-/** {@link TufFetcher} over HTTP(S) with short timeouts, so an unreachable repository fails fast. */
+/**
+ * {@link TufFetcher} over HTTP(S) with short timeouts, so an unreachable repository fails fast. Its client is
+ * built like every qmt4j client ({@link NetworkSettings}): the extra CA certificates of {@code [oci]
+ * ca_certificates} and {@code QMT4J_CA_CERTIFICATES} (a private TUF mirror behind a private CA), the proxies
+ * with their credentials, and a selector thread that does not delay JVM exit.
+ */
 public final class HttpTufFetcher implements TufFetcher {
     /** Sigstore's public-good TUF repository. */
     public static final URI PUBLIC_GOOD = URI.create("https://tuf-repo-cdn.sigstore.dev/");
 
     private final URI base;
     private final Duration timeout;
-    private final HttpClient client;
+    private final HttpAccess http;
+
+    /** As {@link #HttpTufFetcher(URI, Duration, NetworkSettings)} with the JDK's trust anchors and proxy settings only. */
+    public HttpTufFetcher(URI base, Duration timeout) {
+        this(base, timeout, NetworkSettings.jdkDefaults());
+    }
 
     /**
      * @param base    repository base URL (metadata at {@code base/<name>}, targets at {@code base/targets/<name>})
      * @param timeout connect and per-request timeout
+     * @param network the extra CA certificates and proxies (those of {@code [oci]} and the environment)
      */
-    public HttpTufFetcher(URI base, Duration timeout) {
+    public HttpTufFetcher(URI base, Duration timeout, NetworkSettings network) {
         String s = base.toString();
         this.base = URI.create(s.endsWith("/") ? s : s + "/");
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        // NORMAL never follows https to plain http.
+        this.http = network.client(HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL));
     }
 
     /** The repository base URL. */
@@ -38,13 +54,22 @@ public final class HttpTufFetcher implements TufFetcher {
     @Override
     public Optional<byte[]> fetch(String path, long maxLength) throws IOException {
         URI uri = base.resolve(path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        HttpRequest request = http.newRequest(uri).timeout(timeout).GET().build();
         HttpResponse<InputStream> response;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted fetching " + uri, e);
+        } catch (Qmt4jException e) {
+            // a proxy refused us: an I/O failure to the TUF client, which falls back to its cached root and says why
+            throw new IOException(e.getMessage() + (e.hint() == null ? "" : " (" + e.hint() + ")"), e);
+        } catch (IOException e) {
+            if (CaCertificates.isUntrusted(e)) {
+                throw new IOException("GET " + uri + ": the TLS certificate of " + uri.getHost() + " is not signed by a trusted CA ("
+                        + CaCertificates.UNTRUSTED_HINT + ")", e);
+            }
+            throw e;
         }
         try (InputStream in = response.body()) {
             int status = response.statusCode();

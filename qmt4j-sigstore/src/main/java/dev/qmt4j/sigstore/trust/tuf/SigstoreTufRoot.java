@@ -66,7 +66,12 @@ public final class SigstoreTufRoot {
 
     /** Sigstore's public-good repository at {@code base} (production: {@link HttpTufFetcher#PUBLIC_GOOD}). */
     public static SigstoreTufRoot publicGood(URI base, Path cacheRoot) {
-        return new SigstoreTufRoot(new HttpTufFetcher(base, DEFAULT_TIMEOUT), base.getHost(), cacheRoot,
+        return publicGood(base, cacheRoot, dev.qmt4j.oci.registry.NetworkSettings.jdkDefaults());
+    }
+
+    /** As {@link #publicGood(URI, Path)}, fetched with {@code network}'s extra CA certificates and proxies. */
+    public static SigstoreTufRoot publicGood(URI base, Path cacheRoot, dev.qmt4j.oci.registry.NetworkSettings network) {
+        return new SigstoreTufRoot(new HttpTufFetcher(base, DEFAULT_TIMEOUT, network), base.getHost(), cacheRoot,
                 embeddedTufRoot(), TrustRoot::publicGood, Clock.systemUTC(), DEFAULT_REFRESH_INTERVAL);
     }
 

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qmt4j.oci.registry.CaCertificates;
+import dev.qmt4j.oci.registry.NetworkSettings;
 import dev.qmt4j.sigstore.trust.TrustRoot;
+import dev.qmt4j.testkit.TestCertificates;
 import dev.qmt4j.sigstore.trust.TrustRootException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +22,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,6 +200,27 @@ class TufClientTest {
         tampered[tampered.length / 2] ^= 1;
         repo.files.put("targets/" + TufTestRepository.sha256(trustedRoot) + ".trusted_root.json", tampered);
         assertEquals("target.hash", check(assertThrows(TrustRootException.class, () -> client().online())));
+    }
+
+    @Test
+    void aPrivateMirrorBehindAPrivateCaIsReachedWithTheExtraCaCertificates() throws IOException {
+        try (TufTestRepository mirror = new TufTestRepository(true)) {
+            byte[] mirrorRoot = mirror.root(1, FAR, mirror.roles.get("root"));
+            mirror.files.put("1.root.json", mirrorRoot);
+            mirror.publish(trustedRoot, 1, FAR);
+            NetworkSettings withCa = new NetworkSettings(CaCertificates.load(List.of(TestCertificates.shared().caCertificate())),
+                    Optional.empty());
+
+            TrustRoot refused = new SigstoreTufRoot(new HttpTufFetcher(mirror.base(), Duration.ofSeconds(5)), "mirror-a",
+                    cache, mirrorRoot, TrustRoot::publicGood, clock, Duration.ZERO).online();
+            assertTrue(refused.source().contains("TUF refresh failed") && refused.source().contains("not signed by a trusted CA")
+                    && refused.source().contains("ca_certificates"), refused.source());
+
+            TrustRoot root = new SigstoreTufRoot(new HttpTufFetcher(mirror.base(), Duration.ofSeconds(5), withCa), "mirror-b",
+                    cache, mirrorRoot, TrustRoot::publicGood, clock, Duration.ZERO).online();
+            assertTrue(root.source().contains("fetched just now"), root.source());
+            assertArrayEquals(trustedRoot, readOrFail(cache.resolve("sigstore/tuf/mirror-b/targets/trusted_root.json")));
+        }
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.qmt4j.sigstore.trust.tuf;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.qmt4j.testkit.TestCertificates;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -26,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A TUF repository made in the test: keys generated here (ECDSA P-256 and Ed25519), metadata signed
- * over canonical JSON, served by a JDK HttpServer on 127.0.0.1 with consistent snapshots.
+ * over canonical JSON, served by a JDK HttpServer (or HttpsServer) on 127.0.0.1 with consistent snapshots.
  */
 final class TufTestRepository implements AutoCloseable {
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -88,8 +91,15 @@ final class TufTestRepository implements AutoCloseable {
     /** Role name to threshold. */
     final Map<String, Integer> thresholds = new LinkedHashMap<>();
     private final HttpServer server;
+    private final boolean tls;
 
     TufTestRepository() throws IOException {
+        this(false);
+    }
+
+    /** @param tls serve HTTPS with the {@link TestCertificates} server certificate (a private CA's) */
+    TufTestRepository(boolean tls) throws IOException {
+        this.tls = tls;
         roles.put("root", List.of(Key.ecdsa(), Key.ed25519(), Key.ecdsa()));
         roles.put("targets", List.of(Key.ed25519(), Key.ecdsa()));
         roles.put("snapshot", List.of(Key.ecdsa()));
@@ -98,7 +108,14 @@ final class TufTestRepository implements AutoCloseable {
         thresholds.put("targets", 2);
         thresholds.put("snapshot", 1);
         thresholds.put("timestamp", 1);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls) {
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(TestCertificates.shared().serverContext()));
+            server = https;
+        } else {
+            server = HttpServer.create(address, 0);
+        }
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath().substring(1);
             requests.add(path);
@@ -117,7 +134,7 @@ final class TufTestRepository implements AutoCloseable {
     }
 
     URI base() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
 
     /** root.json of {@code version} for the current {@link #roles}, signed by {@code signers}. */
