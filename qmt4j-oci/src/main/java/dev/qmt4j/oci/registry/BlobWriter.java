@@ -4,14 +4,17 @@ import dev.qmt4j.oci.TransferListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A body handler for one blob request: the body of a {@code 200}, or of a {@code 206} that continues
@@ -32,14 +35,17 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
     private final PartialBlob blob;
     private final TransferListener listener;
     private final boolean rangeAsked;
+    private final Duration idleTimeout;
     private volatile boolean started;
     private volatile boolean tooLarge;
     private volatile boolean misplacedRange;
 
-    BlobWriter(PartialBlob blob, TransferListener listener, boolean rangeAsked) {
+    /** @param idleTimeout how long the body may bring no byte before the request is abandoned as timed out */
+    BlobWriter(PartialBlob blob, TransferListener listener, boolean rangeAsked, Duration idleTimeout) {
         this.blob = blob;
         this.listener = listener;
         this.rangeAsked = rangeAsked;
+        this.idleTimeout = idleTimeout;
     }
 
     /** Whether a body began to be written (a failure after that is a short read). */
@@ -76,13 +82,22 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
         return new ToFile(append, info.headers().firstValue("ETag"));
     }
 
-    /** Writes and hashes each buffer as it arrives; completes with an empty stream once the file is closed. */
+    /**
+     * Writes and hashes each buffer as it arrives; completes with an empty stream once the file is
+     * closed. A body that brings no byte for the idle timeout is abandoned as timed out, so a link
+     * that went silent (no reset, no end) is retried and resumed instead of waiting forever: the JDK
+     * client's request timeout stops at the response headers.
+     *
+     * <p>Callbacks and the watchdog's abort run under this object's lock, and nothing is written after
+     * the result is complete, so once {@code send} returns or throws the {@link PartialBlob} is stable.
+     */
     private final class ToFile implements HttpResponse.BodySubscriber<InputStream> {
         private final CompletableFuture<InputStream> result = new CompletableFuture<>();
         private final boolean append;
         private final Optional<String> etag;
         private Flow.Subscription subscription;
         private FileChannel channel;
+        private volatile long lastByteNanos;
 
         ToFile(boolean append, Optional<String> etag) {
             this.append = append;
@@ -95,7 +110,7 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
         }
 
         @Override
-        public void onSubscribe(Flow.Subscription s) {
+        public synchronized void onSubscribe(Flow.Subscription s) {
             subscription = s;
             try {
                 if (append) {
@@ -110,15 +125,21 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
                 blob.validator(etag);
             } catch (IOException e) {
                 s.cancel();
-                result.completeExceptionally(e);
+                fail(e);
                 return;
             }
             listener.progress(blob.held(), blob.size());
+            lastByteNanos = System.nanoTime();
+            watch(idleTimeout.toNanos());
             s.request(1);
         }
 
         @Override
-        public void onNext(List<ByteBuffer> buffers) {
+        public synchronized void onNext(List<ByteBuffer> buffers) {
+            if (result.isDone()) {
+                return; // abandoned by the watchdog: the held bytes must not move any more
+            }
+            lastByteNanos = System.nanoTime();
             try {
                 for (ByteBuffer b : buffers) {
                     int len = b.remaining();
@@ -143,18 +164,41 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
         }
 
         @Override
-        public void onError(Throwable t) {
+        public synchronized void onError(Throwable t) {
             fail(t);
         }
 
         @Override
-        public void onComplete() {
+        public synchronized void onComplete() {
+            if (result.isDone()) {
+                return;
+            }
             try {
                 channel.close();
                 result.complete(InputStream.nullInputStream());
             } catch (IOException e) {
                 result.completeExceptionally(e);
             }
+        }
+
+        /** Checks again in {@code nanos}; the JDK's shared delay scheduler runs the check (no thread of ours). */
+        private void watch(long nanos) {
+            CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(this::checkIdle);
+        }
+
+        private synchronized void checkIdle() {
+            if (result.isDone()) {
+                return;
+            }
+            long idle = System.nanoTime() - lastByteNanos;
+            long limit = idleTimeout.toNanos();
+            if (idle < limit) {
+                watch(limit - idle);
+                return;
+            }
+            subscription.cancel();
+            fail(new HttpTimeoutException("no body bytes for " + idleTimeout.toMillis() + " ms after " + blob.held()
+                    + " of " + blob.size()));
         }
 
         private void fail(Throwable t) {

@@ -32,6 +32,12 @@ public final class RegistrySource implements ImageSource {
     private static final Logger LOG = LoggerFactory.getLogger(RegistrySource.class);
     /** The largest manifest accepted, as in the distribution reference implementation. */
     public static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+    /**
+     * A failed blob attempt that still brought this many more bytes is not counted as a retry (it will
+     * be resumed): a large plugin over a link that drops every few minutes gets there. Smaller gains
+     * count, so a server trickling a few bytes per connection still runs out of retries.
+     */
+    static final long PRODUCTIVE_ATTEMPT = 1024 * 1024;
     static final String ACCEPT = String.join(", ", MediaTypes.OCI_INDEX, MediaTypes.OCI_MANIFEST,
             MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_MANIFEST);
 
@@ -147,7 +153,9 @@ public final class RegistrySource implements ImageSource {
      * following redirects with the same headers, and appends a {@code 206} that starts exactly
      * there. A {@code 200} (range ignored, or the validator no longer matches) starts over with that
      * body; a {@code 206} elsewhere or a {@code 416} is discarded and the blob asked for again whole.
-     * The digest and declared size are checked over the whole file as for a single request.
+     * The digest and declared size are checked over the whole file as for a single request. An attempt
+     * that brought at least {@link #PRODUCTIVE_ATTEMPT} more bytes is not counted against the retries,
+     * and a body that brings no byte for the request timeout is abandoned and resumed.
      */
     @Override
     public void fetchBlob(Descriptor descriptor, Path target, TransferListener listener) {
@@ -165,7 +173,8 @@ public final class RegistrySource implements ImageSource {
             }, e -> e instanceof ShortRead s
                     ? new Qmt4jException(ErrorKind.INTEGRITY, "blob " + digest + " truncated: got " + s.got + " of "
                             + s.expected + " bytes", "the connection kept dropping mid-download; try again", e)
-                    : RegistryErrors.fromIo(e, ref.registry(), transport.options().maxRetries() + 1));
+                    : RegistryErrors.fromIo(e, ref.registry(), transport.options().maxRetries() + 1),
+                    blob::held, PRODUCTIVE_ATTEMPT);
         } catch (RuntimeException e) {
             deleteQuietly(target);
             throw e;
@@ -178,14 +187,14 @@ public final class RegistrySource implements ImageSource {
         if (ranged) {
             LOG.debug("resuming {} at byte {} of {}", digest, blob.held(), blob.size());
         }
-        BlobWriter writer = new BlobWriter(blob, listener, ranged);
+        BlobWriter writer = new BlobWriter(blob, listener, ranged, transport.options().requestTimeout());
         HttpResponse<InputStream> r = send(uri, blob, writer, digest);
         if (ranged && (writer.misplacedRange() || r.statusCode() == 416)) {
             LOG.debug("{} answered {} {} to a range from byte {}: starting {} over", ref.registry(), r.statusCode(),
                     r.headers().firstValue("Content-Range").orElse(""), blob.held(), digest);
             Transport.discard(r);
             blob.restart();
-            writer = new BlobWriter(blob, listener, false);
+            writer = new BlobWriter(blob, listener, false, transport.options().requestTimeout());
             r = send(uri, blob, writer, digest);
         }
         if (!writer.started()) {

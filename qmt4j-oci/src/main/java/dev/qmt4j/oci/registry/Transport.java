@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,11 +152,25 @@ final class Transport {
     }
 
     <T> T retrying(String registry, Operation<T> op, java.util.function.Function<IOException, Qmt4jException> giveUp) {
+        return retrying(registry, op, giveUp, () -> 0L, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #retrying(String, Operation, java.util.function.Function)}, but a failed attempt during
+     * which {@code progress} grew by at least {@code productive} is not counted against
+     * {@link RegistryOptions#maxRetries()}: a resumable download over a link that drops every few
+     * minutes keeps going as long as each attempt brings that much more. The work is still bounded:
+     * each uncounted attempt moves {@code progress} that much closer to its end.
+     */
+    <T> T retrying(String registry, Operation<T> op, java.util.function.Function<IOException, Qmt4jException> giveUp,
+            LongSupplier progress, long productive) {
         IOException last = null;
-        for (int attempt = 0; attempt <= options.maxRetries(); attempt++) {
+        int counted = 0;
+        for (int attempt = 0; ; attempt++) {
             if (attempt > 0) {
-                sleep(delay(attempt, last));
+                sleep(delay(Math.max(counted, 1), last));
             }
+            long before = progress.getAsLong();
             try {
                 return op.run();
             } catch (IOException e) {
@@ -163,6 +178,9 @@ final class Transport {
                 LOG.debug("attempt {} against {} failed: {}", attempt + 1, registry, e.toString());
                 if (CaCertificates.isCertificateFailure(e)) {
                     break; // a rejected certificate stays rejected: retrying only delays the message
+                }
+                if (progress.getAsLong() - before < productive && ++counted > options.maxRetries()) {
+                    break;
                 }
             }
         }

@@ -208,6 +208,37 @@ class BlobResumeTest {
         assertEquals(2, blobExchanges().size(), "a wrong digest is not retried");
     }
 
+    @Test
+    void aBodyThatGoesSilentIsAbandonedAfterTheTimeoutAndResumed() throws Exception {
+        // One byte a minute after K: without an idle limit the JDK client would wait on the body for ever.
+        client = new RegistryClient(TestImages.options(registry).requestTimeout(java.time.Duration.ofSeconds(1)).build());
+        proxy.inject(blobGet(), Fault.stallAfter(K, 60_000), 1);
+
+        assertArrayEquals(image.layer(), Files.readAllBytes(fetchLayer()));
+
+        List<FaultProxy.Exchange> x = blobExchanges();
+        assertEquals(2, x.size());
+        assertEquals(Optional.of("bytes=" + K + "-"), range(x.get(1)));
+    }
+
+    @Test
+    void attemptsThatBringAMebibyteOrMoreDoNotUseUpTheRetries() throws Exception {
+        int size = 3 * 1024 * 1024 + 500_000;
+        TestImages.Image big = RegistryRoundTripTest.push(new RegistryClient(TestImages.options(registry).build()),
+                TestImages.ref(registry.host(), "resume/big", "1"), TestImages.image(size, 12));
+        client = new RegistryClient(TestImages.options(registry).maxRetries(1).build());
+        Predicate<FaultProxy.Request> get = FaultProxy.request("GET", "/blobs/" + big.layerDescriptor().digest());
+        // Every connection drops after 1 MiB: four requests with a single retry allowed.
+        proxy.inject(get, Fault.truncateAfter(RegistrySource.PRODUCTIVE_ATTEMPT), -1);
+
+        Path out = tmp.resolve("big.tmp");
+        client.source(TestImages.ref(proxy.host(), "resume/big", "1")).fetchBlob(big.layerDescriptor(), out, (d, t) -> { });
+
+        assertArrayEquals(big.layer(), Files.readAllBytes(out));
+        assertEquals(4, proxy.requestCount(get));
+        assertEquals(size, proxy.bodyBytesSent(get));
+    }
+
     /**
      * Blob GETs are often redirected to object storage; the resumed request carries its Range to the
      * final URL. Here a registry stand-in 307s to the real registry's blob URL on another port (the real
