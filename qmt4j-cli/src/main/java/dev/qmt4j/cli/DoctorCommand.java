@@ -12,6 +12,7 @@ import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.oci.registry.CaCertificates;
 import dev.qmt4j.oci.registry.RegistryClient;
+import dev.qmt4j.oci.registry.auth.CredentialLookup;
 import dev.qmt4j.oci.registry.auth.DockerConfigCredentialStore;
 import java.security.cert.X509Certificate;
 import java.io.IOException;
@@ -158,21 +159,30 @@ final class DoctorCommand implements Callable<Integer> {
         }
         DockerConfigCredentialStore creds = new DockerConfigCredentialStore(context.env(), home);
         RegistryClient client;
+        Qmt4jException unusable = null;
         try {
             client = oci.registryClient(); // the client oci:// providers and qmt4j pull use
         } catch (Qmt4jException e) {
-            client = null; // an unusable ca_certificates file, reported above
+            client = null; // an unusable ca_certificates file (reported above) or proxy variable
+            unusable = e;
         }
         for (String reg : registries) {
-            boolean hasCreds;
+            CredentialLookup found;
             try {
-                hasCreds = creds.lookup(reg).isPresent();
-            } catch (RuntimeException e) {
-                hasCreds = false;
+                found = creds.find(reg);
+            } catch (Qmt4jException e) {
+                found = null;
+                line("warn", "credentials " + reg, e.getMessage());
             }
-            line(hasCreds ? "ok" : "warn", "credentials " + reg, hasCreds ? "found" : "none found (anonymous access)");
+            if (found instanceof CredentialLookup.Found) {
+                line("ok", "credentials " + reg, "found");
+            } else if (found instanceof CredentialLookup.HelperMissing m) {
+                line("warn", "credentials " + reg, "none: " + m.explanation() + " (anonymous access)");
+            } else if (found != null) {
+                line("warn", "credentials " + reg, "none found (anonymous access)");
+            }
             if (client == null) {
-                line("fail", "registry " + reg, "not checked: fix [oci] ca_certificates first");
+                record(unusable, "registry " + reg + " not checked");
                 continue;
             }
             try {

@@ -97,6 +97,12 @@ class CliNetworkTest {
                     + ") is not installed"), r.toString());
             assertTrue(r.err().contains("hint: install docker-credential-desktop on PATH, or remove \"credsStore\""), r.toString());
             assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
+
+            Path cfg = config("[[providers]]\nname = \"private\"\npath = \"oci://" + registry.host() + "/private/plugin:1\"\n"
+                    + "[oci]\ninsecure_skip_signature = true\n");
+            Cli.Result doctor = cli.run("--config", cfg.toString(), "doctor");
+            assertTrue(doctor.out().contains("warn  credentials " + registry.host() + ": none: the credential helper "
+                    + "docker-credential-desktop (credsStore in " + docker.resolve("config.json") + ") is not installed"), doctor.toString());
         }
     }
 }
