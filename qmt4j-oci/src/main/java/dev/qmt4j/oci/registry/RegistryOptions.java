@@ -14,7 +14,8 @@ import java.util.Optional;
  *
  * @param insecureRegistries hosts ({@code host} or {@code host:port}) spoken to over plain HTTP
  * @param connectTimeout     TCP/TLS connect timeout
- * @param requestTimeout     time to the response headers of one request (blob bodies may take longer)
+ * @param requestTimeout     time to the response headers of one request, and the longest a blob body may go
+ *                           silent before the download is abandoned and resumed (a body may take longer in all)
  * @param maxRetries         retries after the first attempt for 429, 502-504 and dropped connections
  * @param backoffBase        first retry delay; doubled each time, with jitter
  * @param maxRetryAfter      cap on a server's {@code Retry-After}
