@@ -43,7 +43,8 @@ import java.util.Optional;
  * </ul>
  *
  * <p>Everything is built on first use: a cache hit or an {@code oci-layout://} source never creates (or
- * loads the classes of) the HTTP client, and CA files are read only when a TLS connection is made.
+ * loads the classes of) the HTTP client; CA files are read when a registry or {@code https://} client is first
+ * needed, and the TLS context is built only for the first {@code https://} request (or loopback TLS probe).
  * Thread-safe.
  */
 public final class OciConnections {

@@ -12,19 +12,17 @@ import dev.qmt4j.pull.PluginPuller;
 import dev.qmt4j.pull.PullListener;
 import dev.qmt4j.pull.PullRequest;
 import dev.qmt4j.pull.PullResult;
-import java.nio.charset.StandardCharsets;
+import dev.qmt4j.testkit.ChildJvm;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A keyed signed pull and its cache hit verify with the JDK alone: no BouncyCastle class is
  * loaded, so the JVM never checks the signature of the bcprov jar (0.2-0.4 s of CPU). Checked in a
- * child JVM with {@code -verbose:class}, on the example layout signed with the example key.
+ * child JVM ({@link ChildJvm}), on the example layout signed with the example key.
  */
 class KeyedHitWithoutBouncyCastleTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -35,21 +33,15 @@ class KeyedHitWithoutBouncyCastleTest {
     @Test
     void aKeyedPullAndHitLoadNoBouncyCastleClass() throws Exception {
         Path cache = tmp.resolve("cache");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-verbose:class", "-cp", System.getProperty("java.class.path"), KeyedPullMain.class.getName(),
-                cache.toString(), ROOT.resolve("examples/layout").toString(), ROOT.resolve("examples/keys/cosign.pub").toString()));
+        List<String> args = List.of(cache.toString(), ROOT.resolve("examples/layout").toString(),
+                ROOT.resolve("examples/keys/cosign.pub").toString());
         for (String expected : List.of("PULLED false", "PULLED true")) { // a cold verified pull, then the offline re-verified hit
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out;
-            try (var in = p.getInputStream()) {
-                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            }
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, p.exitValue(), out);
-            assertTrue(out.contains(expected), out);
-            assertTrue(out.contains("dev.qmt4j.sigstore.LegacyLayerVerifier"), "the signature was checked: " + out);
-            assertEquals(List.of(), out.lines().filter(l -> l.contains("org.bouncycastle")).limit(3).toList());
-            assertFalse(out.contains("JarVerifier$VerifierStream"), "no signed jar was checked");
+            ChildJvm.Run run = ChildJvm.run(KeyedPullMain.class, args);
+            assertEquals(0, run.exitCode(), run.output());
+            assertTrue(run.output().contains(expected), run.output());
+            assertTrue(run.loadedClasses().contains("dev.qmt4j.sigstore.LegacyLayerVerifier"), "the signature was checked");
+            assertEquals(List.of(), run.loaded("org.bouncycastle").stream().limit(3).toList());
+            assertFalse(run.loadedClasses().contains("java.util.jar.JarVerifier$VerifierStream"), "no signed jar was checked");
         }
     }
 

@@ -15,45 +15,85 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A JDK {@link HttpClient} built the one way all of qmt4j's clients are built (registries, token servers,
+ * The JDK {@link HttpClient}s built the one way all of qmt4j's clients are built (registries, token servers,
  * TUF, {@code https://} plugin downloads): trusting the JDK's anchors plus the extra CA certificates, routed
- * through the proxies (with their credentials, see {@link ProxyRouting}), with its selector thread stopped at
- * JVM exit ({@link SelectorThreads}). Requests made with {@link #newRequest} carry the proxy's credentials;
+ * through the proxies (with their credentials, see {@link ProxyRouting}), with their selector threads stopped
+ * at JVM exit ({@link SelectorThreads}). Requests made with {@link #newRequest} carry the proxy's credentials;
  * {@link #send} turns a proxy's refusal (HTTP 407) into an {@code AUTH} error naming the proxy.
+ *
+ * <p>One client per scheme, each built on its first request: {@code http://} requests go to a client without
+ * TLS, {@code https://} ones to a client with the TLS context. Why: the JDK's client sets up TLS (the default
+ * context, cacerts' ~150 certificates, the extra CAs) when it is built, 0.2-0.4 s of CPU that a pull from a
+ * plain-HTTP registry ({@code insecure_registries}, a local registry) never needs.
  */
 public final class HttpAccess {
-    private final HttpClient client;
+    private final HttpClient.Builder builder;
+    private final CaCertificates ca;
     private final ProxyRouting proxies;
+    private volatile HttpClient plain;
+    private volatile HttpClient tls;
 
-    private HttpAccess(HttpClient client, ProxyRouting proxies) {
-        this.client = client;
+    private HttpAccess(HttpClient.Builder builder, CaCertificates ca, HttpClient client, ProxyRouting proxies) {
+        this.builder = builder;
+        this.ca = ca;
         this.proxies = proxies;
+        this.plain = client;
+        this.tls = client;
     }
 
     /**
-     * Builds the client {@code builder} describes (timeouts, redirects, version), adding the trust and proxies.
+     * Describes the clients {@code builder} describes (timeouts, redirects, version), adding the trust and
+     * proxies. The builder is kept and used on the first request of each scheme: do not change it afterwards;
+     * its TLS context is replaced by the one of {@code ca}.
      *
      * @param ca      CA certificates trusted in addition to the JDK's
      * @param proxies the proxy selector; empty leaves the JDK's default (system properties)
      */
     public static HttpAccess build(HttpClient.Builder builder, CaCertificates ca, Optional<ProxySelector> proxies) {
+        Objects.requireNonNull(builder, "builder");
         Objects.requireNonNull(ca, "ca");
-        if (!ca.isEmpty()) {
-            builder.sslContext(ca.sslContext());
-        }
         ProxyRouting routing = ProxyRouting.of(proxies);
         routing.clientSelector().ifPresent(builder::proxy);
-        return new HttpAccess(SelectorThreads.build(builder), routing);
+        return new HttpAccess(builder, ca, null, routing);
     }
 
-    /** A client built elsewhere, with no proxy credentials of ours. */
+    /** A client built elsewhere, used for both schemes, with no proxy credentials of ours. */
     public static HttpAccess wrap(HttpClient client) {
-        return new HttpAccess(client, ProxyRouting.none());
+        return new HttpAccess(null, CaCertificates.none(), Objects.requireNonNull(client, "client"), ProxyRouting.none());
     }
 
-    /** The client. Requests sent on it directly carry no proxy credentials: prefer {@link #newRequest} and {@link #send}. */
+    /**
+     * The client for {@code https://} (which can send {@code http://} requests too), built on first use, with TLS.
+     * Requests sent on it directly carry no proxy credentials: prefer {@link #newRequest} and {@link #send}.
+     */
     public HttpClient client() {
-        return client;
+        HttpClient c = tls;
+        if (c == null) {
+            synchronized (this) {
+                if (tls == null) {
+                    tls = SelectorThreads.build(builder.sslContext(ca.sslContext()));
+                }
+                c = tls;
+            }
+        }
+        return c;
+    }
+
+    /** The client for {@code uri}'s scheme: without any TLS set-up for {@code http://}. */
+    HttpClient clientFor(URI uri) {
+        if (!"http".equalsIgnoreCase(uri.getScheme())) {
+            return client();
+        }
+        HttpClient c = plain;
+        if (c == null) {
+            synchronized (this) {
+                if (plain == null) {
+                    plain = SelectorThreads.build(builder.sslContext(PlainHttpOnly.CONTEXT));
+                }
+                c = plain;
+            }
+        }
+        return c;
     }
 
     /** A request builder for {@code uri}, with the proxy's credentials when the request goes through one that wants them. */
@@ -74,7 +114,7 @@ public final class HttpAccess {
      * @throws Qmt4jException {@code AUTH} when a proxy refuses the request (HTTP 407), naming the proxy (never its password)
      */
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
-        HttpResponse<T> response = client.send(request, handler);
+        HttpResponse<T> response = clientFor(request.uri()).send(request, handler);
         if (response.statusCode() == 407) {
             if (response.body() instanceof InputStream in) {
                 in.close();

@@ -13,8 +13,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Talks the OCI distribution API. One instance shares one {@link HttpClient} (and its connection
- * pool and token cache) among all sources and targets it opens; it is thread-safe.
+ * Talks the OCI distribution API. One instance shares its {@link HttpAccess} (one {@link HttpClient} per
+ * scheme, each with its connection pool, and the token cache) among all sources and targets it opens; it is
+ * thread-safe. A registry spoken to over plain HTTP never sets up TLS.
  *
  * <p>HTTPS is used for every registry except those in {@link RegistryOptions#insecureRegistries()}
  * (plain HTTP) and loopback ones ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}), which are spoken to

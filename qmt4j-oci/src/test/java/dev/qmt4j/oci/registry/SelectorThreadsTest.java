@@ -21,11 +21,12 @@ class SelectorThreadsTest {
         foreignThreads.removeAll(before);
         assertEquals(1, foreignThreads.size(), "a JDK HTTP client starts one selector thread");
 
-        new RegistryClient(RegistryOptions.defaults());
+        // Its plain-HTTP client is built by the first http:// request; nothing needs to listen for this one.
+        NetworkSettings.jdkDefaults().client(HttpClient.newBuilder()).clientFor(java.net.URI.create("http://127.0.0.1:9/"));
         Set<Thread> ours = new HashSet<>(selectors());
         ours.removeAll(before);
         ours.removeAll(foreignThreads);
-        assertEquals(1, ours.size(), "the registry client's selector thread");
+        assertEquals(1, ours.size(), "our client's selector thread");
         Thread selector = ours.iterator().next();
 
         SelectorThreads.stopAll();
@@ -41,16 +42,20 @@ class SelectorThreadsTest {
         // TUF and https:// plugin downloads build their clients this way, not through RegistryClient.
         Set<Thread> before = selectors();
         HttpAccess access = NetworkSettings.jdkDefaults().client(HttpClient.newBuilder());
+        assertEquals(before, selectors(), "no client is built before its first request");
+        HttpClient tls = access.client();
+        access.clientFor(java.net.URI.create("http://127.0.0.1/"));
         Set<Thread> started = new HashSet<>(selectors());
         started.removeAll(before);
-        assertEquals(1, started.size(), "the client's selector thread");
+        assertEquals(2, started.size(), "a selector thread for each scheme's client");
 
         SelectorThreads.stopAll();
 
-        Thread selector = started.iterator().next();
-        selector.join(5_000);
-        assertFalse(selector.isAlive(), "its selector thread ended");
-        assertTrue(access.client() != null);
+        for (Thread selector : started) {
+            selector.join(5_000);
+            assertFalse(selector.isAlive(), "its selector thread ended");
+        }
+        assertTrue(access.client() == tls, "built once");
     }
 
     private static Set<Thread> selectors() {
