@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.testkit.ForwardingProxy;
+import dev.qmt4j.testkit.HttpsFileServer;
 import dev.qmt4j.testkit.RegistryServer;
 import dev.qmt4j.testkit.TestCertificates;
 import dev.qmt4j.testplugins.TestPlugins;
@@ -80,6 +81,25 @@ class CliNetworkTest {
             assertEquals(ErrorKind.CONFIG.exitCode(), unusable.exitCode(), unusable.toString());
             assertTrue(unusable.err().contains("HTTPS_PROXY is not a usable proxy URL (socks5://***@127.0.0.1:1080)"), unusable.toString());
             assertFalse(unusable.err().contains("p@ss"), unusable.toString());
+        }
+    }
+
+    @Test
+    void anHttpsPluginIsDownloadedThroughTheProxyWithThePrivateCa() throws Exception {
+        Path wasm = TestPlugins.path(TestPlugins.QMT_OPENAI);
+        try (HttpsFileServer files = HttpsFileServer.start();
+                ForwardingProxy proxy = ForwardingProxy.start(USER, PASSWORD).route(TestCertificates.PROXIED_NAME, "127.0.0.1")) {
+            files.serve("/plugin.wasm", wasm);
+            String url = "https://" + TestCertificates.PROXIED_NAME + ":" + files.port() + "/plugin.wasm";
+            Path cfg = config("[[providers]]\nname = \"url\"\npath = \"" + url + "\"\nsha256 = \""
+                    + Fixtures.sha256(wasm).substring("sha256:".length()) + "\"\n[oci]\nca_certificates = \""
+                    + TestCertificates.shared().caCertificate() + "\"\n");
+            Cli cli = cli();
+            cli.env().put("HTTPS_PROXY", proxy.url(USER, PASSWORD));
+            Cli.Result r = cli.run("--config", cfg.toString(), "providers");
+            assertEquals(0, r.exitCode(), r.toString());
+            assertEquals(1, files.getCount("/plugin.wasm"));
+            assertEquals(java.util.List.of(TestCertificates.PROXIED_NAME + ":" + files.port()), proxy.tunnels());
         }
     }
 
