@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qmt4j.oci.registry.CaCertificates;
 import dev.qmt4j.oci.registry.NetworkSettings;
+import dev.qmt4j.oci.registry.proxy.EnvironmentProxySelector;
+import dev.qmt4j.testkit.ForwardingProxy;
 import dev.qmt4j.sigstore.trust.TrustRoot;
 import dev.qmt4j.testkit.TestCertificates;
 import dev.qmt4j.sigstore.trust.TrustRootException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -220,6 +223,18 @@ class TufClientTest {
                     cache, mirrorRoot, TrustRoot::publicGood, clock, Duration.ZERO).online();
             assertTrue(root.source().contains("fetched just now"), root.source());
             assertArrayEquals(trustedRoot, readOrFail(cache.resolve("sigstore/tuf/mirror-b/targets/trusted_root.json")));
+
+            // The same mirror under a name only an authenticating proxy resolves: fetched through it.
+            try (ForwardingProxy proxy = ForwardingProxy.start("tuf", "pw").route(TestCertificates.PROXIED_NAME, "127.0.0.1")) {
+                URI proxied = URI.create("https://" + TestCertificates.PROXIED_NAME + ":" + mirror.base().getPort() + "/");
+                NetworkSettings viaProxy = new NetworkSettings(withCa.caCertificates(),
+                        Optional.of(new EnvironmentProxySelector(Map.of("HTTPS_PROXY", proxy.url("tuf", "pw")))));
+                TrustRoot throughProxy = new SigstoreTufRoot(new HttpTufFetcher(proxied, Duration.ofSeconds(5), viaProxy), "mirror-c",
+                        cache, mirrorRoot, TrustRoot::publicGood, clock, Duration.ZERO).online();
+                assertTrue(throughProxy.source().contains("fetched just now"), throughProxy.source());
+                assertFalse(proxy.tunnels().isEmpty());
+                assertEquals(0, proxy.refused());
+            }
         }
     }
 
