@@ -467,7 +467,11 @@ public final class PluginCache {
 
     // ---------------------------------------------------------------- evidence
 
-    /** Stores what the signature verifier found for a top-level digest, replacing earlier evidence. */
+    /**
+     * Stores what the signature verifier found for a top-level digest, replacing earlier evidence.
+     * Safe to call from several threads and processes for the same digest at once: the replacement
+     * happens under the digest's evidence lock, and the last writer's complete evidence stays.
+     */
     public void putEvidence(Digest top, String summary, Map<String, byte[]> files) {
         try (Staging staging = stage()) {
             Path dir = staging.dir().resolve("evidence");
@@ -481,8 +485,12 @@ public final class PluginCache {
             }
             CacheFiles.writeAtomically(staging.dir(), dir.resolve(SUMMARY), summary.getBytes(StandardCharsets.UTF_8));
             Path target = evidenceDir(top);
-            CacheFiles.deleteTree(tmp, target);
-            CacheFiles.moveIntoPlace(dir, target);
+            // Delete-then-rename is two steps: without the lock, a concurrent writer's delete lands
+            // between another's failed rename (ENOTEMPTY) and its check, and readers see it half gone.
+            try (CacheLock lock = CacheLock.acquire(evidenceLockFile(top))) {
+                CacheFiles.deleteTree(tmp, target);
+                CacheFiles.moveIntoPlace(dir, target);
+            }
         } catch (IOException e) {
             throw CacheFiles.failure("cannot store verification evidence in " + evidenceDir(top), e);
         }
@@ -498,22 +506,44 @@ public final class PluginCache {
      * Not checked here: the verifier re-verifies them.
      */
     public Optional<Map<String, byte[]>> readEvidence(Digest top) {
-        Path dir = evidenceDir(top);
         if (!hasEvidence(top)) {
             return Optional.empty();
         }
+        // Under the lock so a concurrent putEvidence cannot swap the directory mid-read; a cache whose
+        // locks/ cannot be written (read-only) has no writers to fear, so it is read without it.
+        CacheLock lock;
+        try {
+            lock = CacheLock.acquire(evidenceLockFile(top));
+        } catch (Qmt4jException e) {
+            return readEvidenceFiles(evidenceDir(top));
+        }
+        try (CacheLock held = lock) {
+            return readEvidenceFiles(evidenceDir(top));
+        }
+    }
+
+    /** The files of one evidence directory; empty unless it is complete (its summary is listed). */
+    private static Optional<Map<String, byte[]>> readEvidenceFiles(Path dir) {
         Map<String, byte[]> files = new HashMap<>();
+        boolean summary = false;
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             for (Path f : s) {
                 String name = f.getFileName().toString();
-                if (!name.equals(SUMMARY) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                if (name.equals(SUMMARY)) {
+                    summary = true;
+                } else if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                     files.put(name, Files.readAllBytes(f));
                 }
             }
         } catch (IOException e) {
             return Optional.empty();
         }
-        return Optional.of(files);
+        return summary ? Optional.of(files) : Optional.empty();
+    }
+
+    /** The lock serialising writers (and readers) of one digest's evidence; never an entry's lock name. */
+    private Path evidenceLockFile(Digest top) {
+        return locks.resolve("evidence-" + top.fileName() + ".lock");
     }
 
     // ---------------------------------------------------------------- prune
@@ -581,10 +611,20 @@ public final class PluginCache {
             }
         }
         for (Path dir : contentFiles(evidence)) {
-            if (!liveTops.contains(digestOf(dir.getParent(), dir.getFileName().toString()))) {
-                freed[0] += CacheFiles.sizeOf(dir);
-                CacheFiles.deleteTree(tmp, dir);
-                removed.add(dir);
+            Digest top = digestOf(dir.getParent(), dir.getFileName().toString());
+            if (!liveTops.contains(top)) {
+                // Evidence being stored right now belongs to a pull that will reference it next.
+                Optional<CacheLock> lock = top == null ? Optional.empty() : CacheLock.tryAcquire(evidenceLockFile(top));
+                if (top != null && lock.isEmpty()) {
+                    continue;
+                }
+                try {
+                    freed[0] += CacheFiles.sizeOf(dir);
+                    CacheFiles.deleteTree(tmp, dir);
+                    removed.add(dir);
+                } finally {
+                    lock.ifPresent(CacheLock::close);
+                }
             }
         }
         return new PruneReport(removed, freed[0]);
