@@ -2,6 +2,7 @@ package dev.qmt4j.oci.registry;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.http.SelectorThreads;
 import dev.qmt4j.oci.registry.proxy.ProxyEndpoint;
 import dev.qmt4j.oci.registry.proxy.ProxyRouting;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.qmt4j.provider.internal;
 
+import dev.qmt4j.http.SelectorThreads;
 import dev.qmt4j.provider.HttpLimits;
 import dev.qmt4j.provider.NetworkPolicy;
 import dev.qmt4j.provider.ProviderErrorKind;
@@ -131,7 +132,8 @@ public final class SafeHttp {
         }
     }
 
-    private final HttpClient client;
+    /** Built on the first request: every Wasm provider has a SafeHttp, most commands send nothing. */
+    private volatile HttpClient client;
     private final HttpLimits limits;
     private final AddressCheck addresses;
 
@@ -143,11 +145,23 @@ public final class SafeHttp {
     SafeHttp(HttpLimits limits, AddressCheck.Resolver resolver) {
         this.limits = limits;
         this.addresses = new AddressCheck(resolver);
-        this.client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(limits.connectTimeout())
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+    }
+
+    /** The client, built once; through {@link SelectorThreads} so that exiting does not wait for its selector. */
+    private HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = SelectorThreads.build(HttpClient.newBuilder()
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(limits.connectTimeout())
+                            .version(HttpClient.Version.HTTP_1_1));
+                }
+                c = client;
+            }
+        }
+        return c;
     }
 
     public HttpLimits limits() {
@@ -252,7 +266,7 @@ public final class SafeHttp {
         } catch (IllegalArgumentException e) {
             throw new ProviderException(ProviderErrorKind.INVALID_REQUEST, "invalid HTTP request from plugin: " + e.getMessage());
         }
-        CompletableFuture<HttpResponse<InputStream>> f = client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+        CompletableFuture<HttpResponse<InputStream>> f = client().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         try {
             return f.get(timeout.toMillis() + limits.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

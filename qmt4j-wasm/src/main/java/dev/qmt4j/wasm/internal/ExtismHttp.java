@@ -1,5 +1,6 @@
 package dev.qmt4j.wasm.internal;
 
+import dev.qmt4j.http.SelectorThreads;
 import dev.qmt4j.wasm.PluginSandboxException;
 import dev.qmt4j.wasm.PluginSandboxException.Reason;
 import dev.qmt4j.wasm.WasmManifest;
@@ -37,8 +38,9 @@ public final class ExtismHttp {
         if (c == null) {
             synchronized (this) {
                 if (client == null) {
-                    client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                            .connectTimeout(CONNECT_TIMEOUT).build();
+                    // Through SelectorThreads: exiting would otherwise wait up to 0.3 s for its selector.
+                    client = SelectorThreads.build(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(CONNECT_TIMEOUT));
                 }
                 c = client;
             }

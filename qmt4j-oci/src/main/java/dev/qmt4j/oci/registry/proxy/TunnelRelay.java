@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * A refusal of the proxy (407 and others) is passed back as its status code.
  *
  * <p>One relay per proxy endpoint, started on first use; its sockets are closed at JVM exit so that no thread
- * waits in native code (exiting would wait up to 0.3 s for it, see {@code SelectorThreads}).
+ * waits in native code (exiting would wait up to 0.3 s for it, see qmt4j-core's {@code SelectorThreads}).
  */
 final class TunnelRelay {
     private static final Logger LOG = LoggerFactory.getLogger(TunnelRelay.class);

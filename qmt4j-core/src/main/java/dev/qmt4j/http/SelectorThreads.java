@@ -1,4 +1,4 @@
-package dev.qmt4j.oci.registry;
+package dev.qmt4j.http;
 
 import java.net.http.HttpClient;
 import java.util.ArrayList;
@@ -22,16 +22,24 @@ import java.util.WeakHashMap;
  *
  * <p>Only threads that appeared while one of our clients was being built are touched, never
  * another HTTP client of the embedding application (whose shutdown hooks may still use it).
+ * Every {@link HttpClient} qmt4j builds goes through {@link #build}: registries, TUF and
+ * {@code https://} downloads (qmt4j-oci's {@code HttpAccess}), provider plugins' HTTP
+ * (qmt4j-provider's {@code SafeHttp}) and Extism's {@code http_request} (qmt4j-wasm).
  */
-final class SelectorThreads {
+public final class SelectorThreads {
     /** The selector threads of clients built by {@link #build}; weak, so a collected client's thread is forgotten. */
     private static final Set<Thread> OURS = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private static boolean hookInstalled;
 
     private SelectorThreads() {}
 
-    /** Builds the client and remembers the selector thread it started. */
-    static HttpClient build(HttpClient.Builder builder) {
+    /**
+     * Builds the client and remembers the selector thread it started, to be stopped at JVM exit.
+     *
+     * @param builder the configured builder
+     * @return {@code builder.build()}
+     */
+    public static HttpClient build(HttpClient.Builder builder) {
         Set<Thread> before = live();
         HttpClient client = builder.build();
         List<Thread> started = new ArrayList<>();
@@ -61,8 +69,11 @@ final class SelectorThreads {
         }
     }
 
-    /** Interrupts our selector threads and waits briefly for them to leave native code. */
-    static void stopAll() {
+    /**
+     * Interrupts our selector threads and waits briefly (at most 0.2 s) for them to leave native code. Run
+     * by the exit hook; the clients are unusable afterwards.
+     */
+    public static void stopAll() {
         List<Thread> threads;
         synchronized (OURS) {
             threads = new ArrayList<>(OURS);

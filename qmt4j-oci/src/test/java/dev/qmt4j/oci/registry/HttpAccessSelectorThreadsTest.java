@@ -4,38 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qmt4j.http.SelectorThreads;
 import java.net.http.HttpClient;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The exit hook stops the selector threads of our HTTP clients, and only those. */
-class SelectorThreadsTest {
-
-    @Test
-    void stopsTheSelectorOfOurClientButNotAForeignOne() throws Exception {
-        Set<Thread> before = selectors();
-        HttpClient foreign = HttpClient.newHttpClient();
-        Set<Thread> foreignThreads = new HashSet<>(selectors());
-        foreignThreads.removeAll(before);
-        assertEquals(1, foreignThreads.size(), "a JDK HTTP client starts one selector thread");
-
-        // Its plain-HTTP client is built by the first http:// request; nothing needs to listen for this one.
-        NetworkSettings.jdkDefaults().client(HttpClient.newBuilder()).clientFor(java.net.URI.create("http://127.0.0.1:9/"));
-        Set<Thread> ours = new HashSet<>(selectors());
-        ours.removeAll(before);
-        ours.removeAll(foreignThreads);
-        assertEquals(1, ours.size(), "our client's selector thread");
-        Thread selector = ours.iterator().next();
-
-        SelectorThreads.stopAll();
-
-        selector.join(5_000);
-        assertFalse(selector.isAlive(), "our selector thread ended");
-        assertTrue(foreignThreads.iterator().next().isAlive(), "the application's own client is untouched");
-        assertTrue(foreign.version() != null); // keep the foreign client reachable until here
-    }
+/** Every client {@link HttpAccess} builds has its selector thread stopped at exit (qmt4j-core's {@link SelectorThreads}). */
+class HttpAccessSelectorThreadsTest {
 
     @Test
     void everyClientBuiltThroughNetworkSettingsIsStoppedToo() throws Exception {
