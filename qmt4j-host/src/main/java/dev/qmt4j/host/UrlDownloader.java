@@ -9,8 +9,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,10 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -32,18 +38,44 @@ import java.util.function.Supplier;
  * plus the extra CA certificates ({@code [oci] ca_certificates}), requests go through the environment's proxies
  * (with their credentials), and its selector thread is stopped at JVM exit, so a process that downloaded a
  * plugin does not wait 0.3 s to exit.
+ *
+ * <p>Waits are bounded like registry requests: 10 s to connect, 60 s to the response headers, and a
+ * body that brings no byte for 60 s is abandoned; each is a {@code NETWORK} error naming the URL and
+ * what timed out, and leaves no file behind.
  */
 final class UrlDownloader {
     private static final long MAX_BYTES = 512L << 20;
+    /** Closes a body that went silent; one daemon thread for all downloads. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "qmt4j-download-idle");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final Path root;
     private final Supplier<NetworkSettings> network;
+    private final Duration connectTimeout;
+    private final Duration headersTimeout;
+    private final Duration idleTimeout;
     private volatile HttpAccess client;
 
     /** @param network the extra CA certificates and proxies, asked for on the first download only */
     UrlDownloader(Path cacheRoot, Supplier<NetworkSettings> network) {
+        this(cacheRoot, network, Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60));
+    }
+
+    /**
+     * @param connectTimeout to open the connection
+     * @param headersTimeout from sending the request to its response headers
+     * @param idleTimeout how long the body may bring no byte before the download is abandoned
+     */
+    UrlDownloader(Path cacheRoot, Supplier<NetworkSettings> network, Duration connectTimeout, Duration headersTimeout,
+            Duration idleTimeout) {
         this.root = cacheRoot.resolve("urls").resolve("sha256");
         this.network = network;
+        this.connectTimeout = connectTimeout;
+        this.headersTimeout = headersTimeout;
+        this.idleTimeout = idleTimeout;
     }
 
     /** A file on disk and its sha256 (hex). */
@@ -95,10 +127,21 @@ final class UrlDownloader {
 
     private String download(URI uri, Path tmp) {
         HttpAccess http = client();
-        HttpRequest request = http.newRequest(uri).timeout(Duration.ofMinutes(10)).GET().build();
+        // The JDK's request timeout runs from sending to the response headers, not over the body.
+        HttpRequest request = http.newRequest(uri).timeout(headersTimeout).GET().build();
         HttpResponse<InputStream> response;
+        long sent = System.nanoTime();
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            // The JDK reports the request timeout as a connect timeout too when it fires during the TLS handshake.
+            String what = System.nanoTime() - sent >= headersTimeout.toNanos()
+                    ? uri.getHost() + " did not complete the TLS handshake within " + seconds(headersTimeout)
+                    : "connecting to " + uri.getHost() + " timed out after " + seconds(connectTimeout);
+            throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": " + what, RETRY_HINT, e);
+        } catch (HttpTimeoutException e) {
+            throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": no response headers within "
+                    + seconds(headersTimeout), RETRY_HINT, e);
         } catch (IOException e) {
             if (dev.qmt4j.oci.registry.CaCertificates.isUntrusted(e)) {
                 throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": the TLS certificate of "
@@ -116,7 +159,7 @@ final class UrlDownloader {
             }
             byte[] buf = new byte[64 * 1024];
             long total = 0;
-            for (int n; (n = in.read(buf)) > 0; ) {
+            for (int n; (n = readWithin(in, buf, uri)) > 0; ) {
                 total += n;
                 if (total > MAX_BYTES) {
                     throw new Qmt4jException(ErrorKind.NETWORK, "download of " + uri + " exceeds " + MAX_BYTES + " bytes");
@@ -130,6 +173,42 @@ final class UrlDownloader {
         return HexFormat.of().formatHex(md.digest());
     }
 
+    private static final String RETRY_HINT = "check that the server is up and reachable (and the proxy settings), then retry";
+
+    /** One read of the body, abandoned (the stream closed) when no byte comes within the idle timeout. */
+    private int readWithin(InputStream in, byte[] buf, URI uri) throws IOException {
+        ScheduledFuture<?> watch = WATCHDOG.schedule(() -> {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // closing a stalled body
+            }
+        }, idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        int n;
+        try {
+            n = in.read(buf);
+        } catch (IOException e) {
+            if (!watch.cancel(false)) {
+                throw stalled(uri, e);
+            }
+            throw e;
+        }
+        // Not cancellable: the watchdog closed the stream, and a closed stream may read as a (false) end.
+        if (!watch.cancel(false)) {
+            throw stalled(uri, null);
+        }
+        return n;
+    }
+
+    private Qmt4jException stalled(URI uri, IOException cause) {
+        return new Qmt4jException(ErrorKind.NETWORK, "download of " + uri + " stalled: no body bytes for "
+                + seconds(idleTimeout), RETRY_HINT, cause);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
     private HttpAccess client() {
         HttpAccess c = client;
         if (c == null) {
@@ -137,7 +216,7 @@ final class UrlDownloader {
                 if (client == null) {
                     // NORMAL never follows an https URL to plain http.
                     client = network.get().client(HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
-                            .connectTimeout(Duration.ofSeconds(10)));
+                            .connectTimeout(connectTimeout));
                 }
                 c = client;
             }
