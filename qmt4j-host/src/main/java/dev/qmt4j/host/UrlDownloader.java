@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -127,12 +128,12 @@ final class UrlDownloader {
 
     private String download(URI uri, Path tmp) {
         HttpAccess http = client();
-        // The JDK's request timeout runs from sending to the response headers, not over the body.
-        HttpRequest request = http.newRequest(uri).timeout(headersTimeout).GET().build();
+        // headersTimeout bounds the time to the response headers only (HttpAccess.send); readWithin bounds a silent body.
+        HttpRequest request = http.newRequest(uri).GET().build();
         HttpResponse<InputStream> response;
         long sent = System.nanoTime();
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream(), headersTimeout);
         } catch (HttpConnectTimeoutException e) {
             // The JDK reports the request timeout as a connect timeout too when it fires during the TLS handshake.
             String what = System.nanoTime() - sent >= headersTimeout.toNanos()
@@ -177,7 +178,11 @@ final class UrlDownloader {
 
     /** One read of the body, abandoned (the stream closed) when no byte comes within the idle timeout. */
     private int readWithin(InputStream in, byte[] buf, URI uri) throws IOException {
+        // The flag, not cancel()'s answer, says whether the watchdog acted: cancel(false) still
+        // succeeds while the task is running, i.e. after it has closed the stream.
+        AtomicBoolean fired = new AtomicBoolean();
         ScheduledFuture<?> watch = WATCHDOG.schedule(() -> {
+            fired.set(true);
             try {
                 in.close();
             } catch (IOException ignored) {
@@ -188,13 +193,15 @@ final class UrlDownloader {
         try {
             n = in.read(buf);
         } catch (IOException e) {
-            if (!watch.cancel(false)) {
+            watch.cancel(false);
+            if (fired.get()) {
                 throw stalled(uri, e);
             }
             throw e;
         }
-        // Not cancellable: the watchdog closed the stream, and a closed stream may read as a (false) end.
-        if (!watch.cancel(false)) {
+        watch.cancel(false);
+        // A stream the watchdog closed may read as a (false) end.
+        if (fired.get()) {
             throw stalled(uri, null);
         }
         return n;

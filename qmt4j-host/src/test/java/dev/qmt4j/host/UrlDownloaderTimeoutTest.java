@@ -59,7 +59,7 @@ class UrlDownloaderTimeoutTest {
 
             assertEquals(ErrorKind.NETWORK, e.kind());
             assertTrue(e.getMessage().contains(uri.toString()), e.getMessage());
-            assertTrue(e.getMessage().contains("did not complete the TLS handshake within 300 ms"), e.getMessage());
+            assertTrue(e.getMessage().contains("no response headers within 300 ms"), e.getMessage());
             assertTrue(e.hint() != null && e.hint().contains("retry"), String.valueOf(e.hint()));
             try (Stream<Path> left = Files.walk(cache)) {
                 assertTrue(left.noneMatch(Files::isRegularFile), "no partial file in the cache");
@@ -112,8 +112,9 @@ class UrlDownloaderTimeoutTest {
             URI uri = URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/plugin.wasm");
             NetworkSettings trusted = new NetworkSettings(
                     CaCertificates.load(List.of(TestCertificates.shared().caCertificate())), Optional.empty());
+            // A silent body is tested with room for the first TLS handshake (slow on a cold JVM).
             UrlDownloader downloader = new UrlDownloader(cache, () -> trusted, Duration.ofSeconds(5),
-                    Duration.ofMillis(300), Duration.ofMillis(300));
+                    sendHeaders ? Duration.ofSeconds(30) : Duration.ofMillis(300), Duration.ofMillis(300));
             return assertThrows(Qmt4jException.class,
                     () -> downloader.fetch(new PluginSource.Url(uri, Optional.empty(), false, PluginType.WASM), false));
         } finally {

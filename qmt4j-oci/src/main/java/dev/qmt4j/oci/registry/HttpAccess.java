@@ -12,8 +12,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The JDK {@link HttpClient}s built the one way all of qmt4j's clients are built (registries, token servers,
@@ -115,7 +121,43 @@ public final class HttpAccess {
      * @throws Qmt4jException {@code AUTH} when a proxy refuses the request (HTTP 407), naming the proxy (never its password)
      */
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
-        HttpResponse<T> response = clientFor(request.uri()).send(request, handler);
+        return checked(request, clientFor(request.uri()).send(request, handler));
+    }
+
+    /**
+     * Sends {@code request} (built without {@link HttpRequest.Builder#timeout}) and waits at most
+     * {@code headersTimeout} for the response headers; the body is not bounded here. Why not
+     * {@code HttpRequest.timeout}: from JDK-8208693 (newer JDKs) it also covers reading the body,
+     * which would cut off any large download that takes longer in all; callers bound a silent
+     * body themselves.
+     *
+     * @throws HttpTimeoutException when the headers do not arrive in time (the exchange is cancelled)
+     * @throws Qmt4jException {@code AUTH} when a proxy refuses the request (HTTP 407)
+     */
+    public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration headersTimeout)
+            throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<T>> exchange = clientFor(request.uri()).sendAsync(request, handler);
+        try {
+            return checked(request, exchange.get(headersTimeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            exchange.cancel(true);
+            throw new HttpTimeoutException("no response headers within " + headersTimeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            exchange.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    private <T> HttpResponse<T> checked(HttpRequest request, HttpResponse<T> response) throws IOException {
         if (response.statusCode() == 407) {
             if (response.body() instanceof InputStream in) {
                 in.close();

@@ -86,8 +86,8 @@ final class Transport {
         boolean challenged = false;
         int redirects = 0;
         while (true) {
+            // No HttpRequest.timeout: it would bound the whole body on newer JDKs (see HttpAccess.send).
             HttpRequest.Builder b = http.newRequest(uri)
-                    .timeout(options.requestTimeout())
                     .header("User-Agent", options.userAgent())
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body);
             call.headers().forEach(b::header);
@@ -200,7 +200,7 @@ final class Transport {
 
     private HttpResponse<InputStream> send(HttpRequest request, HttpResponse.BodyHandler<InputStream> handler) throws IOException {
         try {
-            return http.send(request, handler);
+            return http.send(request, handler, options.requestTimeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Qmt4jException(ErrorKind.NETWORK, "interrupted while talking to " + request.uri().getAuthority(), null, e);
