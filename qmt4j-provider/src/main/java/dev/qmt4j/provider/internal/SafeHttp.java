@@ -248,7 +248,9 @@ public final class SafeHttp {
 
     private HttpResponse<InputStream> exchange(URI uri, String method, HttpWire.Headers headers, byte[] body, Duration timeout)
             throws NetworkFailure {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout);
+        // No HttpRequest.timeout: newer JDKs (JDK-8208693) apply it to the whole body, which would cut
+        // off a long stream; the wait for the headers is bounded below, a silent stream by its reader.
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri);
         for (Map.Entry<String, List<String>> e : headers.asMap().entrySet()) {
             if (RESTRICTED.contains(e.getKey())) continue;
             for (String v : e.getValue()) {
@@ -268,7 +270,7 @@ public final class SafeHttp {
         }
         CompletableFuture<HttpResponse<InputStream>> f = client().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         try {
-            return f.get(timeout.toMillis() + limits.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             f.cancel(true);
             Thread.currentThread().interrupt();
