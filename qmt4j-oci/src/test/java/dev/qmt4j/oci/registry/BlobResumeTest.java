@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
-import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.testkit.Fault;
 import dev.qmt4j.testkit.FaultProxy;
-import dev.qmt4j.testkit.RegistryServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -21,55 +19,23 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A blob download cut off mid-body resumes with {@code Range} instead of starting over, against the
  * real registry behind a fault proxy that records every request and how many body bytes it sent.
  */
-class BlobResumeTest {
+class BlobResumeTest extends FaultProxiedRegistryTest {
     private static final String REPO = "resume/plugin";
     private static final int SIZE = 1_000_000;
     private static final int K = 300_000;
 
-    private static RegistryServer registry;
-    private static TestImages.Image image;
-
-    private FaultProxy proxy;
-    private RegistryClient client;
-    private RegistryRef ref;
     private final List<long[]> progress = new CopyOnWriteArrayList<>();
 
-    @TempDir
-    Path tmp;
-
     @BeforeAll
-    static void startRegistry() {
-        registry = RegistryServer.start(RegistryServer.Auth.NONE);
-        RegistryClient direct = new RegistryClient(TestImages.options(registry).build());
-        image = RegistryRoundTripTest.push(direct, TestImages.ref(registry.host(), REPO, "1"), TestImages.image(SIZE, 11));
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
-
-    @BeforeEach
-    void startProxy() {
-        proxy = FaultProxy.to(registry.host());
-        client = new RegistryClient(TestImages.options(registry).build());
-        ref = TestImages.ref(proxy.host(), REPO, "1");
-    }
-
-    @AfterEach
-    void stopProxy() {
-        proxy.close();
+    static void pushImage() {
+        startRegistry(REPO, TestImages.image(SIZE, 11));
     }
 
     private Path fetchLayer() {

@@ -11,51 +11,18 @@ import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.testkit.Fault;
 import dev.qmt4j.testkit.FaultProxy;
-import dev.qmt4j.testkit.RegistryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What the client does when the network or the registry misbehaves, through a fault proxy. */
-class RegistryFaultTest {
-    private static RegistryServer registry;
-    private static TestImages.Image image;
+class RegistryFaultTest extends FaultProxiedRegistryTest {
     private static final String REPO = "faults/plugin";
 
-    private FaultProxy proxy;
-    private RegistryClient client;
-    private RegistryRef ref;
-
-    @TempDir
-    Path tmp;
-
     @BeforeAll
-    static void startRegistry() {
-        registry = RegistryServer.start(RegistryServer.Auth.NONE);
-        RegistryClient direct = new RegistryClient(TestImages.options(registry).build());
-        image = RegistryRoundTripTest.push(direct, TestImages.ref(registry.host(), REPO, "1"), TestImages.image(200_000, 7));
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
-
-    @BeforeEach
-    void startProxy() {
-        proxy = FaultProxy.to(registry.host());
-        client = new RegistryClient(TestImages.options(registry).build());
-        ref = TestImages.ref(proxy.host(), REPO, "1");
-    }
-
-    @AfterEach
-    void stopProxy() {
-        proxy.close();
+    static void pushImage() {
+        startRegistry(REPO, TestImages.image(200_000, 7));
     }
 
     private Path fetchLayer() {
