@@ -176,6 +176,9 @@ public final class DockerConfigCredentialStore implements CredentialStore {
             Process p = new ProcessBuilder(executable.toString(), "get").redirectErrorStream(false).start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException exitedEarly) {
+                // A helper that fails may exit before reading stdin (a broken pipe here); its exit
+                // code and output below say what went wrong.
             }
             byte[] out = p.getInputStream().readAllBytes();
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
