@@ -31,14 +31,22 @@ done
 echo "build.sh: built $dir/libecho_provider.$ext and test fixtures"
 
 if [ "$os" = linux ] && [ "$arch" != arm64 ]; then
-  if command -v aarch64-linux-gnu-gcc >/dev/null 2>&1; then
-    mkdir -p "$out/linux-arm64"
-    aarch64-linux-gnu-gcc $flags -o "$out/linux-arm64/libecho_provider.so" "$here/examples/echo-provider/echo_provider.c"
+  # The cross compiler is optional, and present is not the same as working (without
+  # libc6-dev-arm64-cross it stops at the first #include): try it, and skip with one line.
+  mkdir -p "$out/linux-arm64"
+  if ! command -v aarch64-linux-gnu-gcc >/dev/null 2>&1; then
+    echo "build.sh: aarch64-linux-gnu-gcc not found; skipping the linux/arm64 build (install it with:" \
+      "apt-get install -y --no-install-recommends gcc-aarch64-linux-gnu libc6-dev-arm64-cross)"
+  elif aarch64-linux-gnu-gcc $flags -o "$out/linux-arm64/libecho_provider.so.tmp" \
+      "$here/examples/echo-provider/echo_provider.c" 2>"$out/cross-arm64.log"; then
+    mv -f "$out/linux-arm64/libecho_provider.so.tmp" "$out/linux-arm64/libecho_provider.so"
     echo "build.sh: cross-built $out/linux-arm64/libecho_provider.so"
   else
-    echo "build.sh: aarch64-linux-gnu-gcc not found; skipping the linux/arm64 build (no linux/arm64 entry;" \
-      "install it with: apt-get install -y --no-install-recommends gcc-aarch64-linux-gnu)"
+    rm -f "$out/linux-arm64/libecho_provider.so.tmp" "$out/linux-arm64/libecho_provider.so"
+    echo "build.sh: aarch64-linux-gnu-gcc cannot build ($(grep -m1 -i error "$out/cross-arm64.log" || true));" \
+      "skipping the linux/arm64 build (install: apt-get install -y --no-install-recommends libc6-dev-arm64-cross)"
   fi
+  rmdir "$out/linux-arm64" 2>/dev/null || true
 fi
 
 sh "$here/wasm-adapter/build-wasm.sh" "$out/wasi-wasm/echo_provider.wasm" "$here/examples/echo-provider/echo_provider.c"

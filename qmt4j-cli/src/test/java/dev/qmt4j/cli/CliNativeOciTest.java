@@ -50,8 +50,8 @@ class CliNativeOciTest {
         Optional<Path> arm64Lib = NativeExample.arm64Library(build);
         arm64 = arm64Lib.isPresent();
         if (!arm64) {
-            System.out.println("CliNativeOciTest: " + NativeExample.CROSS_GCC + " not installed: no linux/arm64 entry is published "
-                    + "(apt-get install gcc-aarch64-linux-gnu to add it)");
+            System.out.println("CliNativeOciTest: " + NativeExample.CROSS_GCC + " not usable: no linux/arm64 entry is published "
+                    + "(apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross to add it)");
         }
         Path wasm = NativeExample.wasm(build);
 

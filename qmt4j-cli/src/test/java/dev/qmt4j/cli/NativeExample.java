@@ -32,13 +32,25 @@ final class NativeExample {
         return gcc("gcc", dir.resolve("libecho_provider.so"));
     }
 
-    /** Cross-compiles the provider for linux/arm64 into {@code dir/arm64/libecho_provider.so}; empty when the cross compiler is absent. */
+    /**
+     * Cross-compiles the provider for linux/arm64 into {@code dir/arm64/libecho_provider.so}; empty
+     * when the optional cross compiler is absent or cannot build (e.g. installed without its C
+     * library headers), as qmt4j-native/build.sh decides.
+     */
     static Optional<Path> arm64Library(Path dir) throws IOException {
         if (!onPath(CROSS_GCC)) {
             return Optional.empty();
         }
         Files.createDirectories(dir.resolve("arm64"));
-        return Optional.of(gcc(CROSS_GCC, dir.resolve("arm64/libecho_provider.so")));
+        Path lib = dir.resolve("arm64/libecho_provider.so");
+        try {
+            return Optional.of(gcc(CROSS_GCC, lib));
+        } catch (AssertionError cannotBuild) {
+            System.out.println("NativeExample: " + CROSS_GCC + " cannot build, no linux/arm64 build: "
+                    + cannotBuild.getMessage().lines().filter(l -> l.contains("error")).findFirst().orElse(""));
+            Files.deleteIfExists(lib);
+            return Optional.empty();
+        }
     }
 
     /** Builds the provider as a Wasm plugin (clang, the Extism adapter and minilibc) into {@code dir/echo_provider.wasm}. */
