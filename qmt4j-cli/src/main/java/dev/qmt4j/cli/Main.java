@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The {@code qmt4j} command-line entry point.
@@ -42,7 +44,7 @@ public final class Main {
         Logging.configure(verbose);
         CliContext context = new CliContext(out, err, env, terminal);
         CommandLine cli = new CommandLine(new Qmt4jCommand(context));
-        Optional<Class<?>> only = invokedSubcommand(args);
+        Optional<Class<?>> only = invokedSubcommand(cli.getCommandSpec(), args);
         if (only.isPresent()) {
             cli.addSubcommand(only.get());
         } else {
@@ -72,20 +74,20 @@ public final class Main {
      * tree) for anything else: no command, help, --version, an unknown or misspelt name, or an option
      * this method does not know.
      */
-    static Optional<Class<?>> invokedSubcommand(String[] args) {
+    static Optional<Class<?>> invokedSubcommand(CommandSpec root, String[] args) {
         int i = 0;
         while (i < args.length) {
             String a = args[i];
-            if (Qmt4jCommand.GLOBAL_FLAGS.contains(a)) {
-                i++;
-            } else if (Qmt4jCommand.GLOBAL_OPTIONS_WITH_VALUE.contains(a)) {
-                i += 2;
-            } else if (a.startsWith("--") && a.indexOf('=') > 0
-                    && Qmt4jCommand.GLOBAL_OPTIONS_WITH_VALUE.contains(a.substring(0, a.indexOf('=')))) {
-                i++;
-            } else {
+            int eq = a.startsWith("--") ? a.indexOf('=') : -1;
+            OptionSpec option = root.findOption(eq > 0 ? a.substring(0, eq) : a);
+            if (option == null) {
                 return Optional.ofNullable(Qmt4jCommand.SUBCOMMANDS.get(a));
             }
+            if (option.usageHelp() || option.versionHelp()) {
+                return Optional.empty();
+            }
+            // a value in the same argument (--opt=value), none (a flag), or in the next argument
+            i += (eq > 0 || option.arity().max() == 0) ? 1 : 2;
         }
         return Optional.empty();
     }

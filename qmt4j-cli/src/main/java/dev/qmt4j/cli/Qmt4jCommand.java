@@ -50,11 +50,6 @@ final class Qmt4jCommand implements Runnable {
         return Collections.unmodifiableMap(m);
     }
 
-    /** Global options that take a value (as a separate argument unless written {@code --opt=value}). */
-    static final Set<String> GLOBAL_OPTIONS_WITH_VALUE = Set.of("--config", "--cache-dir", "--platform");
-    /** Global options without a value. */
-    static final Set<String> GLOBAL_FLAGS = Set.of("-v", "--verbose", "-q", "--quiet");
-
     final CliContext context;
 
     @Spec
@@ -110,6 +105,6 @@ final class Qmt4jCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command: pull, inspect, cache or push");
+        throw new ParameterException(spec.commandLine(), "missing command: one of " + String.join(", ", SUBCOMMANDS.keySet()));
     }
 }
