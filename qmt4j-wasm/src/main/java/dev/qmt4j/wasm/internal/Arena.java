@@ -78,9 +78,11 @@ public final class Arena {
             chargedPages = Math.max(chargedPages, pagesNeeded);
             highWater = end;
         }
-        ensureCapacity(end);
         // Round the next block up to 8 so u64 copies of block starts stay aligned in the byte[] (cheap, invisible to guests).
-        top = (end + 7) & ~7L;
+        long next = (end + 7) & ~7L;
+        // The buffer covers the padding too: every address below top is a real byte (loads there read 0).
+        ensureCapacity(next);
+        top = next;
         if (blocks == starts.length) {
             starts = Arrays.copyOf(starts, blocks * 2);
             lens = Arrays.copyOf(lens, blocks * 2);
@@ -130,8 +132,14 @@ public final class Arena {
         return i < 0 ? 0 : lens[i];
     }
 
+    /**
+     * Whether {@code [addr, addr + n)} lies inside the arena: at or above {@link #BASE}, below the bump
+     * pointer and inside the buffer (the last check is the one that keeps a guest pointer from ever
+     * indexing past the byte[]). Negative values are huge unsigned u64s to the guest, so out of range.
+     */
     private boolean inRange(long addr, long n) {
-        return addr >= BASE && addr < top && n <= top - addr;
+        long end = Math.min(top, buf.length);
+        return addr >= BASE && n >= 0 && addr < end && n <= end - addr;
     }
 
     public int loadU8(long addr) {
@@ -200,11 +208,11 @@ public final class Arena {
     }
 
     public int inputLoadU8(long i) {
-        return i >= 0 && i < inputLength ? buf[(int) (inputHandle + i)] & 0xff : 0;
+        return i >= 0 && i < inputLength ? loadU8(inputHandle + i) : 0;
     }
 
     public long inputLoadU64(long i) {
-        return i >= 0 && i <= inputLength - 8 ? (long) LONG_LE.get(buf, (int) (inputHandle + i)) : 0;
+        return i >= 0 && i <= inputLength - 8 ? loadU64(inputHandle + i) : 0;
     }
 
     /** {@code output_set}: interior addresses are fine; a call outside the arena is ignored. */
