@@ -115,6 +115,19 @@ class LimitsTest {
     }
 
     @Test
+    void aVarKeyBlockPassedToVarGetCanBePassedToVarSetAfterwards() {
+        // var_get takes ownership of (frees) its key, as the reference does; the guest then hands the
+        // same block to var_set. Once this failed with "invalid handle offset for var key: 8".
+        try (ExtismPlugin p = ExtismPlugin.builder(WasmManifest.builder().module(Wat.resource("var-key-reuse")).build()).build();
+                PluginInstance i = p.instance()) {
+            for (long n = 1; n <= 3; n++) {
+                assertEquals(n, KernelTest.u64s(i.call("count", new byte[0]))[0]);
+            }
+            assertEquals(4, KernelTest.u64s(i.call("count", "not empty".getBytes(UTF_8)))[0]);
+        }
+    }
+
+    @Test
     void varsAreCappedWithTheReferenceAccounting() {
         // 48 + key (1) + value must fit: 100 - 49 = 51 bytes of value fit, 52 do not.
         try (ExtismPlugin p = ExtismPlugin.builder(kernel().maxVarBytes(100).build()).build(); PluginInstance i = p.instance()) {

@@ -106,11 +106,17 @@ public final class Arena {
         }
     }
 
-    private int find(long h) {
+    /** The index of the block that starts at {@code h} and was allocated since the last reset, live or freed; -1 if none. */
+    private int indexOf(long h) {
         if (h < BASE || h >= top) {
             return -1;
         }
         int i = Arrays.binarySearch(starts, 0, blocks, h);
+        return i >= 0 ? i : -1;
+    }
+
+    private int find(long h) {
+        int i = indexOf(h);
         return i >= 0 && live[i] ? i : -1;
     }
 
@@ -175,6 +181,25 @@ public final class Arena {
     /** The bytes of the live block {@code h}; empty for 0 or unknown. */
     public byte[] read(long h) {
         int i = find(h);
+        return i < 0 ? new byte[0] : Arrays.copyOfRange(buf, (int) h, (int) h + lens[i]);
+    }
+
+    /**
+     * The length of the block that starts at {@code h} and was allocated in this call, even if it has
+     * been freed since; 0 for anything else. For the handle arguments of built-ins: they free their
+     * arguments as the reference does (ABI spec 4), yet guests written for hosts that do not (Extism's
+     * JS SDK) pass a key to {@code var_get} and then the same key to {@code var_set}. Addresses are
+     * never reused before {@link #reset()}, so a freed block start still names exactly the bytes the
+     * guest wrote there; {@link #length} stays 0 for it, as PDKs expect.
+     */
+    public long allocatedLength(long h) {
+        int i = indexOf(h);
+        return i < 0 ? 0 : lens[i];
+    }
+
+    /** The bytes of the block {@link #allocatedLength} describes; empty if there is none. */
+    public byte[] readAllocated(long h) {
+        int i = indexOf(h);
         return i < 0 ? new byte[0] : Arrays.copyOfRange(buf, (int) h, (int) h + lens[i]);
     }
 
