@@ -18,8 +18,6 @@ public final class Arena {
     /** First handle; any value >= 1 works, 8 keeps the first block 8-aligned. */
     public static final long BASE = 8;
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    /** The reference kernel serves about its first page before growing memory; only growth beyond it is charged. */
-    private static final long FREE_BYTES = MemoryBudget.PAGE;
     /** Largest arena: keeps every handle an int-sized byte offset. */
     private static final long MAX_BYTES = Integer.MAX_VALUE - 64L;
     /** Above this, {@link #reset()} gives the buffer back to the GC instead of zero-filling it. */
@@ -72,14 +70,16 @@ public final class Arena {
         }
         long h = top;
         long end = h + n;
-        if (end > highWater) {
-            long pagesNeeded = pagesFor(Math.max(0, end - BASE - FREE_BYTES));
-            budget.charge(pagesNeeded - chargedPages, "Extism memory");
-            chargedPages = Math.max(chargedPages, pagesNeeded);
-            highWater = end;
-        }
         // Round the next block up to 8 so u64 copies of block starts stay aligned in the byte[] (cheap, invisible to guests).
         long next = (end + 7) & ~7L;
+        if (next > highWater) {
+            // Charged from the first byte, in whole pages: with the plugin's initial and grown pages this
+            // is the instance's real total, which the budget caps (docs/wasm.md, maxPages).
+            long pagesNeeded = pagesFor(next - BASE);
+            budget.charge(pagesNeeded - chargedPages, "Extism memory");
+            chargedPages = Math.max(chargedPages, pagesNeeded);
+            highWater = next;
+        }
         // The buffer covers the padding too: every address below top is a real byte (loads there read 0).
         ensureCapacity(next);
         top = next;
@@ -99,9 +99,11 @@ public final class Arena {
         return (bytes + MemoryBudget.PAGE - 1) / MemoryBudget.PAGE;
     }
 
+    /** Grows the buffer to hold {@code end} bytes: doubling, but never past what the budget has been charged for. */
     private void ensureCapacity(long end) {
         if (end > buf.length) {
-            long cap = Math.max(end, Math.min(MAX_BYTES, (long) buf.length * 2));
+            long charged = BASE + chargedPages * MemoryBudget.PAGE;
+            long cap = Math.max(end, Math.min(Math.min(MAX_BYTES, charged), (long) buf.length * 2));
             buf = Arrays.copyOf(buf, (int) cap);
         }
     }
