@@ -13,6 +13,7 @@
   (import "extism:host/env" "input_offset" (func $input_offset (result i64)))
   (import "extism:host/env" "input_load_u8" (func $input_load_u8 (param i64) (result i32)))
   (import "extism:host/env" "input_load_u64" (func $input_load_u64 (param i64) (result i64)))
+  (import "extism:host/env" "input_set" (func $input_set (param i64 i64)))
   (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
   (import "extism:host/env" "error_set" (func $error_set (param i64)))
   (import "extism:host/env" "config_get" (func $config_get (param i64) (result i64)))
@@ -209,6 +210,46 @@
     (loop $more
       (br_if $more (i64.ne (call $alloc (i64.const 1048576)) (i64.const 0))))
     (i32.const 9))
+
+  ;; A first block of 100001 bytes (empty input) grows the arena's buffer to exactly its end,
+  ;; 100009, which is not a multiple of 8: the next block would start at 100016. These probe the
+  ;; addresses between the block's end and that next start, which once indexed past the byte[].
+  ;; Output: [load_u8(end + 1), load_u64(end - 1)] after store_u8(end - 1, 0x5a).
+  (func (export "load_past_end") (result i32)
+    (local $end i64)
+    (local.set $end (i64.add (call $alloc (i64.const 100001)) (i64.const 100001)))
+    (call $store_u8 (i64.sub (local.get $end) (i64.const 1)) (i32.const 0x5a))
+    (call $out2 (i64.extend_i32_u (call $load_u8 (i64.add (local.get $end) (i64.const 1))))
+                (call $load_u64 (i64.sub (local.get $end) (i64.const 1))))
+    (i32.const 0))
+
+  ;; Stores between the block's end and the next block start, then reads them back:
+  ;; output [load_u8(end + 1), load_u64(end - 1)].
+  (func (export "store_past_end") (result i32)
+    (local $end i64)
+    (local.set $end (i64.add (call $alloc (i64.const 100001)) (i64.const 100001)))
+    (call $store_u8 (i64.add (local.get $end) (i64.const 1)) (i32.const 7))
+    (call $store_u64 (i64.sub (local.get $end) (i64.const 1)) (i64.const 0x0102030405060708))
+    (call $out2 (i64.extend_i32_u (call $load_u8 (i64.add (local.get $end) (i64.const 1))))
+                (call $load_u64 (i64.sub (local.get $end) (i64.const 1))))
+    (i32.const 0))
+
+  ;; output_set(end + 1, 4): inside the arena's address range, past the block; the host reads it
+  ;; after the call returns.
+  (func (export "output_past_end") (result i32)
+    (local $end i64)
+    (local.set $end (i64.add (call $alloc (i64.const 100001)) (i64.const 100001)))
+    (call $output_set (i64.add (local.get $end) (i64.const 1)) (i64.const 4))
+    (i32.const 0))
+
+  ;; input_set(end - 2, 8) then input_load_u64(0) and input_load_u8(7): [u64, u8].
+  (func (export "input_past_end") (result i32)
+    (local $end i64)
+    (local.set $end (i64.add (call $alloc (i64.const 100001)) (i64.const 100001)))
+    (call $store_u8 (i64.sub (local.get $end) (i64.const 2)) (i32.const 0x11))
+    (call $input_set (i64.sub (local.get $end) (i64.const 2)) (i64.const 8))
+    (call $out2 (call $input_load_u64 (i64.const 0)) (i64.extend_i32_u (call $input_load_u8 (i64.const 7))))
+    (i32.const 0))
 
   (func (export "takes_params") (param i32) (result i32) (local.get 0))
 )

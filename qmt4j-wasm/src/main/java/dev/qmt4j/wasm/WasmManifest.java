@@ -20,7 +20,7 @@ import java.util.Objects;
  * for safety (memory, timeout).
  *
  * <p>Defaults: no network ({@link Builder#allowedHosts} empty), no file system, no config,
- * {@value #DEFAULT_MAX_PAGES} pages (64 MiB) shared by the plugin's memory growth and Extism memory,
+ * {@value #DEFAULT_MAX_PAGES} pages (64 MiB) for the plugin's memory (initial and grown) and Extism memory together,
  * {@value #DEFAULT_MAX_HTTP_RESPONSE_BYTES} bytes per HTTP response body, {@value
  * #DEFAULT_MAX_VAR_BYTES} bytes of vars, a 30 s timeout per call, WASI off, response headers not
  * captured.
@@ -213,7 +213,10 @@ public final class WasmManifest {
             return this;
         }
 
-        /** Memory budget in 64 KiB pages for the plugin's growth plus Extism memory; also caps initial memory. */
+        /**
+         * Memory limit in 64 KiB pages for one instance: the module's initial memory, its growth and
+         * Extism memory together. A module whose initial memory alone exceeds it cannot be instantiated.
+         */
         public Builder maxPages(int pages) {
             if (pages < 1 || pages > 65536) {
                 throw new IllegalArgumentException("maxPages must be 1..65536, was " + pages);

@@ -179,4 +179,65 @@ class HttpTest {
         }
         assertEquals(before, evilHits.get(), "the refused hop was never contacted");
     }
+
+    /** Credential headers a plugin sends must not follow a redirect to another origin (scheme, host, port). */
+    @Test
+    void credentialHeadersAreDroppedWhenARedirectLeavesTheOrigin() throws Exception {
+        HttpServer other = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer first = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        List<String> seenByOther = new CopyOnWriteArrayList<>();
+        List<String> seenByFirst = new CopyOnWriteArrayList<>();
+        other.createContext("/landing", x -> {
+            seenByOther.add(headers(x));
+            byte[] body = "landed".getBytes(UTF_8);
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        first.createContext("/away", x -> {
+            seenByFirst.add(headers(x));
+            x.getResponseHeaders().add("Location", "http://127.0.0.1:" + other.getAddress().getPort() + "/landing");
+            x.sendResponseHeaders(307, -1);
+            x.close();
+        });
+        first.createContext("/here", x -> {
+            seenByFirst.add(headers(x));
+            x.getResponseHeaders().add("Location", "/landing");
+            x.sendResponseHeaders(302, -1);
+            x.close();
+        });
+        first.createContext("/landing", x -> {
+            seenByFirst.add(headers(x));
+            x.sendResponseHeaders(200, -1);
+            x.close();
+        });
+        other.start();
+        first.start();
+        String credentials = "\"headers\":{\"Authorization\":\"Bearer s3cret\",\"Cookie\":\"session=abc\","
+                + "\"Proxy-Authorization\":\"Basic cHJveHk=\",\"X-Api-Key\":\"k3y\",\"X-Test\":\"t1\"}";
+        String firstBase = "http://127.0.0.1:" + first.getAddress().getPort();
+        try (ExtismPlugin p = plugin("127.0.0.1")) {
+            assertEquals("landed", new String(p.call("http",
+                    ("{\"url\":\"" + firstBase + "/away\"," + credentials + "}").getBytes(UTF_8)), UTF_8));
+            // The JDK client never sends Proxy-Authorization to an origin server itself.
+            String all = "authorization=Bearer s3cret cookie=session=abc proxy-authorization=null x-api-key=k3y x-test=t1";
+            assertEquals(List.of(all), seenByFirst, "the origin the plugin named gets every header");
+            assertEquals(List.of("authorization=null cookie=null proxy-authorization=null x-api-key=null x-test=t1"), seenByOther,
+                    "another origin gets no credentials");
+            // Same origin: the credentials stay.
+            seenByFirst.clear();
+            p.call("http", ("{\"url\":\"" + firstBase + "/here\"," + credentials + "}").getBytes(UTF_8));
+            assertEquals(List.of(all, all), seenByFirst);
+        } finally {
+            first.stop(0);
+            other.stop(0);
+        }
+    }
+
+    private static String headers(com.sun.net.httpserver.HttpExchange x) {
+        var h = x.getRequestHeaders();
+        return "authorization=" + h.getFirst("Authorization") + " cookie=" + h.getFirst("Cookie")
+                + " proxy-authorization=" + h.getFirst("Proxy-Authorization") + " x-api-key=" + h.getFirst("X-Api-Key")
+                + " x-test=" + h.getFirst("X-Test");
+    }
 }

@@ -89,6 +89,38 @@ class KernelTest {
         assertArrayEquals(new long[] {0, 0}, u64s(plugin.call("bounds", new byte[0])));
     }
 
+    // A first block of 100001 bytes makes the buffer end at 100009 while the next block would start at
+    // 100016; addresses in between once passed the bounds check and indexed past the byte[], so the
+    // call failed with a raw IndexOutOfBoundsException (for output_set, out of ExtismInstance.call).
+    // They are arena addresses like any other (flat memory up to the bump pointer, ABI spec 3.5).
+    // Each runs on a fresh plugin: an instance keeps its grown buffer across calls, which hides the case.
+
+    static byte[] callFresh(String function) {
+        try (ExtismPlugin p = ExtismPlugin.builder(WasmManifest.builder().module(Wat.resource("kernel")).build()).build()) {
+            return p.call(function, new byte[0]);
+        }
+    }
+
+    @Test
+    void loadsJustPastABlockThatEndsTheBufferAreInsideTheArena() {
+        assertArrayEquals(new long[] {0, 0x5a}, u64s(callFresh("load_past_end")));
+    }
+
+    @Test
+    void storesJustPastABlockThatEndsTheBufferAreInsideTheArena() {
+        assertArrayEquals(new long[] {6, 0x0102030405060708L}, u64s(callFresh("store_past_end")));
+    }
+
+    @Test
+    void anOutputJustPastABlockThatEndsTheBufferIsReadNotThrown() {
+        assertArrayEquals(new byte[4], callFresh("output_past_end"));
+    }
+
+    @Test
+    void anInputSetJustPastABlockThatEndsTheBufferIsReadable() {
+        assertArrayEquals(new long[] {0x11, 0}, u64s(callFresh("input_past_end")));
+    }
+
     @Test
     void inputLoadU64IsLittleEndianAndZeroPastTheEnd() {
         long[] r = u64s(plugin.call("input_u64", new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));

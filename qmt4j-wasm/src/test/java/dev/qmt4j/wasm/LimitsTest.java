@@ -93,10 +93,54 @@ class LimitsTest {
         byte[] big = Wat.text("(module (memory 20) (func (export \"f\") (result i32) (i32.const 0)))");
         try (ExtismPlugin p = ExtismPlugin.builder(WasmManifest.builder().module(big).maxPages(16).build()).build()) {
             PluginSandboxException e = assertThrows(PluginSandboxException.class, () -> p.call("f", new byte[0]));
-            assertTrue(e.getMessage().contains("initial memory of 20 pages"), e.getMessage());
+            assertEquals("oom: the module's initial memory of 20 pages exceeds the memory limit of 16 pages (the limit"
+                    + " covers the module's memory and Extism memory together)", e.getMessage());
+            assertEquals(PluginSandboxException.Reason.MEMORY, e.reason());
         }
         try (ExtismPlugin p = ExtismPlugin.builder(WasmManifest.builder().module(big).maxPages(20).build()).build()) {
             assertArrayEquals(new byte[0], p.call("f", new byte[0]));
+        }
+    }
+
+    /** {@code grow}: memory.grow by the input's first byte (pages); rc 0, or 1 if it returned -1. */
+    static final String GROWER = """
+            (module
+              (import "extism:host/env" "input_load_u8" (func $in (param i64) (result i32)))
+              (memory %d)
+              (func (export "f") (result i32) (i32.const 0))
+              (func (export "grow") (result i32)
+                (i32.eq (memory.grow (call $in (i64.const 0))) (i32.const -1))))
+            """;
+
+    static ExtismPlugin grower(int initialPages, int maxPages) {
+        return ExtismPlugin.builder(WasmManifest.builder().module(Wat.text(GROWER.formatted(initialPages))).maxPages(maxPages)
+                .build()).poolSize(1).build();
+    }
+
+    @Test
+    void theInitialMemoryCountsAgainstMaxPagesSoGrowthStopsAtTheLimit() {
+        // 10 initial pages + 1 page of Extism memory for the one-byte input: 5 more pages reach 16.
+        try (ExtismPlugin p = grower(10, 16)) {
+            assertArrayEquals(new byte[0], p.call("grow", new byte[] {5}));
+        }
+        // Once the limit only capped growth beyond the initial pages: these 6 pages made 17 (up to 32 worked).
+        try (ExtismPlugin p = grower(10, 16)) {
+            PluginSandboxException e = assertThrows(PluginSandboxException.class, () -> p.call("grow", new byte[] {6}));
+            assertEquals(PluginSandboxException.Reason.MEMORY, e.reason());
+            assertTrue(e.getMessage().startsWith("oom: the plugin's memory needs 6 more page(s)"), e.getMessage());
+            assertTrue(e.getMessage().contains("11 of the budget of 16 page(s) are used"), e.getMessage());
+        }
+    }
+
+    @Test
+    void extismMemoryCountsFromItsFirstByte() {
+        try (ExtismPlugin p = grower(16, 16)) {
+            assertArrayEquals(new byte[0], p.call("f", new byte[0]), "no input: nothing in Extism memory");
+            PluginSandboxException e = assertThrows(PluginSandboxException.class, () -> p.call("f", new byte[] {1}));
+            assertEquals(PluginSandboxException.Reason.MEMORY, e.reason());
+            assertEquals("oom: Extism memory needs 1 more page(s) of 64 KiB; 16 of the budget of 16 page(s) are used"
+                    + " (for the call's input of 1 bytes)", e.getMessage());
+            assertArrayEquals(new byte[0], p.call("f", new byte[0]), "the instance stays usable");
         }
     }
 
@@ -111,6 +155,19 @@ class LimitsTest {
             try (PluginInstance other = p.instance()) {
                 assertEquals(1, KernelTest.u64s(other.call("count", new byte[0]))[0], "vars belong to one instance");
             }
+        }
+    }
+
+    @Test
+    void aVarKeyBlockPassedToVarGetCanBePassedToVarSetAfterwards() {
+        // var_get takes ownership of (frees) its key, as the reference does; the guest then hands the
+        // same block to var_set. Once this failed with "invalid handle offset for var key: 8".
+        try (ExtismPlugin p = ExtismPlugin.builder(WasmManifest.builder().module(Wat.resource("var-key-reuse")).build()).build();
+                PluginInstance i = p.instance()) {
+            for (long n = 1; n <= 3; n++) {
+                assertEquals(n, KernelTest.u64s(i.call("count", new byte[0]))[0]);
+            }
+            assertEquals(4, KernelTest.u64s(i.call("count", "not empty".getBytes(UTF_8)))[0]);
         }
     }
 

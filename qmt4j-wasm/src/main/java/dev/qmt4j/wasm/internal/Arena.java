@@ -18,8 +18,6 @@ public final class Arena {
     /** First handle; any value >= 1 works, 8 keeps the first block 8-aligned. */
     public static final long BASE = 8;
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    /** The reference kernel serves about its first page before growing memory; only growth beyond it is charged. */
-    private static final long FREE_BYTES = MemoryBudget.PAGE;
     /** Largest arena: keeps every handle an int-sized byte offset. */
     private static final long MAX_BYTES = Integer.MAX_VALUE - 64L;
     /** Above this, {@link #reset()} gives the buffer back to the GC instead of zero-filling it. */
@@ -72,15 +70,19 @@ public final class Arena {
         }
         long h = top;
         long end = h + n;
-        if (end > highWater) {
-            long pagesNeeded = pagesFor(Math.max(0, end - BASE - FREE_BYTES));
+        // Round the next block up to 8 so u64 copies of block starts stay aligned in the byte[] (cheap, invisible to guests).
+        long next = (end + 7) & ~7L;
+        if (next > highWater) {
+            // Charged from the first byte, in whole pages: with the plugin's initial and grown pages this
+            // is the instance's real total, which the budget caps (docs/wasm.md, maxPages).
+            long pagesNeeded = pagesFor(next - BASE);
             budget.charge(pagesNeeded - chargedPages, "Extism memory");
             chargedPages = Math.max(chargedPages, pagesNeeded);
-            highWater = end;
+            highWater = next;
         }
-        ensureCapacity(end);
-        // Round the next block up to 8 so u64 copies of block starts stay aligned in the byte[] (cheap, invisible to guests).
-        top = (end + 7) & ~7L;
+        // The buffer covers the padding too: every address below top is a real byte (loads there read 0).
+        ensureCapacity(next);
+        top = next;
         if (blocks == starts.length) {
             starts = Arrays.copyOf(starts, blocks * 2);
             lens = Arrays.copyOf(lens, blocks * 2);
@@ -97,18 +99,26 @@ public final class Arena {
         return (bytes + MemoryBudget.PAGE - 1) / MemoryBudget.PAGE;
     }
 
+    /** Grows the buffer to hold {@code end} bytes: doubling, but never past what the budget has been charged for. */
     private void ensureCapacity(long end) {
         if (end > buf.length) {
-            long cap = Math.max(end, Math.min(MAX_BYTES, (long) buf.length * 2));
+            long charged = BASE + chargedPages * MemoryBudget.PAGE;
+            long cap = Math.max(end, Math.min(Math.min(MAX_BYTES, charged), (long) buf.length * 2));
             buf = Arrays.copyOf(buf, (int) cap);
         }
     }
 
-    private int find(long h) {
+    /** The index of the block that starts at {@code h} and was allocated since the last reset, live or freed; -1 if none. */
+    private int indexOf(long h) {
         if (h < BASE || h >= top) {
             return -1;
         }
         int i = Arrays.binarySearch(starts, 0, blocks, h);
+        return i >= 0 ? i : -1;
+    }
+
+    private int find(long h) {
+        int i = indexOf(h);
         return i >= 0 && live[i] ? i : -1;
     }
 
@@ -130,8 +140,14 @@ public final class Arena {
         return i < 0 ? 0 : lens[i];
     }
 
+    /**
+     * Whether {@code [addr, addr + n)} lies inside the arena: at or above {@link #BASE}, below the bump
+     * pointer and inside the buffer (the last check is the one that keeps a guest pointer from ever
+     * indexing past the byte[]). Negative values are huge unsigned u64s to the guest, so out of range.
+     */
     private boolean inRange(long addr, long n) {
-        return addr >= BASE && addr < top && n <= top - addr;
+        long end = Math.min(top, buf.length);
+        return addr >= BASE && n >= 0 && addr < end && n <= end - addr;
     }
 
     public int loadU8(long addr) {
@@ -170,6 +186,25 @@ public final class Arena {
         return i < 0 ? new byte[0] : Arrays.copyOfRange(buf, (int) h, (int) h + lens[i]);
     }
 
+    /**
+     * The length of the block that starts at {@code h} and was allocated in this call, even if it has
+     * been freed since; 0 for anything else. For the handle arguments of built-ins: they free their
+     * arguments as the reference does (ABI spec 4), yet guests written for hosts that do not (Extism's
+     * JS SDK) pass a key to {@code var_get} and then the same key to {@code var_set}. Addresses are
+     * never reused before {@link #reset()}, so a freed block start still names exactly the bytes the
+     * guest wrote there; {@link #length} stays 0 for it, as PDKs expect.
+     */
+    public long allocatedLength(long h) {
+        int i = indexOf(h);
+        return i < 0 ? 0 : lens[i];
+    }
+
+    /** The bytes of the block {@link #allocatedLength} describes; empty if there is none. */
+    public byte[] readAllocated(long h) {
+        int i = indexOf(h);
+        return i < 0 ? new byte[0] : Arrays.copyOfRange(buf, (int) h, (int) h + lens[i]);
+    }
+
     /** {@code len} bytes at {@code addr}, whether or not a block is live there (freed data stays readable). */
     public byte[] readRaw(long addr, long len) {
         if (len == 0 || !inRange(addr, len)) {
@@ -200,11 +235,11 @@ public final class Arena {
     }
 
     public int inputLoadU8(long i) {
-        return i >= 0 && i < inputLength ? buf[(int) (inputHandle + i)] & 0xff : 0;
+        return i >= 0 && i < inputLength ? loadU8(inputHandle + i) : 0;
     }
 
     public long inputLoadU64(long i) {
-        return i >= 0 && i <= inputLength - 8 ? (long) LONG_LE.get(buf, (int) (inputHandle + i)) : 0;
+        return i >= 0 && i <= inputLength - 8 ? loadU64(inputHandle + i) : 0;
     }
 
     /** {@code output_set}: interior addresses are fine; a call outside the arena is ignored. */

@@ -13,8 +13,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -56,6 +58,7 @@ public final class ExtismHttp {
     Response send(WasmManifest manifest, String url, String method, Map<String, String> headers, byte[] body,
             long deadlineNanos) throws InterruptedException {
         URI uri = parse(url);
+        URI origin = uri;
         String m = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
         for (int hop = 0; ; hop++) {
             checkAllowed(manifest, uri, url);
@@ -85,6 +88,12 @@ public final class ExtismHttp {
                     throw new HostFunctionFailure("HTTP request to " + url + ": too many redirects");
                 }
                 uri = uri.resolve(location);
+                if (!sameOrigin(origin, uri)) {
+                    // As browsers and the registry client do: the plugin meant its credentials for the
+                    // origin it named, not for wherever that origin redirects (RFC 9110, section 15.4).
+                    // Once dropped they stay dropped, even if a later hop comes back.
+                    headers = withoutCredentials(headers);
+                }
                 if (status == 303 || ((status == 301 || status == 302) && m.equals("POST"))) {
                     m = "GET";
                     body = new byte[0];
@@ -100,6 +109,30 @@ public final class ExtismHttp {
             });
             return new Response(status, h, data);
         }
+    }
+
+    /** Request headers that carry credentials, lower case: the standard ones and the LLM APIs' key headers (as docs/sandbox.md lists). */
+    static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key",
+            "api-key", "x-goog-api-key");
+
+    private static Map<String, String> withoutCredentials(Map<String, String> headers) {
+        Map<String, String> kept = new LinkedHashMap<>();
+        headers.forEach((k, v) -> {
+            if (!CREDENTIAL_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
+                kept.put(k, v);
+            }
+        });
+        return kept;
+    }
+
+    /** Same scheme, host and port (default ports filled in). */
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null && b.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
     private static boolean isRedirect(int status) {

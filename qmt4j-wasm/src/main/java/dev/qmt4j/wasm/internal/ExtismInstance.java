@@ -88,7 +88,13 @@ final class ExtismInstance implements PluginInstance {
         Duration timeout = runtime.manifest().timeout();
         long timeoutNanos = timeout.isZero() ? 0 : timeout.toNanos();
         long deadline = timeoutNanos == 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
-        state.beginCall(input, hostContext, deadline);
+        try {
+            state.beginCall(input, hostContext, deadline);
+        } catch (MemoryBudget.OutOfBudget e) {
+            state.endCall();
+            throw new PluginSandboxException(Reason.MEMORY, e.getMessage() + " (for the call's input of " + input.length
+                    + " bytes)", "raise the memory limit (--memory-max-pages, memory.max_pages) or send a smaller input");
+        }
         ExportFunction fn = instance.export(function);
         Watchdog.Ticket ticket = timeoutNanos == 0 ? null : Watchdog.arm(timeoutNanos);
         Throwable failure = null;
@@ -205,8 +211,9 @@ final class ExtismInstance implements PluginInstance {
         var manifest = runtime.manifest();
         if (info.initialPages() > manifest.maxPages()) {
             throw new PluginSandboxException(Reason.MEMORY, "oom: the module's initial memory of " + info.initialPages()
-                    + " pages exceeds the limit of " + manifest.maxPages() + " pages",
-                    "raise the memory limit (--memory-max-pages, memory.max_pages)");
+                    + " pages exceeds the memory limit of " + manifest.maxPages() + " pages (the limit covers the"
+                    + " module's memory and Extism memory together)",
+                    "raise the memory limit (--memory-max-pages, memory.max_pages) to at least " + (info.initialPages() + 1));
         }
         InstanceState s = new InstanceState(runtime.name(), manifest, runtime.logSink(), runtime.logLevel(), runtime.http());
         s.vars.putAll(carriedVars);

@@ -59,15 +59,19 @@ public final class InstanceState implements CallContext {
         return deadlineNanos;
     }
 
-    /** Decodes a handle argument of a built-in: 0 is empty, a non-block handle is an error naming {@code what}. */
+    /**
+     * Decodes a handle argument of a built-in: 0 is empty; the start of a block allocated in this call
+     * is its bytes, even if an earlier built-in freed it ({@link Arena#allocatedLength}); anything else
+     * is an error naming {@code what}.
+     */
     byte[] handleArg(long h, String what) {
         if (h == 0) {
             return new byte[0];
         }
-        if (arena.length(h) == 0) {
+        if (arena.allocatedLength(h) == 0) {
             throw new HostFunctionFailure("invalid handle offset for " + what + ": " + h);
         }
-        return arena.read(h);
+        return arena.readAllocated(h);
     }
 
     @Override

@@ -238,15 +238,7 @@ public final class Kernel {
                 headers.put(e.getKey(), e.getValue().isString() ? e.getValue().asString() : e.getValue().toString());
             }
         }
-        byte[] bodyBytes;
-        if (body == 0) {
-            bodyBytes = new byte[0];
-        } else {
-            if (s.arena.length(body) == 0) {
-                throw new HostFunctionFailure("invalid handle offset for http request body: " + body);
-            }
-            bodyBytes = s.arena.read(body);
-        }
+        byte[] bodyBytes = s.handleArg(body, "http request body");
         s.arena.free(body);
         ExtismHttp.Response resp;
         try {

@@ -7,7 +7,7 @@ import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 
 /**
- * A plugin's linear memory whose growth is charged to the instance's {@link MemoryBudget}. Past the
+ * A plugin's linear memory whose initial pages and growth are charged to the instance's {@link MemoryBudget}. Past the
  * budget {@code memory.grow} throws {@link MemoryBudget.OutOfBudget} (the call fails with "oom"),
  * as the reference's limiter makes wasmtime trap, instead of returning -1, which guests would turn
  * into a less helpful trap. Everything else delegates to Chicory's {@link ByteArrayMemory} (final,
@@ -17,7 +17,9 @@ final class LimitedMemory implements Memory {
     private final ByteArrayMemory delegate;
     private final MemoryBudget budget;
 
+    /** Charges the initial pages first, so the budget is the instance's real total, not a growth allowance. */
     LimitedMemory(MemoryLimits limits, MemoryBudget budget) {
+        budget.charge(limits.initialPages(), "the plugin's initial memory");
         this.delegate = new ByteArrayMemory(limits);
         this.budget = budget;
     }

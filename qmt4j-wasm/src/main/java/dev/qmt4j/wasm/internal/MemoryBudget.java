@@ -1,9 +1,11 @@
 package dev.qmt4j.wasm.internal;
 
 /**
- * One instance's memory budget in 64 KiB pages, shared by the plugin's {@code memory.grow} and
- * Extism memory (the arena), as Extism's store-wide limiter does. Charges are never refunded:
- * memories never shrink in wasm, and the arena's high-water mark counts like kernel memory would.
+ * One instance's memory budget in 64 KiB pages: the plugin's initial memory, its {@code memory.grow}
+ * and Extism memory (the arena's high-water mark from its first byte) all count, so the limit is the
+ * instance's real total. (Extism's limiter charges the initial memory only when checking it and then
+ * starts over for growth, which lets an instance reach about twice the limit.) Charges are never
+ * refunded: memories never shrink in wasm, and the arena's high-water mark counts like kernel memory would.
  */
 public final class MemoryBudget {
     public static final int PAGE = 65536;

@@ -20,7 +20,11 @@ import dev.qmt4j.wasm.PluginInstance;
 import dev.qmt4j.wasm.PluginSandboxException;
 import dev.qmt4j.wasm.PluginTrapException;
 import dev.qmt4j.wasm.WasmManifest;
+import dev.qmt4j.testkit.Wat2Wasm;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -197,6 +201,30 @@ class JsSdkCrossCheckTest {
         List<Outcome> q = same(TestPlugins.KITCHEN_SINK, "var_counter", new byte[0], Map.of(), List.of(), false, 5);
         for (int n = 0; n < 5; n++) {
             assertEquals(Integer.toString(n + 1), q.get(n).text());
+        }
+    }
+
+    @Test
+    void aVarKeyBlockReusedAfterVarGetCountsOneTwoThreeInBothHosts() throws Exception {
+        // The key block is allocated first in a call with empty input, passed to var_get (which frees it
+        // in the reference and in qmt4j) and then to var_set. The JS SDK does not free built-in arguments.
+        byte[] module = Wat2Wasm.compile(new String(
+                JsSdkCrossCheckTest.class.getResourceAsStream("/wat/var-key-reuse.wat").readAllBytes(), UTF_8));
+        Path file = Files.createTempFile("qmt4j-var-key-reuse", ".wasm");
+        try {
+            Files.write(file, module);
+            List<JsResult> js = JsSdk.call(file, "count", new byte[0], Map.of(), List.of(), false, 3);
+            try (ExtismPlugin p = ExtismPlugin.builder(WasmManifest.builder().module(module).build()).build();
+                    PluginInstance i = p.instance()) {
+                for (int n = 0; n < 3; n++) {
+                    assertTrue(js.get(n).ok(), js.get(n).error());
+                    byte[] expected = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(n + 1).array();
+                    assertArrayEquals(expected, js.get(n).output(), "JS SDK, call " + (n + 1));
+                    assertArrayEquals(expected, i.call("count", new byte[0]), "qmt4j, call " + (n + 1));
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 
