@@ -63,7 +63,8 @@ class WasmCallQueryMtTest extends OpenAiCliTestBase {
     void structuredPluginErrorsPrintTheirPayload() {
         Cli.Result r = wasmCall(TestPlugins.QMT_OPENAI, "from_config", "--input", "{}");
         assertEquals(ErrorKind.PLUGIN.exitCode(), r.exitCode(), r.toString());
-        assertTrue(r.err().contains("{\"payload\":{\"type\":\"invalid_request\",\"message\":\"model is required\"}}"), r.toString());
+        assertTrue(r.err().startsWith("error: from_config returned a QueryMT plugin error: "
+                + "{\"payload\":{\"type\":\"invalid_request\",\"message\":\"model is required\"}}"), r.toString());
         assertEquals("", r.out());
     }
 
