@@ -2,9 +2,10 @@ import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.host.LoadResult;
 import dev.qmt4j.host.PluginRegistry;
 import dev.qmt4j.host.ProviderHandle;
+import dev.qmt4j.provider.model.ChatMessage;
+import dev.qmt4j.provider.model.StreamChunk;
 import java.nio.file.Path;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
+import java.util.List;
 
 /**
  * The smallest qmt4j-host application: load the providers of a QueryMT-style config and stream a
@@ -28,12 +29,12 @@ public class Chat {
                 }
             }
             ProviderHandle provider = registry.builder(args[1]).model(args[2]).build();
-            // QueryMT's JSON as is; ProviderHandle also has typed overloads (dev.qmt4j.provider.model).
-            ArrayNode messages = JsonMapper.builder().build().createArrayNode();
-            messages.addObject().put("role", "user").put("content", args[3]);
+            // The typed model writes QueryMT's wire format ({"role":"User","content":[{"type":"text",...}]});
+            // ProviderHandle also takes that JSON as is.
+            List<ChatMessage> messages = List.of(ChatMessage.user(args[3]));
             provider.chatStream(messages, null, chunk -> {
-                if (chunk.has("text")) {
-                    System.out.print(chunk.get("text").stringValue());
+                if (chunk instanceof StreamChunk.Text t) {
+                    System.out.print(t.text());
                     System.out.flush();
                 }
             });

@@ -15,10 +15,12 @@
  *   base_url           -> "http://localhost"              (plain string)
  *   config_schema      -> a JSON schema for the config    (JSON text)
  *   from_config        -> echoes its config JSON back     (validation that accepts anything)
- *   supports_streaming -> false                           (JSON bool)
+ *   supports_streaming -> true                            (JSON bool: chat_stream may be used)
  *   greet              -> {"greeting":"Hello, <input>!"}  (input: any UTF-8 text)
  *   chat               -> ExtismChatResponse {"text":"Hello from the hello plugin! You said: <m>",
- *                         "finish_reason":"Stop"}, <m> being the last message's content
+ *                         "finish_reason":"Stop"}, <m> being the text of the last text block of the
+ *                         request: QueryMT's ChatMessage is {"role":"User","content":[{"type":"text",
+ *                         "text":"<m>"}]} (querymt-reference.md 1.14)
  *   chat_stream        -> the same text in three chunks through qmt_yield_chunk
  *                         ({"chunk":{"text":..}}), then {"chunk":{"done":{"finish_reason":"Stop"}}}
  * chat and chat_stream are QueryMT's legacy ("guest does HTTP") ABI (querymt-reference.md 1.14 B);
@@ -77,11 +79,12 @@ static void put_input_escaped(writer *w) {
     }
 }
 
-/* Where the value of the last "content":" in the input starts, or 0 if there is none. In a chat
- * request ({"cfg","messages","tools"}) that is the last message's content. Its bytes are JSON
- * string contents already, so they are copied as they are, up to the unescaped closing quote.  */
-static uint64_t last_content_start(void) {
-    static const char key[] = "\"content\":\"";
+/* Where the value of the last "text":" in the input starts, or 0 if there is none. In a chat
+ * request ({"cfg","messages":[{"role","content":[{"type":"text","text":"..."}]}],"tools"}) the cfg
+ * comes first, so that is the last message's last text block. Its bytes are JSON string contents
+ * already, so they are copied as they are, up to the unescaped closing quote.                  */
+static uint64_t last_text_start(void) {
+    static const char key[] = "\"text\":\"";
     uint64_t n = extism_input_length(), found = 0;
     for (uint64_t i = 0; i + sizeof key - 1 <= n; i++) {
         uint64_t k = 0;
@@ -91,8 +94,8 @@ static uint64_t last_content_start(void) {
     return found;
 }
 
-static void put_last_content(writer *w) {
-    uint64_t n = extism_input_length(), i = last_content_start();
+static void put_last_text(writer *w) {
+    uint64_t n = extism_input_length(), i = last_text_start();
     if (i == 0) return;
     for (; i < n; i++) {
         uint32_t b = extism_input_load_u8(i);
@@ -103,11 +106,11 @@ static void put_last_content(writer *w) {
 }
 
 /* A template: every byte is copied, except '@', which becomes the escaped input, and '$', which
- * becomes the last message's content. */
+ * becomes the text of the last message's last text block. */
 static void render(writer *w, const char *tmpl) {
     for (; *tmpl; tmpl++) {
         if (*tmpl == '@') put_input_escaped(w);
-        else if (*tmpl == '$') put_last_content(w);
+        else if (*tmpl == '$') put_last_text(w);
         else put(w, (uint8_t)*tmpl);
     }
 }
@@ -163,7 +166,7 @@ EXPORT("config_schema") int32_t config_schema(void) {
                 "\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\"}}}", 0);
 }
 EXPORT("from_config")        int32_t from_config(void)        { return echo_input(); }
-EXPORT("supports_streaming") int32_t supports_streaming(void) { return emit("false", 0); }
+EXPORT("supports_streaming") int32_t supports_streaming(void) { return emit("true", 0); }
 
 EXPORT("greet") int32_t greet(void) {
     if (extism_input_length() == 0) return emit("greet: empty input", 1);

@@ -2,7 +2,9 @@
  * echo-native: an example qmt4j native provider plugin (ABI version 1, see include/qmt4j_plugin.h).
  *
  * An OpenAI-compatible-ish provider that needs no network: "chat" answers "Echo: <last user
- * message>", "chat_stream" sends the same reply word by word, then usage and done chunks.
+ * message>" (QueryMT's ChatMessage: role "User", content an array of {"type":"text","text"} blocks;
+ * role "user" and a plain-string content are tolerated), "chat_stream" sends the same reply word by
+ * word, then usage and done chunks.
  * "from_config" requires a string "model". For tests, a last user message of
  *   "fail:rate_limited" gives a structured rate_limited error (retry_after_secs 7),
  *   "fail:auth"         gives a structured auth_error,
@@ -224,6 +226,33 @@ static int read_string(cur_t c, buf_t *b) {
     return 0;
 }
 
+/* Decodes a ChatMessage's content into b: QueryMT's array of blocks, of which the text of the
+ * {"type":"text","text":"..."} ones is concatenated, or (tolerated) a plain string. Returns 0 if it
+ * is neither or has no text block. */
+static int read_text_content(cur_t c, buf_t *b) {
+    ws(&c);
+    if (c.p < c.end && *c.p == '"') return read_string(c, b);
+    if (c.p >= c.end || *c.p != '[') return 0;
+    int found = 0;
+    c.p++;
+    for (;;) {
+        ws(&c);
+        if (c.p >= c.end || *c.p == ']') break;
+        cur_t block = c, type, text;
+        if (!skip_value(&c, 0)) return 0;
+        block.end = c.p;
+        buf_t t = {0};
+        if (find_key(block, "type", &type) && read_string(type, &t) && t.len == 4 && memcmp(t.data, "text", 4) == 0 &&
+            find_key(block, "text", &text) && read_string(text, b)) {
+            found = 1;
+        }
+        free(t.data);
+        ws(&c);
+        if (c.p < c.end && *c.p == ',') c.p++;
+    }
+    return found;
+}
+
 /* ------------------------------------------------------------------ the provider */
 
 static const char *MODELS = "[\"echo-1\",\"echo-mini\"]";
@@ -269,10 +298,11 @@ static int32_t reply_for(cur_t in, buf_t *reply, uint8_t **out, size_t *out_len)
         if (!skip_value(&c, 0)) break;
         msg.end = c.p;
         buf_t r = {0};
-        if (find_key(msg, "role", &role) && read_string(role, &r) && r.len == 4 && memcmp(r.data, "user", 4) == 0 &&
-            find_key(msg, "content", &content)) {
+        /* QueryMT's role is serde's variant name "User"; "user" is tolerated. */
+        if (find_key(msg, "role", &role) && read_string(role, &r) && r.len == 4 &&
+            (memcmp(r.data, "User", 4) == 0 || memcmp(r.data, "user", 4) == 0) && find_key(msg, "content", &content)) {
             last.len = 0;
-            found = read_string(content, &last);
+            found = read_text_content(content, &last);
         }
         free(r.data);
         ws(&c);

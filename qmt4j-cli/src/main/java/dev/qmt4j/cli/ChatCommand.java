@@ -6,9 +6,12 @@ import dev.qmt4j.host.PluginRegistry;
 import dev.qmt4j.host.ProviderBuilder;
 import dev.qmt4j.host.ProviderHandle;
 import dev.qmt4j.provider.Capability;
+import dev.qmt4j.provider.model.ChatMessage;
+import dev.qmt4j.provider.model.QmtJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,19 +19,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 
 /**
  * {@code qmt4j chat PROVIDER [PROMPT]}: one chat turn with a configured provider. The reply is
- * streamed to stdout as the {@code text} of each chunk arrives (a provider without streaming, or
- * {@code --no-stream}, prints the whole reply at once). Without PROMPT the prompt is read from stdin.
+ * streamed to stdout as the {@code text} of each chunk arrives; a provider without streaming, one whose
+ * {@code supports_streaming} says no for its config (said on stderr with {@code -v}), or
+ * {@code --no-stream}, prints the whole reply at once. Without PROMPT the prompt is read from stdin.
+ * The request is QueryMT's wire format, written by the typed model ({@link ChatMessage}, role
+ * {@code "User"}, content blocks), never by hand.
  */
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Chat with a configured provider; the reply is streamed to stdout.")
 final class ChatCommand implements Callable<Integer> {
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
     @ParentCommand
     Qmt4jCommand root;
 
@@ -57,8 +59,7 @@ final class ChatCommand implements Callable<Integer> {
         if (text.isEmpty()) {
             throw new Qmt4jException(ErrorKind.USAGE, "empty prompt", "give PROMPT or pipe it to stdin");
         }
-        ArrayNode messages = MAPPER.createArrayNode();
-        messages.addObject().put("role", "user").put("content", text);
+        JsonNode messages = QmtJson.messages(List.of(ChatMessage.user(text)));
         PrintStream out = context.out();
         try (PluginRegistry registry = HostAccess.open(context)) {
             ProviderBuilder b = registry.builder(provider);
@@ -70,6 +71,13 @@ final class ChatCommand implements Callable<Integer> {
             }
             ProviderHandle h = b.build();
             boolean stream = !noStream && h.with(p -> p.capabilities().contains(Capability.CHAT_STREAM));
+            if (stream && !h.supportsStreaming()) {
+                stream = false;
+                if (context.verbose()) {
+                    context.err().println("chat: provider '" + provider + "' does not stream with this config"
+                            + " (its supports_streaming is false); waiting for the whole reply");
+                }
+            }
             if (stream) {
                 h.chatStream(messages, null, chunk -> {
                     JsonNode t = chunk.get("text");

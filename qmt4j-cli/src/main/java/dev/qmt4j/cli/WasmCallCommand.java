@@ -2,8 +2,17 @@ package dev.qmt4j.cli;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.provider.HttpLimits;
+import dev.qmt4j.provider.NetworkPolicy;
+import dev.qmt4j.provider.ProviderErrorKind;
+import dev.qmt4j.provider.ProviderException;
+import dev.qmt4j.provider.internal.PluginErrors;
+import dev.qmt4j.provider.wasm.QmtHost;
 import dev.qmt4j.wasm.ExtismPlugin;
 import dev.qmt4j.wasm.LogLevel;
+import dev.qmt4j.wasm.ModuleSummary;
+import dev.qmt4j.wasm.PluginCallException;
+import dev.qmt4j.wasm.PluginException;
 import dev.qmt4j.wasm.PluginInstance;
 import dev.qmt4j.wasm.WasmManifest;
 import java.io.IOException;
@@ -23,6 +32,13 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code qmt4j wasm call FILE FUNC}: like {@code extism call}. Each call's output goes to stdout
  * followed by a newline; a plugin error goes to stderr and the exit code is the error kind's.
+ *
+ * <p>A QueryMT provider module runs too: when it imports QueryMT's host functions
+ * ({@code extism:host/user} {@code qmt_*}) they are linked ({@link QmtHost}), under the same
+ * deny-by-default network ({@code --allow-host}) and with no environment; each chunk the guest passes
+ * to {@code qmt_yield_chunk} is printed as one JSON line before the call's output. A QueryMT
+ * structured error (return code 1, {@code {"payload":{...}}}) is printed with its payload and exits
+ * with the code of its kind (docs/exit-codes.md).
  */
 @Command(name = "call", mixinStandardHelpOptions = true, description = "Call an export of an Extism plugin.")
 final class WasmCallCommand implements Callable<Integer> {
@@ -71,7 +87,8 @@ final class WasmCallCommand implements Callable<Integer> {
                 .names("-c", "--config", "--plugin-config").build());
     }
 
-    @Option(names = "--allow-host", paramLabel = "HOST", description = "A host glob http_request may reach (repeatable; none by default).")
+    @Option(names = "--allow-host", paramLabel = "HOST",
+            description = "A host glob http_request (and QueryMT's qmt_http_*) may reach (repeatable; none by default).")
     List<String> allowHosts = new ArrayList<>();
 
     @Option(names = "--allow-path", paramLabel = "HOST:GUEST", description = "Pre-open a host directory for WASI (repeatable).")
@@ -147,15 +164,77 @@ final class WasmCallCommand implements Callable<Integer> {
         if (compiled != null) {
             b.compileCacheDir(compiled);
         }
+        QmtHost qmt = queryMtHost(Files.readAllBytes(file));
+        if (qmt != null) {
+            b.hostFunctions(qmt.functions());
+        }
         try (ExtismPlugin plugin = b.build(); PluginInstance instance = plugin.instance()) {
             for (int i = 0; i < loop; i++) {
-                byte[] result = instance.call(function, in);
+                byte[] result = callOnce(instance, qmt, in, out);
                 out.write(result);
                 out.println();
                 out.flush();
             }
         }
         return 0;
+    }
+
+    /** QueryMT's host functions under a deny-by-default policy of the --allow-host globs, if the module imports them. */
+    private QmtHost queryMtHost(byte[] wasmBytes) {
+        ModuleSummary summary;
+        try {
+            summary = ModuleSummary.of(wasmBytes);
+        } catch (PluginException e) {
+            return null; // not a module: building the plugin reports it
+        }
+        if (!QmtHost.importedBy(summary)) {
+            return null;
+        }
+        NetworkPolicy policy;
+        try {
+            policy = NetworkPolicy.builder().allowedHosts(allowHosts).build();
+        } catch (IllegalArgumentException | ProviderException e) {
+            throw usage("--allow-host: " + e.getMessage());
+        }
+        return new QmtHost(pluginName(file), policy, HttpLimits.DEFAULT);
+    }
+
+    private byte[] callOnce(PluginInstance instance, QmtHost qmt, byte[] in, PrintStream out) {
+        try {
+            if (qmt == null) {
+                return instance.call(function, in);
+            }
+            try (QmtHost.Call call = qmt.newCall(chunk -> {
+                out.println(chunk);
+                out.flush();
+            })) {
+                return instance.call(function, in, call.hostContext());
+            }
+        } catch (PluginCallException e) {
+            throw structured(e);
+        } catch (ProviderException e) {
+            if (e.providerKind() == ProviderErrorKind.SANDBOX_DENIED) {
+                // The provider's hint names its config; here the policy is this command's --allow-host.
+                throw new Qmt4jException(ErrorKind.SANDBOX, e.getMessage(), "allow the host with --allow-host HOST if you trust it", e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A QueryMT structured error ({@code error_codes::STRUCTURED} = 1 and a {@code {"payload":{...}}}
+     * body) as a provider error whose message shows the payload; any other failure unchanged.
+     */
+    private RuntimeException structured(PluginCallException e) {
+        String guest = e.guestError();
+        if (e.returnCode() != PluginErrors.STRUCTURED || guest == null) {
+            return e;
+        }
+        ProviderException p = PluginErrors.fromPluginErrorJson(guest);
+        if (p == null) {
+            return e;
+        }
+        return new ProviderException(p.providerKind(), function + " returned a QueryMT plugin error: " + guest.strip(), e);
     }
 
     private static String pluginName(Path file) {

@@ -203,6 +203,19 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     /**
+     * Calls plugin function {@code function} of {@code name} with {@code input} as it is and returns
+     * the output bytes, as {@code extism call} does (and {@code qmt4j call}): no JSON is made or read
+     * by the host, so an export that wants JSON answers bad input with its own error. Otherwise as
+     * {@link #call(String, String, JsonNode)}; a QueryMT structured error ({@code {"payload":{...}}})
+     * becomes the {@link dev.qmt4j.provider.ProviderException} it describes, its text in the message.
+     */
+    public byte[] call(String name, String function, byte[] input) {
+        try (ProviderLease l = lease(name)) {
+            return RawCall.call(name, l, baseConfig(name), function, input);
+        }
+    }
+
+    /**
      * Force-refreshes every OCI provider and swaps in new versions: calls already running finish on
      * the old version (closed when the last one returns), new calls get the new one. A version that
      * fails to pull, verify or load leaves the old one in service and is reported as

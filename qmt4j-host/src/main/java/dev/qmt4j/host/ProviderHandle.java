@@ -65,6 +65,14 @@ public final class ProviderHandle {
         }
     }
 
+    /**
+     * Whether a chat with this config may be streamed ({@link ProviderPlugin#supportsStreaming}): when
+     * false, {@link #chatStream} fails with {@code UNSUPPORTED}; use {@link #chat} instead.
+     */
+    public boolean supportsStreaming() {
+        return with(p -> p.supportsStreaming(config));
+    }
+
     /** One chat turn: {@code messages} is an array of {@code ChatMessage}, {@code tools} an array of {@code Tool} or null. */
     public JsonNode chat(JsonNode messages, JsonNode tools) {
         return with(p -> p.chat(config, messages, tools));

@@ -240,6 +240,20 @@ public final class NativeProvider implements ProviderPlugin {
         return output(function, raw(function, input == null ? NULL : NativeJson.bytes(input)));
     }
 
+    /**
+     * Calls plugin function {@code function} with {@code input} exactly as given (as {@code qmt4j call}
+     * does: bytes, like {@code extism call}) and returns its output bytes unparsed.
+     *
+     * @throws ProviderException {@link ProviderErrorKind#UNSUPPORTED} if the plugin does not know the
+     *         function; the mapped error if it fails
+     */
+    public byte[] callRaw(String function, byte[] input) {
+        Objects.requireNonNull(function, "function");
+        NativeAbi.Result r = raw(function, Objects.requireNonNull(input, "input"));
+        if (r.code() != NativeAbi.OK) throw error(function, r);
+        return r.output();
+    }
+
     /** Stops further calls. The library stays loaded (it is never unloaded while the JVM runs). */
     @Override
     public void close() {

@@ -49,6 +49,16 @@ public interface ProviderPlugin extends AutoCloseable {
     Set<Capability> capabilities();
 
     /**
+     * Whether a chat with {@code cfg} may be streamed: the plugin has {@link Capability#CHAT_STREAM}
+     * and, when it answers the question per config (QueryMT's {@code supports_streaming} export), says
+     * yes for this one. QueryMT refuses {@code chat_stream} when the answer is no; callers then use
+     * {@link #chat(JsonNode, JsonNode, JsonNode)}. This default only looks at the capability.
+     */
+    default boolean supportsStreaming(JsonNode cfg) {
+        return capabilities().contains(Capability.CHAT_STREAM);
+    }
+
+    /**
      * Validates {@code cfg} with the plugin and returns the config it accepted.
      *
      * @throws ProviderException kind {@link ProviderErrorKind#INVALID_CONFIG} when the plugin rejects it
@@ -68,7 +78,8 @@ public interface ProviderPlugin extends AutoCloseable {
     JsonNode chat(JsonNode cfg, JsonNode messages, JsonNode tools);
 
     /**
-     * A streamed chat turn: {@code consumer} receives each {@code StreamChunk} (e.g. {@code {"text":"..."}},
+     * A streamed chat turn ({@link ProviderErrorKind#UNSUPPORTED} when {@link #supportsStreaming}
+     * says no for {@code cfg}): {@code consumer} receives each {@code StreamChunk} (e.g. {@code {"text":"..."}},
      * {@code {"tool_use_complete":{...}}}, {@code {"usage":{...}}}, {@code {"done":{...}}}) on the
      * calling thread, in order; the method returns when the stream ends.
      */

@@ -23,6 +23,7 @@ public final class TestPlugins {
   public static final String KITCHEN_SINK = "kitchen-sink";
   public static final String QMT_OPENAI = "qmt-openai";
   public static final String QMT_LEGACY = "qmt-legacy";
+  public static final String QMT_STRICT = "qmt-strict";
   public static final String KERNEL_EDGE = "kernel-edge";
   public static final String LEGACY_ENV = "legacy-env";
   public static final String START_ONLY = "start-only";

@@ -58,6 +58,10 @@ class TestPluginsTest {
     assertTrue(kernel.imports.size() >= 20, kernel.imports::toString);
     WasmExports legacyQmt = WasmExports.read(TestPlugins.bytes(TestPlugins.QMT_LEGACY));
     assertTrue(legacyQmt.imports.contains("extism:host/user.qmt_http_request"), legacyQmt.imports::toString);
+    WasmExports strict = WasmExports.read(TestPlugins.bytes(TestPlugins.QMT_STRICT));
+    assertTrue(strict.imports.contains("extism:host/user.qmt_yield_chunk"), strict.imports::toString);
+    assertTrue(strict.exports.containsAll(List.of("name", "config_schema", "from_config", "supports_streaming",
+        "list_models", "chat", "chat_stream")), strict.exports::toString);
   }
 
   @Test

@@ -228,6 +228,26 @@ public final class WasmProvider implements ProviderPlugin {
         return s;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Calls the plugin's {@code supports_streaming} export with {@code cfg} when it has one
+     * (querymt-reference 1.14 A: cfg JSON in, JSON bool out); without the export the capability decides.
+     *
+     * @throws ProviderException {@link ProviderErrorKind#PLUGIN_ERROR} when the export fails or answers something other than a boolean
+     */
+    @Override
+    public boolean supportsStreaming(JsonNode cfg) {
+        if (!capabilities.contains(Capability.CHAT_STREAM)) return false;
+        if (!plugin.functionExists("supports_streaming")) return true;
+        requireObject(cfg);
+        JsonNode out = callJson("supports_streaming", Json.bytes(cfg), CallState.offline());
+        if (out == null || !out.isBoolean()) {
+            throw new ProviderException(ProviderErrorKind.PLUGIN_ERROR, "plugin supports_streaming did not return a JSON boolean: " + out);
+        }
+        return out.booleanValue();
+    }
+
     @Override
     public JsonNode fromConfig(JsonNode cfg) {
         requireObject(cfg);
@@ -283,6 +303,11 @@ public final class WasmProvider implements ProviderPlugin {
         require(Capability.CHAT_STREAM, "chat_stream");
         requireObject(cfg);
         Objects.requireNonNull(consumer, "consumer");
+        if (!supportsStreaming(cfg)) {
+            // QueryMT refuses chat_stream when the plugin says this config cannot stream.
+            throw new ProviderException(ProviderErrorKind.UNSUPPORTED, "capability not supported: plugin " + name
+                    + " does not stream with this config (its supports_streaming returned false); use chat");
+        }
         if (abi == Abi.LEGACY) {
             ObjectNode streamCfg = (ObjectNode) cfg.deepCopy();
             streamCfg.put("stream", true);

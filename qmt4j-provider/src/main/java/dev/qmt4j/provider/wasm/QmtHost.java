@@ -1,0 +1,79 @@
+package dev.qmt4j.provider.wasm;
+
+import dev.qmt4j.provider.HttpLimits;
+import dev.qmt4j.provider.NetworkPolicy;
+import dev.qmt4j.provider.internal.CallState;
+import dev.qmt4j.provider.internal.QmtHostFunctions;
+import dev.qmt4j.provider.internal.SafeHttp;
+import dev.qmt4j.wasm.HostFunction;
+import dev.qmt4j.wasm.ModuleSummary;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * QueryMT's host functions ({@code extism:host/user} {@code qmt_http_request}, {@code qmt_http_stream_*},
+ * {@code qmt_yield_chunk}, {@code qmt_log}; docs/wasm.md) for driving a provider module export by
+ * export outside a {@link WasmProvider}, as {@code qmt4j wasm call} does. Every request a call makes
+ * (and every redirect hop) is checked against one fixed {@link NetworkPolicy}; nothing of the process
+ * environment is given. Link {@link #functions()} into an {@code ExtismPlugin} and pass
+ * {@link Call#hostContext()} of a fresh {@link #newCall} to each {@code call}.
+ */
+public final class QmtHost {
+    private final QmtHostFunctions functions;
+    private final NetworkPolicy policy;
+
+    /**
+     * @param pluginName the name guest logs ({@code qmt_log}) are reported under
+     * @param policy which hosts the guest's {@code qmt_http_*} requests may reach
+     * @param limits HTTP timeouts, size cap and redirect limit
+     */
+    public QmtHost(String pluginName, NetworkPolicy policy, HttpLimits limits) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.functions = new QmtHostFunctions(new SafeHttp(Objects.requireNonNull(limits, "limits")), pluginName);
+    }
+
+    /** Whether {@code module} imports any of QueryMT's host functions ({@code extism:host/user} {@code qmt_*}). */
+    public static boolean importedBy(ModuleSummary module) {
+        return module.imports().stream().anyMatch(i -> HostFunction.USER_NAMESPACE.equals(i.module())
+                && i.name().startsWith("qmt_") && "function".equals(i.kind()));
+    }
+
+    /** The functions, to register on an {@code ExtismPlugin}. */
+    public List<HostFunction> functions() {
+        return functions.functions();
+    }
+
+    /**
+     * The state of one call: the policy, and {@code chunks}, which receives each chunk the guest passes
+     * to {@code qmt_yield_chunk} (the {@code chunk} member of an {@code ExtismChatChunk}) on the calling thread.
+     */
+    public Call newCall(Consumer<JsonNode> chunks) {
+        return new Call(new CallState(policy, chunks));
+    }
+
+    /** One call's state; close it after the call (it closes the HTTP streams the guest left open). */
+    public static final class Call implements AutoCloseable {
+        private final CallState state;
+
+        private Call(CallState state) {
+            this.state = state;
+        }
+
+        /** The object to pass as the call's host context. */
+        public Object hostContext() {
+            return state;
+        }
+
+        /** What the chunk consumer threw, if it did (the guest's HTTP then answers "cancelled"). */
+        public RuntimeException consumerFailure() {
+            return state.consumerFailure();
+        }
+
+        @Override
+        public void close() {
+            state.close();
+        }
+    }
+}
