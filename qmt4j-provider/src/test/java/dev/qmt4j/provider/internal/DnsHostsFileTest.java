@@ -105,8 +105,8 @@ class DnsHostsFileTest {
 
     @Test
     void whatTheUserAllowedExplicitlyIsReached() throws Exception {
-        NetworkPolicy optIn = NetworkPolicy.forProvider(Json.parse("{\"allowed_hosts\":[\"*.qmt4j.test\"],\"allow_private_networks\":true}"
-                .getBytes(StandardCharsets.UTF_8)), null, null);
+        NetworkPolicy optIn = NetworkPolicy.forProvider(Json.object(), null,
+                dev.qmt4j.provider.Sandbox.defaults().withAllowedHosts(List.of("*.qmt4j.test")).withAllowPrivateNetworks(true));
         NetworkPolicy exact = NetworkPolicy.builder().allowedHost("loopback.qmt4j.test").build();
         NetworkPolicy baseUrl = NetworkPolicy.builder().configuredBaseUrl("http://loopback.qmt4j.test:" + a.port() + "/v1/").build();
         for (NetworkPolicy p : List.of(optIn, exact, baseUrl)) {
