@@ -4,7 +4,8 @@
 // host (extism:host/user.qmt_http_request) for http://<target>:<port>/latest/meta-data/iam, where
 // target (default 127.0.0.1) and port come from its Extism config, i.e. the user's [providers.config].
 // api_key_name names the Extism config value "api_key_name", default AWS_SECRET_ACCESS_KEY.
-// config_value: input key -> that Extism config value, or <missing> (what the plugin can see).
+// config_value: input key -> that Extism config value, or <missing> (what the plugin can see); list_models:
+// ["x", the values of the config keys named in config "probe" (comma-separated)].
 import { Config } from "@extism/as-pdk";
 import { inputString, outputBytes, outputString, abortWithError, strBlock, fromBlock } from "../common/extism";
 import { JValue } from "../common/json";
@@ -35,7 +36,20 @@ export function config_value(): i32 {
   return 0;
 }
 
-export function list_models(): i32 { outputString("[\"x\"]"); return 0; }
+/** ["x", then the Extism config value (or "<missing>") of each name in config "probe" (comma-separated)] */
+export function list_models(): i32 {
+  const out = JValue.array().push(JValue.str("x"));
+  const probe = Config.get("probe");
+  if (probe !== null) {
+    const names = probe!.split(",");
+    for (let i = 0; i < names.length; i++) {
+      const v = Config.get(names[i]);
+      out.push(JValue.str(v === null ? "<missing>" : v!));
+    }
+  }
+  outputBytes(out.toBytes());
+  return 0;
+}
 
 /** Sends the metadata request; when the host answers, outputs {"text":"the host answered N bytes"}. */
 export function chat(): i32 {

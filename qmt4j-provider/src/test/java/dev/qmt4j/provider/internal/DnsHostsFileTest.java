@@ -120,14 +120,14 @@ class DnsHostsFileTest {
     @Test
     void aRedirectHopToSuchANameIsRefused() throws Exception {
         a.redirectTo("http://loopback.qmt4j.test:" + b.port());
-        NetworkPolicy p = NetworkPolicy.builder().configuredBaseUrl("http://127.0.0.1/").allowedHost("*.qmt4j.test").build();
+        NetworkPolicy p = NetworkPolicy.builder().allowedHost("127.0.0.1").allowedHost("*.qmt4j.test").build();
         ProviderException e = assertThrows(ProviderException.class, () -> HTTP.send(get(a.baseUrl() + "models"), p, null));
         assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
         assertTrue(e.getMessage().contains("host 'loopback.qmt4j.test' resolves to 127.0.0.1"), e.getMessage());
         assertEquals(1, a.requests().size());
         assertTrue(b.requests().isEmpty(), "the hop was refused before connecting");
 
-        NetworkPolicy exact = NetworkPolicy.builder().configuredBaseUrl("http://127.0.0.1/").allowedHost("loopback.qmt4j.test").build();
+        NetworkPolicy exact = NetworkPolicy.builder().allowedHost("127.0.0.1").allowedHost("loopback.qmt4j.test").build();
         assertEquals(401, HTTP.send(get(a.baseUrl() + "models"), exact, null).status(), "followed; the key was dropped across origins");
         assertEquals(1, b.requests().size());
     }
