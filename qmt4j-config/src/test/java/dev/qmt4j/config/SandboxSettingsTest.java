@@ -127,4 +127,19 @@ class SandboxSettingsTest {
             assertTrue(e.getMessage().contains(f + ":5: " + c.getValue()), e.getMessage());
         }
     }
+
+    @Test
+    void theExampleConfigsInTheThreeFormatsAreTheSame() {
+        Path examples = Path.of("..", "examples").toAbsolutePath().normalize();
+        ConfigFile toml = ConfigFile.load(examples.resolve("providers.toml"));
+        for (String other : List.of("providers.json", "providers.yaml")) {
+            ConfigFile c = ConfigFile.load(examples.resolve(other));
+            assertEquals(toml.providers(), c.providers(), other);
+            assertEquals(toml.oci(), c.oci(), other);
+        }
+        SandboxSettings s = toml.providers().get(0).sandbox();
+        assertEquals(Duration.ofSeconds(300), s.timeout().orElseThrow());
+        assertEquals(1024, s.maxMemoryPages().getAsInt());
+        assertEquals(52_428_800L, s.maxHttpResponseBytes().getAsLong());
+    }
 }
