@@ -38,6 +38,6 @@ public final class DefaultPluginLoader implements PluginLoader {
         if (type == PluginType.NATIVE) {
             return nativeLoader.load(name, file, type, config);
         }
-        return WasmProvider.builder(file).name(name).config(config).sandbox(sandbox).env(env).build();
+        return WasmProvider.builder(file).config(config).sandbox(sandbox).env(env).build();
     }
 }
