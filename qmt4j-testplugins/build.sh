@@ -72,7 +72,7 @@ build_as() { # build_as NAME
 }
 # in parallel: each asc run takes a few seconds, mostly optimisation
 pids=()
-for p in kitchen-sink qmt-openai qmt-legacy qmt-strict; do build_as "$p" & pids+=($!); done
+for p in kitchen-sink qmt-openai qmt-legacy qmt-strict qmt-hostile qmt-strict-schema; do build_as "$p" & pids+=($!); done
 for pid in "${pids[@]}"; do wait "$pid" || die "AssemblyScript build failed"; done
 
 # ---- WAT plugins -----------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 final class ConfigSchema {
     // The same grammar as the puller's RefreshPolicy: 30m, 1h, 1h30m, 2d, or ISO-8601 (PT1H).
     private static final Pattern DURATION = Pattern.compile("(?i)\\s*(\\d+\\s*[smhd]\\s*)+");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final String REFRESH_HINT = "a string like '1h', 'never' or 'always'";
 
     private final ConfigTree tree;
@@ -67,8 +68,84 @@ final class ConfigSchema {
         }
         Optional<String> platform = optionalString(t, path, "platform");
         platform.ifPresent(v -> checkPlatform(v, p, path + ".platform"));
-        return new ProviderEntry(name, p, optionalTable(t, path, "config"), optionalTable(t, path, "verify"),
-                optionalString(t, path, "sha256"), optionalString(t, path, "file"), extras, platform);
+        Map<String, Object> config = optionalTable(t, path, "config");
+        for (String key : SandboxSettings.RESERVED_IN_CONFIG) {
+            if (config.containsKey(key)) {
+                // The plugin receives, validates and returns [providers.config]; a policy there could be
+                // widened by the plugin itself (docs/sandbox.md), so the host owns it in [providers.sandbox].
+                throw tree.error(path + ".config." + key, "'" + key + "' is a sandbox setting and does not belong in [providers.config]"
+                        + " (the plugin sees that table)", "move it to the provider's [providers.sandbox] table");
+            }
+        }
+        return new ProviderEntry(name, p, config, optionalTable(t, path, "verify"),
+                optionalString(t, path, "sha256"), optionalString(t, path, "file"), extras, platform,
+                sandbox(t, path));
+    }
+
+    /** The provider's {@code [providers.sandbox]} table, each key type-checked. */
+    private SandboxSettings sandbox(Map<String, Object> provider, String providerPath) {
+        if (provider.get("sandbox") == null) {
+            return SandboxSettings.none();
+        }
+        String path = providerPath + ".sandbox";
+        Map<String, Object> t = table(provider.get("sandbox"), path);
+        checkKeys(t, path, SandboxSettings.KEYS);
+        List<String> env = stringList(t, path, "env");
+        for (int i = 0; i < env.size(); i++) {
+            if (!ENV_NAME.matcher(env.get(i)).matches()) {
+                throw tree.error(path + ".env[" + i + "]", "'" + env.get(i) + "' is not an environment variable name",
+                        "list variable names only, e.g. env = [\"OLLAMA_HOST\"]");
+            }
+        }
+        Optional<java.time.Duration> timeout = Optional.empty();
+        Object tv = t.get("timeout");
+        if (tv != null) {
+            timeout = Optional.of(duration(tv, path + ".timeout"));
+        }
+        java.util.OptionalInt pages = java.util.OptionalInt.empty();
+        if (t.get("max_memory_pages") != null) {
+            long v = positive(t.get("max_memory_pages"), path + ".max_memory_pages", 65_536);
+            pages = java.util.OptionalInt.of((int) v);
+        }
+        java.util.OptionalLong bytes = java.util.OptionalLong.empty();
+        if (t.get("max_http_response_bytes") != null) {
+            bytes = java.util.OptionalLong.of(positive(t.get("max_http_response_bytes"), path + ".max_http_response_bytes", Long.MAX_VALUE));
+        }
+        return new SandboxSettings(stringList(t, path, "allowed_hosts"),
+                optionalBoolean(t, path, "allow_private_networks").orElse(false), env, timeout, pages, bytes);
+    }
+
+    /** A duration: a number of seconds, or a string like {@code 300s}, {@code 5m}, {@code 1h30m} (also ISO-8601). */
+    private java.time.Duration duration(Object v, String at) {
+        String hint = "write a number of seconds or a duration such as \"90s\", \"5m\" or \"1h\"";
+        if (v instanceof Number n && n.longValue() > 0 && n.doubleValue() == n.longValue()) {
+            return java.time.Duration.ofSeconds(n.longValue());
+        }
+        if (v instanceof String s && DURATION.matcher(s).matches()) {
+            java.time.Duration d = java.time.Duration.ZERO;
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)(\\d+)\\s*([smhd])").matcher(s);
+            while (m.find()) {
+                long k = Long.parseLong(m.group(1));
+                d = d.plus(switch (Character.toLowerCase(m.group(2).charAt(0))) {
+                    case 's' -> java.time.Duration.ofSeconds(k);
+                    case 'm' -> java.time.Duration.ofMinutes(k);
+                    case 'h' -> java.time.Duration.ofHours(k);
+                    default -> java.time.Duration.ofDays(k);
+                });
+            }
+            if (!d.isZero()) {
+                return d;
+            }
+        }
+        throw tree.error(at, "expected a positive duration, got " + describe(v), hint);
+    }
+
+    private long positive(Object v, String at, long max) {
+        if (v instanceof Number n && (n instanceof Integer || n instanceof Long || n instanceof java.math.BigInteger)
+                && n.longValue() > 0 && n.longValue() <= max && (!(n instanceof java.math.BigInteger b) || b.bitLength() < 63)) {
+            return n.longValue();
+        }
+        throw tree.error(at, "expected a whole number from 1 to " + max + ", got " + describe(v), null);
     }
 
     /** A provider's {@code platform}: {@code os/arch[/variant]} with an OS and architecture OCI indexes use, on an OCI provider. */

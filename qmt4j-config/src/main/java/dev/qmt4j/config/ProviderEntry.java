@@ -16,19 +16,28 @@ import java.util.Optional;
  * @param extras  the remaining per-provider keys (currently {@code insecure}) as written
  * @param platform the index entry to pull for an OCI provider ({@code os/arch[/variant]}, e.g.
  *                {@code wasi/wasm}) instead of this machine's, if given; checked by the config reader
+ * @param sandbox  the host-owned {@code [providers.sandbox]} table (never given to the plugin)
  */
 public record ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
-        Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform) {
+        Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform,
+        SandboxSettings sandbox) {
 
     /** Every key a provider entry may have. */
     public static final java.util.List<String> KEYS =
-            java.util.List.of("name", "path", "config", "verify", "sha256", "insecure", "file", "platform");
+            java.util.List.of("name", "path", "config", "verify", "sandbox", "sha256", "insecure", "file", "platform");
 
     public ProviderEntry {
         config = RawMaps.freeze(config);
         verify = RawMaps.freeze(verify);
         extras = RawMaps.freeze(extras);
         platform = platform == null ? Optional.empty() : platform;
+        sandbox = sandbox == null ? SandboxSettings.none() : sandbox;
+    }
+
+    /** An entry without a {@code [providers.sandbox]} table. */
+    public ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
+            Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform) {
+        this(name, path, config, verify, sha256, file, extras, platform, SandboxSettings.none());
     }
 
     /** An entry without a {@code platform} key. */

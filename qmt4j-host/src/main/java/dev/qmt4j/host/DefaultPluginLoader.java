@@ -3,8 +3,10 @@ package dev.qmt4j.host;
 import dev.qmt4j.nativeplugin.NativeProvider;
 import dev.qmt4j.oci.PluginType;
 import dev.qmt4j.provider.ProviderPlugin;
+import dev.qmt4j.provider.Sandbox;
 import dev.qmt4j.provider.wasm.WasmProvider;
 import java.nio.file.Path;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,11 +26,18 @@ public final class DefaultPluginLoader implements PluginLoader {
         this.nativeLoader = nativeLoader;
     }
 
+    /** {@link #load(String, Path, PluginType, JsonNode, Sandbox, Map)} with the default sandbox and no environment. */
     @Override
     public ProviderPlugin load(String name, Path file, PluginType type, JsonNode config) {
+        return load(name, file, type, config, Sandbox.defaults(), Map.of());
+    }
+
+    /** A Wasm provider runs in {@code sandbox} and sees {@code env}; a native one has no sandbox (docs/native-abi.md). */
+    @Override
+    public ProviderPlugin load(String name, Path file, PluginType type, JsonNode config, Sandbox sandbox, Map<String, String> env) {
         if (type == PluginType.NATIVE) {
             return nativeLoader.load(name, file, type, config);
         }
-        return WasmProvider.builder(file).config(config).build();
+        return WasmProvider.builder(file).config(config).sandbox(sandbox).env(env).build();
     }
 }

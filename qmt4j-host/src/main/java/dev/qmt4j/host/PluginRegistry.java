@@ -9,7 +9,10 @@ import dev.qmt4j.config.ProviderEntry;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.Platform;
 import dev.qmt4j.oci.PluginType;
+import dev.qmt4j.provider.ProviderErrorKind;
+import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
+import dev.qmt4j.provider.Sandbox;
 import dev.qmt4j.pull.PullListener;
 import dev.qmt4j.pull.SignatureVerifier;
 import java.nio.file.Path;
@@ -22,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -50,6 +54,7 @@ public final class PluginRegistry implements AutoCloseable {
     private final UrlDownloader urls;
     private final String osName;
     private final Optional<Platform> platform;
+    private final Map<String, UnaryOperator<Sandbox>> sandboxes;
     private volatile boolean closed;
 
     private PluginRegistry(Builder b, ConfigFile config) {
@@ -58,6 +63,7 @@ public final class PluginRegistry implements AutoCloseable {
         this.loader = b.loader;
         this.osName = b.osName;
         this.platform = Optional.ofNullable(b.platform);
+        this.sandboxes = Map.copyOf(b.sandboxes);
         Path cacheDir = b.cacheDir != null ? b.cacheDir
                 : env.containsKey("QMT4J_CACHE_DIR") ? Path.of(env.get("QMT4J_CACHE_DIR"))
                 : config.oci().cacheDir().orElseGet(() -> PluginCache.defaultDirectory(env, osName, b.home));
@@ -171,15 +177,32 @@ public final class PluginRegistry implements AutoCloseable {
     public ProviderHandle require(String name) {
         ObjectNode cfg = baseConfig(name);
         try (ProviderLease l = lease(name)) {
-            addApiKey(cfg, l.plugin());
+            addApiKey(name, cfg, l.plugin());
         }
-        return new ProviderHandle(name, cfg, () -> lease(name));
+        return new ProviderHandle(name, cfg, cfg, () -> lease(name));
     }
 
     /** A builder for a configured handle of {@code name}. */
     public ProviderBuilder builder(String name) {
         slot(name);
         return new ProviderBuilder(this, name);
+    }
+
+    /**
+     * The sandbox {@code name} runs in: its {@code [providers.sandbox]} table with the defaults for what
+     * the table leaves out, adjusted by {@link Builder#sandbox}. Nothing a plugin returns changes it.
+     *
+     * @throws Qmt4jException {@code NOT_FOUND} for an unknown name
+     */
+    public Sandbox sandbox(String name) {
+        dev.qmt4j.config.SandboxSettings t = slot(name).entry().sandbox();
+        Sandbox s = Sandbox.defaults().withAllowedHosts(t.allowedHosts()).withAllowPrivateNetworks(t.allowPrivateNetworks())
+                .withEnv(t.env());
+        if (t.timeout().isPresent()) s = s.withTimeout(t.timeout().get());
+        if (t.maxMemoryPages().isPresent()) s = s.withMaxMemoryPages(t.maxMemoryPages().getAsInt());
+        if (t.maxHttpResponseBytes().isPresent()) s = s.withMaxHttpResponseBytes(t.maxHttpResponseBytes().getAsLong());
+        UnaryOperator<Sandbox> adjust = sandboxes.get(name);
+        return adjust == null ? s : java.util.Objects.requireNonNull(adjust.apply(s), "the sandbox adjuster returned null");
     }
 
     /** The models of {@code name} with its static config. */
@@ -294,12 +317,27 @@ public final class PluginRegistry implements AutoCloseable {
         return cfg;
     }
 
-    /** Adds {@code api_key} from the environment variable the plugin names, when the config has none. */
-    void addApiKey(ObjectNode cfg, ProviderPlugin plugin) {
+    /**
+     * Adds {@code api_key} from the environment variable the plugin names ({@code api_key_name}), when
+     * the config has none. The plugin chooses that name, so only a name ending in {@code _API_KEY}
+     * (what every QueryMT provider uses) or one the user listed in {@code [providers.sandbox] env} is
+     * read: a plugin must not be able to ask for {@code AWS_SECRET_ACCESS_KEY} (docs/sandbox.md).
+     *
+     * @throws ProviderException {@link ProviderErrorKind#SANDBOX_DENIED} naming the variable and how to allow it
+     */
+    void addApiKey(String name, ObjectNode cfg, ProviderPlugin plugin) {
         JsonNode existing = cfg.get("api_key");
         boolean missing = existing == null || existing.isNull() || (existing.isString() && existing.stringValue().isEmpty());
         String var = plugin.apiKeyName();
-        if (missing && var != null && env.get(var) != null && !env.get(var).isEmpty()) {
+        if (!missing || var == null) {
+            return;
+        }
+        if (!sandbox(name).mayReadEnv(var)) {
+            throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, "provider '" + name + "' asks for its API key from environment variable '"
+                    + var + "', which qmt4j reads only when its name ends in _API_KEY or it is listed in the provider's [providers.sandbox] env"
+                    + " (config " + config.source() + "); to allow it, add env = [\"" + var + "\"] to [providers.sandbox], or set api_key in [providers.config]");
+        }
+        if (env.get(var) != null && !env.get(var).isEmpty()) {
             cfg.put("api_key", env.get(var));
         }
     }
@@ -397,7 +435,14 @@ public final class PluginRegistry implements AutoCloseable {
 
     private LoadedPlugin instantiate(ProviderEntry e, Fetched f) {
         ObjectNode cfg = baseConfig(e.name());
-        ProviderPlugin plugin = loader.load(e.name(), f.file(), f.info().type(), cfg);
+        Sandbox sandbox = sandbox(e.name());
+        Map<String, String> visible = new LinkedHashMap<>();
+        for (String var : sandbox.env()) {
+            if (env.get(var) != null) {
+                visible.put(var, env.get(var));
+            }
+        }
+        ProviderPlugin plugin = loader.load(e.name(), f.file(), f.info().type(), cfg, sandbox, visible);
         return new LoadedPlugin(plugin, f.info(), f.file());
     }
 
@@ -419,8 +464,20 @@ public final class PluginRegistry implements AutoCloseable {
         private String osName = System.getProperty("os.name", "");
         private Platform platform;
         private List<Path> caCertificates = List.of();
+        private final Map<String, UnaryOperator<Sandbox>> sandboxes = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * Adjusts the sandbox of provider {@code name}: {@code adjust} gets the one its
+         * {@code [providers.sandbox]} table describes (defaults filled in) and returns the one to use,
+         * e.g. {@code s -> s.withAllowedHosts(List.of("*.corp"))}. The sandbox is the host's: it is
+         * never given to the plugin ({@link Sandbox}).
+         */
+        public Builder sandbox(String name, UnaryOperator<Sandbox> adjust) {
+            sandboxes.put(java.util.Objects.requireNonNull(name, "name"), java.util.Objects.requireNonNull(adjust, "adjust"));
+            return this;
+        }
 
         /** The config file; without one it is discovered ({@link ConfigDiscovery}). */
         public Builder config(Path file) {

@@ -1,5 +1,8 @@
 package dev.qmt4j.host;
 
+import dev.qmt4j.config.SandboxSettings;
+import dev.qmt4j.provider.ProviderErrorKind;
+import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +13,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Builds a {@link ProviderHandle}: the provider's {@code [providers.config]} defaults, then the API
  * key from the environment variable the plugin names ({@code api_key_name}) when the config has
  * none, then the values set here; the result is validated against the plugin's
- * {@code config_schema} and by the plugin's own {@code from_config}.
+ * {@code config_schema} and by the plugin's own {@code from_config}. Calls send the plugin what
+ * {@code from_config} returned, but their network policy comes from the config built here and the
+ * provider's {@link PluginRegistry#sandbox sandbox}, never from the plugin's answer (docs/sandbox.md).
  */
 public final class ProviderBuilder {
     private final PluginRegistry registry;
@@ -42,8 +47,17 @@ public final class ProviderBuilder {
         return parameter("system", prompt);
     }
 
-    /** Sets any top-level config key (a string, number, boolean, list, map or {@link JsonNode}). */
+    /**
+     * Sets any top-level config key (a string, number, boolean, list, map or {@link JsonNode}).
+     *
+     * @throws ProviderException {@code INVALID_CONFIG} for a sandbox key ({@code allowed_hosts},
+     *     {@code allow_private_networks}, ...): those belong to {@link PluginRegistry.Builder#sandbox}
+     */
     public ProviderBuilder parameter(String key, Object value) {
+        if (SandboxSettings.RESERVED_IN_CONFIG.contains(key)) {
+            throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "provider '" + name + "': '" + key
+                    + "' is a sandbox setting, not plugin config; set it in [providers.sandbox] or with PluginRegistry.Builder.sandbox");
+        }
         parameters.put(key, value);
         return this;
     }
@@ -59,10 +73,13 @@ public final class ProviderBuilder {
         parameters.forEach((k, v) -> cfg.set(k, Jsons.MAPPER.valueToTree(v)));
         try (ProviderLease lease = registry.lease(name)) {
             ProviderPlugin p = lease.plugin();
-            registry.addApiKey(cfg, p);
+            registry.addApiKey(name, cfg, p);
             ConfigValidator.validate(name, p.configSchema(), cfg);
             JsonNode accepted = p.fromConfig(cfg);
-            return new ProviderHandle(name, accepted == null || !accepted.isObject() ? cfg : accepted, () -> registry.lease(name));
+            p.withNetworkConfig(cfg); // a malformed base_url fails here, not at the first call
+            // The plugin's answer is what it gets back on each call; the policy stays the user's (cfg).
+            return new ProviderHandle(name, accepted == null || !accepted.isObject() ? cfg : accepted, cfg.deepCopy(),
+                    () -> registry.lease(name));
         }
     }
 }

@@ -23,16 +23,24 @@ import tools.jackson.databind.JsonNode;
  * {@link PluginRegistry#require(String)}. Each call runs on the version in service when it starts
  * and keeps that version open until it returns, so {@link PluginRegistry#update()} can swap
  * versions at any time. JSON shapes are QueryMT's (see {@link ProviderPlugin}); each JSON call
- * also has a typed overload over the records of {@link dev.qmt4j.provider.model}. Thread-safe.
+ * also has a typed overload over the records of {@link dev.qmt4j.provider.model}. Every call runs
+ * under the network policy of the config the user and application wrote
+ * ({@link ProviderPlugin#withNetworkConfig}), not of the config the plugin returned. Thread-safe.
  */
 public final class ProviderHandle {
     private final String name;
     private final JsonNode config;
+    private final JsonNode policyConfig;
     private final java.util.function.Supplier<ProviderLease> leases;
 
-    ProviderHandle(String name, JsonNode config, java.util.function.Supplier<ProviderLease> leases) {
+    /**
+     * @param config       what each call sends the plugin (from_config's answer)
+     * @param policyConfig the config the user and application wrote, whose base_url decides the policy
+     */
+    ProviderHandle(String name, JsonNode config, JsonNode policyConfig, java.util.function.Supplier<ProviderLease> leases) {
         this.name = name;
         this.config = config;
+        this.policyConfig = policyConfig;
         this.leases = leases;
     }
 
@@ -58,10 +66,13 @@ public final class ProviderHandle {
         return leases.get();
     }
 
-    /** Runs {@code call} with the plugin in service, holding it for the duration. */
+    /**
+     * Runs {@code call} with the plugin in service, holding it for the duration; the plugin is bound
+     * to this handle's network policy ({@link ProviderPlugin#withNetworkConfig}).
+     */
     public <T> T with(Function<ProviderPlugin, T> call) {
         try (ProviderLease l = lease()) {
-            return call.apply(l.plugin());
+            return call.apply(l.plugin().withNetworkConfig(policyConfig));
         }
     }
 

@@ -15,13 +15,14 @@ import tools.jackson.databind.JsonNode;
 /**
  * Which hosts a provider plugin may reach. Deny by default; allowed are exactly:
  * <ol>
- *   <li>the host of the {@code base_url} the user configured for the provider, whatever it is
- *       (a local model server on {@code localhost} or a private address is a normal choice);</li>
- *   <li>hosts matching the provider's {@code allowed_hosts} globs ({@code *} matches any run of
+ *   <li>the origin (scheme, host and port) of the {@code base_url} the user configured for the
+ *       provider, whatever its host is (a local model server on {@code localhost} or a private
+ *       address is a normal choice), but no other port or scheme of that host;</li>
+ *   <li>hosts matching the {@code allowed_hosts} globs of the provider's {@link Sandbox} ({@code *} matches any run of
  *       characters including dots, {@code ?} one character, {@code [abc]}/{@code [!abc]} a class;
  *       case-insensitive; no port or scheme in a pattern);</li>
  *   <li>only when no {@code base_url} is configured: the host of the plugin's own default base URL
- *       (export {@code base_url}), <b>unless</b> it is a loopback, private or link-local name or
+ *       (export {@code base_url}), at its own scheme and port, <b>unless</b> it is a loopback, private or link-local name or
  *       address ({@link #isLocalOrPrivate(String)}) and the user did not opt in to private
  *       networks: a plugin must not reach into the user's network on its own.</li>
  * </ol>
@@ -34,22 +35,53 @@ import tools.jackson.databind.JsonNode;
  * are only hosts the user named exactly ({@link #trustsAddressesOf}): the configured
  * {@code base_url} host and {@code allowed_hosts} entries without wildcards (a literal IP such as
  * {@code 10.0.0.7} or an exact name); or every host when the user opted in with
- * {@code allow_private_networks = true} ({@link Builder#allowPrivateNetworks}).
+ * {@code allow_private_networks = true} in {@code [providers.sandbox]} ({@link Builder#allowPrivateNetworks}).
+ * The policy is the user's: {@link #forProvider} reads only {@code base_url} from the config the user
+ * wrote and everything else from the host-owned {@link Sandbox}, never from what a plugin returns.
  * Instances are immutable and thread-safe.
  */
 public final class NetworkPolicy {
-    /** The provider config key that opts in to private networks. */
+    /** The {@code [providers.sandbox]} key that opts in to private networks. */
     public static final String ALLOW_PRIVATE_NETWORKS = "allow_private_networks";
 
+    /** A URL's scheme, host and port (the default port of the scheme when the URL has none). */
+    record Origin(String scheme, String host, int port) {
+        static Origin of(URI u) {
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            String host = normalizeHost(u.getHost());
+            if (host == null || host.isEmpty()) return null;
+            int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+            return new Origin(scheme, host, port);
+        }
+
+        static Origin of(String url) {
+            if (url == null || url.isBlank()) return null;
+            try {
+                return of(new URI(url.trim()));
+            } catch (URISyntaxException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return scheme + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
+    private final Origin configured;
+    private final Origin pluginDefault;
     private final String configuredHost;
     private final String pluginDefaultHost;
     private final boolean pluginDefaultAllowed;
     private final List<String> globs;
     private final boolean allowPrivateNetworks;
 
-    private NetworkPolicy(String configuredHost, String pluginDefaultHost, List<String> globs, boolean allowPrivateNetworks) {
-        this.configuredHost = configuredHost;
-        this.pluginDefaultHost = pluginDefaultHost;
+    private NetworkPolicy(Origin configured, Origin pluginDefault, List<String> globs, boolean allowPrivateNetworks) {
+        this.configured = configured;
+        this.pluginDefault = pluginDefault;
+        this.configuredHost = configured == null ? null : configured.host();
+        this.pluginDefaultHost = pluginDefault == null ? null : pluginDefault.host();
         this.allowPrivateNetworks = allowPrivateNetworks;
         this.pluginDefaultAllowed = configuredHost == null && pluginDefaultHost != null
                 && (allowPrivateNetworks || !isLocalOrPrivate(pluginDefaultHost));
@@ -67,47 +99,53 @@ public final class NetworkPolicy {
     }
 
     /**
-     * The policy for one provider config: its {@code base_url} (string), {@code allowed_hosts}
-     * (array of strings) and {@code allow_private_networks} (boolean), plus {@code extraAllowedHosts}
-     * given by the embedding application, plus the plugin's default base URL.
+     * The policy for one provider: the origin of the {@code base_url} (string) of {@code userConfig},
+     * the config the user and the application wrote (never what the plugin's {@code from_config}
+     * returned); the {@code allowed_hosts} and {@code allow_private_networks} of {@code sandbox}; and
+     * the plugin's default base URL. Other keys of {@code userConfig} (also {@code allowed_hosts}) are
+     * the plugin's and are ignored here.
      *
-     * @throws ProviderException kind {@link ProviderErrorKind#INVALID_CONFIG} for a malformed
-     *         {@code base_url}, {@code allowed_hosts} or {@code allow_private_networks}
+     * @param sandbox the host's sandbox; null for {@link Sandbox#defaults()}
+     * @throws ProviderException kind {@link ProviderErrorKind#INVALID_CONFIG} for a malformed {@code base_url}
      */
-    public static NetworkPolicy forProvider(JsonNode cfg, String pluginDefaultBaseUrl, Collection<String> extraAllowedHosts) {
+    public static NetworkPolicy forProvider(JsonNode userConfig, String pluginDefaultBaseUrl, Sandbox sandbox) {
         Builder b = builder().pluginDefaultBaseUrl(pluginDefaultBaseUrl);
-        if (extraAllowedHosts != null) b.allowedHosts(extraAllowedHosts);
-        if (cfg != null && cfg.isObject()) {
-            JsonNode base = cfg.get("base_url");
+        if (sandbox != null) {
+            b.allowedHosts(sandbox.allowedHosts()).allowPrivateNetworks(sandbox.allowPrivateNetworks());
+        }
+        if (userConfig != null && userConfig.isObject()) {
+            JsonNode base = userConfig.get("base_url");
             if (base != null && !base.isNull()) {
                 if (!base.isString()) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "base_url must be a string");
                 b.configuredBaseUrl(base.stringValue());
-            }
-            JsonNode hosts = cfg.get("allowed_hosts");
-            if (hosts != null && !hosts.isNull()) {
-                if (!hosts.isArray()) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "allowed_hosts must be an array of strings");
-                for (JsonNode h : hosts) {
-                    if (!h.isString()) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "allowed_hosts must be an array of strings");
-                    b.allowedHost(h.stringValue());
-                }
-            }
-            JsonNode priv = cfg.get(ALLOW_PRIVATE_NETWORKS);
-            if (priv != null && !priv.isNull()) {
-                if (!priv.isBoolean()) {
-                    throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, ALLOW_PRIVATE_NETWORKS + " must be true or false");
-                }
-                b.allowPrivateNetworks(priv.booleanValue());
             }
         }
         return b.build();
     }
 
-    /** Whether a request to {@code host} (a host name or IP literal, no port) is allowed. */
+    /**
+     * Whether some request to {@code host} (a host name or IP literal, no port) may be allowed: it
+     * matches a glob, or it is the host of the configured (or allowed default) {@code base_url}, for
+     * which only that URL's scheme and port are allowed ({@link #allows(URI)}).
+     */
     public boolean allows(String host) {
         String h = normalizeHost(host);
         if (h == null || h.isEmpty()) return false;
         if (h.equals(configuredHost)) return true;
         if (pluginDefaultAllowed && h.equals(pluginDefaultHost)) return true;
+        return matchesGlob(h);
+    }
+
+    /** Whether a request to {@code uri} is allowed: a glob matches its host, or it has the configured (or allowed default) origin. */
+    public boolean allows(URI uri) {
+        Origin o = Origin.of(uri);
+        if (o == null) return false;
+        if (o.equals(configured)) return true;
+        if (pluginDefaultAllowed && o.equals(pluginDefault)) return true;
+        return matchesGlob(o.host());
+    }
+
+    private boolean matchesGlob(String h) {
         for (String g : globs) {
             if (globMatches(g, h)) return true;
         }
@@ -129,43 +167,50 @@ public final class NetworkPolicy {
         if (host == null || host.isEmpty()) {
             throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, "sandbox: URL has no host: " + uri);
         }
-        if (!allows(host)) {
-            throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, "sandbox: host '" + normalizeHost(host) + "' is not allowed for this provider" + describeWhy(normalizeHost(host)));
+        if (!allows(uri)) {
+            String h = normalizeHost(host);
+            Origin o = Origin.of(uri);
+            if (h.equals(configuredHost) || (pluginDefaultAllowed && h.equals(pluginDefaultHost))) {
+                throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, "sandbox: " + o + " is not allowed for this provider: only "
+                        + (h.equals(configuredHost) ? "the configured base_url's origin " + configured : "the plugin default origin " + pluginDefault)
+                        + " of host '" + h + "' is (another port or scheme of a base_url host needs an allowed_hosts entry in [providers.sandbox])");
+            }
+            throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, "sandbox: host '" + h + "' is not allowed for this provider" + describeWhy(h));
         }
     }
 
     /**
-     * Whether the addresses {@code host} resolves to are exempt from {@link #checkAddresses}: the
-     * user opted in to private networks, or named this host exactly, as the configured
-     * {@code base_url} host or as an {@code allowed_hosts} entry without wildcards. A wildcard glob
-     * or the plugin's own default never exempts a host.
+     * Whether the addresses of {@code uri}'s host are exempt from {@link #checkAddresses}: the user
+     * opted in to private networks, or named this destination exactly, as the configured
+     * {@code base_url} origin or as an {@code allowed_hosts} entry without wildcards (any port). A
+     * wildcard glob or the plugin's own default never exempts a host.
      */
-    public boolean trustsAddressesOf(String host) {
-        String h = normalizeHost(host);
+    public boolean trustsAddressesOf(URI uri) {
         if (allowPrivateNetworks) return true;
-        if (h == null || h.isEmpty()) return false;
-        if (h.equals(configuredHost)) return true;
+        Origin o = Origin.of(uri);
+        if (o == null) return false;
+        if (o.equals(configured)) return true;
         for (String g : globs) {
-            if (!isWildcard(g) && g.equals(h)) return true;
+            if (!isWildcard(g) && g.equals(o.host())) return true;
         }
         return false;
     }
 
     /**
-     * Checks the addresses {@code host} resolved to, unless {@link #trustsAddressesOf} exempts it.
+     * Checks the addresses {@code uri}'s host resolved to, unless {@link #trustsAddressesOf} exempts it.
      *
      * @throws ProviderException kind {@link ProviderErrorKind#SANDBOX_DENIED} naming the host and the
      *         first non-public address, and how to allow it
      */
-    public void checkAddresses(String host, List<InetAddress> addresses) {
-        if (trustsAddressesOf(host)) return;
-        String h = normalizeHost(host);
+    public void checkAddresses(URI uri, List<InetAddress> addresses) {
+        if (trustsAddressesOf(uri)) return;
+        String h = normalizeHost(uri.getHost());
         for (InetAddress a : addresses) {
             String range = IpRanges.nonPublicRange(a);
             if (range != null) {
                 throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, "sandbox: host '" + h + "' resolves to "
                         + a.getHostAddress() + " (" + range + "), which this provider may not reach; to allow it, set base_url to this host, "
-                        + "list '" + h + "' exactly in allowed_hosts, or set " + ALLOW_PRIVATE_NETWORKS + " = true");
+                        + "list '" + h + "' exactly in allowed_hosts, or set " + ALLOW_PRIVATE_NETWORKS + " = true (in [providers.sandbox])");
             }
         }
     }
@@ -181,7 +226,7 @@ public final class NetworkPolicy {
 
     private String describeWhy(String host) {
         if (host.equals(pluginDefaultHost) && configuredHost == null && isLocalOrPrivate(host)) {
-            return " (the plugin's default base_url is a local/private address; configure base_url explicitly to use it, or set " + ALLOW_PRIVATE_NETWORKS + " = true)";
+            return " (the plugin's default base_url is a local/private address; configure base_url explicitly to use it, or set " + ALLOW_PRIVATE_NETWORKS + " = true in [providers.sandbox])";
         }
         return " (allowed: " + describe() + ")";
     }
@@ -189,8 +234,8 @@ public final class NetworkPolicy {
     /** A human-readable list of what is allowed. */
     public String describe() {
         List<String> parts = new ArrayList<>();
-        if (configuredHost != null) parts.add("base_url host " + configuredHost);
-        if (pluginDefaultAllowed) parts.add("plugin default host " + pluginDefaultHost);
+        if (configured != null) parts.add("base_url origin " + configured);
+        if (pluginDefaultAllowed) parts.add("plugin default origin " + pluginDefault);
         if (!globs.isEmpty()) parts.add("allowed_hosts " + globs);
         if (allowPrivateNetworks && !parts.isEmpty()) parts.add("private networks");
         return parts.isEmpty() ? "nothing" : String.join(", ", parts);
@@ -409,32 +454,32 @@ public final class NetworkPolicy {
 
     /** Builds a {@link NetworkPolicy}. */
     public static final class Builder {
-        private String configuredHost;
-        private String pluginDefaultHost;
+        private Origin configured;
+        private Origin pluginDefault;
         private final Set<String> globs = new LinkedHashSet<>();
         private boolean allowPrivateNetworks;
 
         private Builder() {}
 
         /**
-         * The base URL the user configured; its host is always allowed.
+         * The base URL the user configured; its origin (scheme, host, port) is always allowed.
          *
          * @throws ProviderException {@link ProviderErrorKind#INVALID_CONFIG} if it has no host
          */
         public Builder configuredBaseUrl(String url) {
             if (url == null) {
-                configuredHost = null;
+                configured = null;
                 return this;
             }
-            String h = hostOf(url);
-            if (h == null) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "invalid base_url (no host): " + url);
-            configuredHost = h;
+            Origin o = Origin.of(url);
+            if (o == null) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "invalid base_url (no host): " + url);
+            configured = o;
             return this;
         }
 
         /** The plugin's own default base URL (ignored if blank or unparsable). */
         public Builder pluginDefaultBaseUrl(String url) {
-            pluginDefaultHost = hostOf(url);
+            pluginDefault = Origin.of(url);
             return this;
         }
 
@@ -453,7 +498,7 @@ public final class NetworkPolicy {
 
         /**
          * Lets every allowed host reach loopback, private and link-local addresses (off by default;
-         * the config key {@code allow_private_networks = true} does the same). Also lets a local
+         * {@code allow_private_networks = true} in {@code [providers.sandbox]} does the same). Also lets a local
          * plugin default {@code base_url} through when no {@code base_url} is configured.
          */
         public Builder allowPrivateNetworks(boolean allow) {
@@ -462,7 +507,7 @@ public final class NetworkPolicy {
         }
 
         public NetworkPolicy build() {
-            return new NetworkPolicy(configuredHost, pluginDefaultHost, new ArrayList<>(globs), allowPrivateNetworks);
+            return new NetworkPolicy(configured, pluginDefault, new ArrayList<>(globs), allowPrivateNetworks);
         }
     }
 }

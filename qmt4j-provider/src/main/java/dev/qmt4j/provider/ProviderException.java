@@ -46,7 +46,7 @@ public class ProviderException extends Qmt4jException {
         return switch (kind) {
             case AUTHENTICATION -> "check the provider's API key";
             case RATE_LIMITED -> "wait and retry";
-            case SANDBOX_DENIED -> "set base_url or add the host to allowed_hosts in the provider config if you trust it";
+            case SANDBOX_DENIED -> "set base_url in [providers.config], or add the host to allowed_hosts in [providers.sandbox], if you trust it";
             case UNSUPPORTED -> "this provider plugin does not offer that operation";
             case INVALID_CONFIG -> "check the provider config against the plugin's config_schema";
             default -> null;

@@ -27,8 +27,10 @@ import tools.jackson.databind.JsonNode;
  * have the QueryMT shape fails there with {@link ProviderErrorKind#RESPONSE_FORMAT}.
  *
  * <p>Every call takes the provider config {@code cfg} (a JSON object, e.g. {@code {"api_key": ..,
- * "model": .., "base_url": ..}}); its {@code base_url} and {@code allowed_hosts} also decide which
- * hosts the call may reach (see {@link NetworkPolicy}). Failures are {@link ProviderException}s;
+ * "model": .., "base_url": ..}}); for a sandboxed runtime its {@code base_url}, with the host's
+ * {@link Sandbox}, decides which hosts the call may reach (see {@link NetworkPolicy}), unless the
+ * plugin was bound to the user's config with {@link #withNetworkConfig}: do that before sending a
+ * config the plugin returned ({@link #fromConfig}), so the plugin cannot choose its own policy. Failures are {@link ProviderException}s;
  * an operation outside {@link #capabilities()} fails with {@link ProviderErrorKind#UNSUPPORTED}.
  * Implementations are thread-safe.
  */
@@ -64,6 +66,17 @@ public interface ProviderPlugin extends AutoCloseable {
      * @throws ProviderException kind {@link ProviderErrorKind#INVALID_CONFIG} when the plugin rejects it
      */
     JsonNode fromConfig(JsonNode cfg);
+
+    /**
+     * This plugin with its network policy taken from {@code userConfig} (the config the user and the
+     * application wrote, before {@link #fromConfig}) for every call, whatever {@code cfg} a call
+     * passes. Runtimes without a sandbox return {@code this}.
+     *
+     * @throws ProviderException kind {@link ProviderErrorKind#INVALID_CONFIG} for a malformed {@code base_url}
+     */
+    default ProviderPlugin withNetworkConfig(JsonNode userConfig) {
+        return this;
+    }
 
     /** Model ids the provider offers. */
     java.util.List<String> listModels(JsonNode cfg);

@@ -24,6 +24,8 @@ public final class TestPlugins {
   public static final String QMT_OPENAI = "qmt-openai";
   public static final String QMT_LEGACY = "qmt-legacy";
   public static final String QMT_STRICT = "qmt-strict";
+  public static final String QMT_HOSTILE = "qmt-hostile";
+  public static final String QMT_STRICT_SCHEMA = "qmt-strict-schema";
   public static final String KERNEL_EDGE = "kernel-edge";
   public static final String LEGACY_ENV = "legacy-env";
   public static final String START_ONLY = "start-only";

@@ -57,10 +57,10 @@ public final class AddressCheck {
      */
     public List<InetAddress> before(NetworkPolicy policy, URI uri) throws UnknownHostException {
         String host = uri.getHost();
-        if (policy.trustsAddressesOf(host)) return List.of();
+        if (policy.trustsAddressesOf(uri)) return List.of();
         warnIfUncached();
         List<InetAddress> addresses = List.of(resolver.resolve(host));
-        policy.checkAddresses(host, addresses);
+        policy.checkAddresses(uri, addresses);
         return addresses;
     }
 
@@ -83,7 +83,7 @@ public final class AddressCheck {
         }
         if (Set.copyOf(now).equals(Set.copyOf(checked))) return;
         try {
-            policy.checkAddresses(host, now);
+            policy.checkAddresses(uri, now);
         } catch (ProviderException e) {
             throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, e.getMessage()
                     + " (its answer changed after the check, as in DNS rebinding; response discarded)");
@@ -92,19 +92,22 @@ public final class AddressCheck {
 
     /**
      * The same pre-connect check for Extism's built-in {@code http_request} (run by qmt4j-wasm at
-     * every hop): a refusal becomes the {@link PluginSandboxException} that path uses; a name that
+     * every hop): the destination's origin ({@link NetworkPolicy#check}: the manifest's
+     * {@code allowed_hosts} match host names only, so a {@code base_url} host at another port is
+     * refused here), then its addresses. A refusal becomes the {@link PluginSandboxException} that path uses; a name that
      * does not resolve is left to the HTTP client, which reports it as a failed request.
      */
     public static WasmManifest.ConnectCheck forExtism(NetworkPolicy policy, Resolver resolver) {
         AddressCheck check = new AddressCheck(resolver);
         return uri -> {
             try {
+                policy.check(uri);
                 check.before(policy, uri);
             } catch (UnknownHostException e) {
                 // not a policy decision
             } catch (ProviderException e) {
                 throw new PluginSandboxException(PluginSandboxException.Reason.HOST, e.getMessage(),
-                        "set base_url to this host, list it exactly in allowed_hosts, or set " + NetworkPolicy.ALLOW_PRIVATE_NETWORKS + " = true");
+                        "set base_url to this host, list it exactly in allowed_hosts, or set " + NetworkPolicy.ALLOW_PRIVATE_NETWORKS + " = true in [providers.sandbox]");
             }
         };
     }

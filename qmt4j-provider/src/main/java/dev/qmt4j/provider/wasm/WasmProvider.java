@@ -7,6 +7,7 @@ import dev.qmt4j.provider.NetworkPolicy;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
+import dev.qmt4j.provider.Sandbox;
 import dev.qmt4j.provider.internal.AddressCheck;
 import dev.qmt4j.provider.internal.CallState;
 import dev.qmt4j.provider.internal.HttpWire;
@@ -57,12 +58,15 @@ import tools.jackson.databind.node.ObjectNode;
  * are exported (the host sends the requests the plugin builds), else the legacy ABI (the plugin
  * calls {@code qmt_http_*} itself). Missing optional exports shrink {@link #capabilities()}.
  *
- * <p>Sandbox: the plugin's Extism config holds only the top-level entries of the provider config
- * given to {@link Builder#config} (strings as-is, other values as JSON text), never the process
- * environment. Every request, whether the host sends it for the plugin or the plugin asks for it
- * through {@code qmt_http_*}, and every redirect hop, is checked against the
- * {@link NetworkPolicy} of the config passed to the call (plus {@link Builder#allowedHosts}). WASI
- * is on (QueryMT plugins are built for wasm32-wasip1) with no environment, arguments or directories.
+ * <p>Sandbox ({@link Sandbox}, docs/sandbox.md): the plugin's Extism config holds only the top-level
+ * entries of the provider config given to {@link Builder#config} (strings as-is, other values as JSON
+ * text) and the environment variables the sandbox lists ({@link Builder#env}), nothing else of the
+ * process environment. Every request, whether the host sends it for the plugin or the plugin asks for
+ * it through {@code qmt_http_*}, and every redirect hop, is checked against the {@link NetworkPolicy}
+ * made of the sandbox and the {@code base_url} of the config passed to the call, or of the config
+ * given to {@link #withNetworkConfig} (so that a config returned by {@code from_config} can be sent
+ * to the plugin without deciding the policy). WASI is on (QueryMT plugins are built for
+ * wasm32-wasip1) with no environment, arguments or directories.
  */
 public final class WasmProvider implements ProviderPlugin {
     private static final Logger LOG = LoggerFactory.getLogger(WasmProvider.class);
@@ -83,7 +87,7 @@ public final class WasmProvider implements ProviderPlugin {
     private final ExtismPlugin plugin;
     private final SafeHttp http;
     private final JsonNode config;
-    private final List<String> extraAllowedHosts;
+    private final Sandbox sandbox;
     private final String name;
     private final String baseUrl;
     private final String apiKeyName;
@@ -93,16 +97,16 @@ public final class WasmProvider implements ProviderPlugin {
 
     private WasmProvider(Builder b, byte[] wasm) {
         this.config = b.config;
-        this.extraAllowedHosts = List.copyOf(b.allowedHosts);
-        this.http = new SafeHttp(b.limits);
+        this.sandbox = b.sandbox;
+        this.http = new SafeHttp(b.limits.withMaxResponseBytes(sandbox.maxHttpResponseBytes()));
         String label = b.name != null ? b.name : "provider";
         QmtHostFunctions host = new QmtHostFunctions(http, label);
 
         // The manifest's allowed_hosts govern Extism's built-in http_request; they follow the same policy.
-        NetworkPolicy initial = NetworkPolicy.forProvider(config, null, extraAllowedHosts);
-        WasmManifest.Builder m = WasmManifest.builder().module(wasm).config(extismConfig(config)).wasi(b.wasi)
-                .timeout(b.timeout);
-        if (b.maxPages > 0) m.maxPages(b.maxPages);
+        NetworkPolicy initial = NetworkPolicy.forProvider(config, null, sandbox);
+        WasmManifest.Builder m = WasmManifest.builder().module(wasm).config(extismConfig(config, visibleEnv(sandbox, b.env)))
+                .wasi(b.wasi).timeout(sandbox.timeout()).maxPages(sandbox.maxMemoryPages())
+                .maxHttpResponseBytes(sandbox.maxHttpResponseBytes());
         List<String> manifestHosts = new ArrayList<>(initial.allowedHostGlobs());
         if (initial.configuredHost() != null) manifestHosts.add(initial.configuredHost());
         m.allowedHosts(manifestHosts).connectCheck(AddressCheck.forExtism(initial, AddressCheck.SYSTEM));
@@ -197,9 +201,27 @@ public final class WasmProvider implements ProviderPlugin {
         return capabilities;
     }
 
-    /** The network policy that applies to calls made with {@code cfg}. */
-    public NetworkPolicy policy(JsonNode cfg) {
-        return NetworkPolicy.forProvider(cfg, baseUrl, extraAllowedHosts);
+    /** The host's sandbox for this provider. */
+    public Sandbox sandbox() {
+        return sandbox;
+    }
+
+    /** The network policy of {@code userConfig}'s {@code base_url} and this provider's sandbox. */
+    public NetworkPolicy policy(JsonNode userConfig) {
+        return NetworkPolicy.forProvider(userConfig, baseUrl, sandbox);
+    }
+
+    /**
+     * A view of this provider whose calls take their network policy from {@code userConfig} (the
+     * config the user and application wrote) and the sandbox, whatever {@code cfg} they are given:
+     * what {@code from_config} returned can be sent to the plugin without widening anything. The view
+     * shares this provider's instances; closing it does nothing.
+     *
+     * @throws ProviderException {@link ProviderErrorKind#INVALID_CONFIG} for a malformed {@code base_url}
+     */
+    @Override
+    public ProviderPlugin withNetworkConfig(JsonNode userConfig) {
+        return new PolicyView(this, policy(userConfig));
     }
 
     /**
@@ -251,7 +273,7 @@ public final class WasmProvider implements ProviderPlugin {
     @Override
     public JsonNode fromConfig(JsonNode cfg) {
         requireObject(cfg);
-        policy(cfg); // malformed base_url / allowed_hosts → INVALID_CONFIG
+        policy(cfg); // malformed base_url → INVALID_CONFIG
         if (!plugin.functionExists("from_config")) return cfg;
         try {
             return callJson("from_config", Json.bytes(cfg), CallState.offline());
@@ -267,9 +289,14 @@ public final class WasmProvider implements ProviderPlugin {
 
     @Override
     public List<String> listModels(JsonNode cfg) {
+        requireObject(cfg);
+        return listModels(policy(cfg), cfg);
+    }
+
+    List<String> listModels(NetworkPolicy policy, JsonNode cfg) {
         require(Capability.LIST_MODELS, "list_models");
         requireObject(cfg);
-        CallState st = new CallState(policy(cfg), null);
+        CallState st = new CallState(policy, null);
         JsonNode out;
         if (abi == Abi.HTTP_ADAPTER) {
             if (plugin.functionExists("list_models_static")) {
@@ -287,9 +314,14 @@ public final class WasmProvider implements ProviderPlugin {
 
     @Override
     public JsonNode chat(JsonNode cfg, JsonNode messages, JsonNode tools) {
+        requireObject(cfg);
+        return chat(policy(cfg), cfg, messages, tools);
+    }
+
+    JsonNode chat(NetworkPolicy policy, JsonNode cfg, JsonNode messages, JsonNode tools) {
         require(Capability.CHAT, "chat");
         requireObject(cfg);
-        CallState st = new CallState(policy(cfg), null);
+        CallState st = new CallState(policy, null);
         byte[] input = chatInput(cfg, messages, tools);
         if (abi == Abi.LEGACY) return callJson("chat", input, st);
         HttpWire.Request req = request(callJson("chat_request", input, st), "chat_request");
@@ -300,6 +332,11 @@ public final class WasmProvider implements ProviderPlugin {
 
     @Override
     public void chatStream(JsonNode cfg, JsonNode messages, JsonNode tools, Consumer<JsonNode> consumer) {
+        requireObject(cfg);
+        chatStream(policy(cfg), cfg, messages, tools, consumer);
+    }
+
+    void chatStream(NetworkPolicy policy, JsonNode cfg, JsonNode messages, JsonNode tools, Consumer<JsonNode> consumer) {
         require(Capability.CHAT_STREAM, "chat_stream");
         requireObject(cfg);
         Objects.requireNonNull(consumer, "consumer");
@@ -311,12 +348,12 @@ public final class WasmProvider implements ProviderPlugin {
         if (abi == Abi.LEGACY) {
             ObjectNode streamCfg = (ObjectNode) cfg.deepCopy();
             streamCfg.put("stream", true);
-            CallState st = new CallState(policy(cfg), consumer);
+            CallState st = new CallState(policy, consumer);
             call("chat_stream", chatInput(streamCfg, messages, tools), st);
             if (st.consumerFailure() != null) throw st.consumerFailure();
             return;
         }
-        CallState st = new CallState(policy(cfg), null);
+        CallState st = new CallState(policy, null);
         HttpWire.Request req = request(callJson("chat_stream_request", chatInput(cfg, messages, tools), st), "chat_stream_request");
         SafeHttp.Opened opened;
         try {
@@ -407,9 +444,14 @@ public final class WasmProvider implements ProviderPlugin {
 
     @Override
     public float[][] embed(JsonNode cfg, List<String> inputs) {
+        requireObject(cfg);
+        return embed(policy(cfg), cfg, inputs);
+    }
+
+    float[][] embed(NetworkPolicy policy, JsonNode cfg, List<String> inputs) {
         require(Capability.EMBED, "embed");
         requireObject(cfg);
-        CallState st = new CallState(policy(cfg), null);
+        CallState st = new CallState(policy, null);
         byte[] input = obj(g -> {
             Json.tree(g, "cfg", cfg);
             g.writeName("inputs");
@@ -430,9 +472,14 @@ public final class WasmProvider implements ProviderPlugin {
 
     @Override
     public JsonNode complete(JsonNode cfg, JsonNode req) {
+        requireObject(cfg);
+        return complete(policy(cfg), cfg, req);
+    }
+
+    JsonNode complete(NetworkPolicy policy, JsonNode cfg, JsonNode req) {
         require(Capability.COMPLETE, "complete");
         requireObject(cfg);
-        CallState st = new CallState(policy(cfg), null);
+        CallState st = new CallState(policy, null);
         byte[] input = obj(g -> { Json.tree(g, "cfg", cfg); Json.tree(g, "req", req); });
         if (abi == Abi.LEGACY) return callJson("complete", input, st);
         HttpWire.Request hreq = request(callJson("complete_request", input, st), "complete_request");
@@ -442,17 +489,18 @@ public final class WasmProvider implements ProviderPlugin {
 
     @Override
     public JsonNode transcribe(JsonNode cfg, JsonNode req) {
-        require(Capability.TRANSCRIBE, "transcribe");
-        return callWithFields("transcribe", cfg, req);
+        requireObject(cfg);
+        return callWithFields(policy(cfg), "transcribe", cfg, req);
     }
 
     @Override
     public JsonNode speech(JsonNode cfg, JsonNode req) {
-        require(Capability.SPEECH, "speech");
-        return callWithFields("speech", cfg, req);
+        requireObject(cfg);
+        return callWithFields(policy(cfg), "speech", cfg, req);
     }
 
-    private JsonNode callWithFields(String fn, JsonNode cfg, JsonNode req) {
+    JsonNode callWithFields(NetworkPolicy policy, String fn, JsonNode cfg, JsonNode req) {
+        require(fn.equals("speech") ? Capability.SPEECH : Capability.TRANSCRIBE, fn);
         requireObject(cfg);
         ObjectNode in = Json.object();
         in.set("cfg", cfg);
@@ -461,7 +509,7 @@ public final class WasmProvider implements ProviderPlugin {
                 if (!e.getKey().equals("cfg")) in.set(e.getKey(), e.getValue());
             }
         }
-        return callJson(fn, Json.bytes(in), new CallState(policy(cfg), null));
+        return callJson(fn, Json.bytes(in), new CallState(policy, null));
     }
 
     @Override
@@ -635,7 +683,15 @@ public final class WasmProvider implements ProviderPlugin {
 
     /** The plugin's Extism config: top-level entries of {@code cfg}; strings as-is, others as JSON text, nulls dropped. */
     static Map<String, String> extismConfig(JsonNode cfg) {
-        Map<String, String> m = new LinkedHashMap<>();
+        return extismConfig(cfg, Map.of());
+    }
+
+    /**
+     * {@link #extismConfig(JsonNode)} plus the environment variables {@code env} (already limited to
+     * those the sandbox lists), each under its own name; a config entry of the same name wins.
+     */
+    static Map<String, String> extismConfig(JsonNode cfg, Map<String, String> env) {
+        Map<String, String> m = new LinkedHashMap<>(env);
         if (cfg == null || !cfg.isObject()) return m;
         for (Map.Entry<String, JsonNode> e : cfg.properties()) {
             JsonNode v = e.getValue();
@@ -645,15 +701,24 @@ public final class WasmProvider implements ProviderPlugin {
         return m;
     }
 
+    /** The values of the variables {@code sandbox} lists that {@code env} has; nothing else. */
+    private static Map<String, String> visibleEnv(Sandbox sandbox, Map<String, String> env) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : sandbox.env()) {
+            String v = env.get(name);
+            if (v != null) out.put(name, v);
+        }
+        return out;
+    }
+
     /** Builds a {@link WasmProvider}. */
     public static final class Builder {
         private final Path path;
         private final byte[] bytes;
         private JsonNode config = Json.object();
-        private final List<String> allowedHosts = new ArrayList<>();
+        private Sandbox sandbox = Sandbox.defaults();
+        private Map<String, String> env = Map.of();
         private HttpLimits limits = HttpLimits.DEFAULT;
-        private Duration timeout = Duration.ofSeconds(300);
-        private int maxPages;
         private int poolSize;
         private Path compileCacheDir;
         private String name;
@@ -665,9 +730,10 @@ public final class WasmProvider implements ProviderPlugin {
         }
 
         /**
-         * The provider config (a JSON object). Its entries become the plugin's Extism config (and
-         * nothing else does); its {@code base_url}/{@code allowed_hosts} shape the manifest's
-         * allowed hosts for Extism's built-in {@code http_request}.
+         * The provider config (a JSON object). Its entries become the plugin's Extism config (with
+         * the environment variables of {@link #env}, nothing else); its {@code base_url} and the
+         * sandbox's {@code allowed_hosts} shape the manifest's allowed hosts for Extism's built-in
+         * {@code http_request}.
          */
         public Builder config(JsonNode providerConfig) {
             requireObject(providerConfig);
@@ -675,27 +741,48 @@ public final class WasmProvider implements ProviderPlugin {
             return this;
         }
 
-        /** Extra host globs the application allows for this provider (added to the config's {@code allowed_hosts}). */
-        public Builder allowedHosts(Collection<String> hostGlobs) {
-            allowedHosts.addAll(hostGlobs);
+        /**
+         * The host's sandbox for this provider (default {@link Sandbox#defaults()}): allowed hosts,
+         * private networks, visible environment variables, limits. Replaces what
+         * {@link #allowedHosts}, {@link #timeout}, {@link #maxMemoryPages} and the response cap of
+         * {@link #httpLimits} set before.
+         */
+        public Builder sandbox(Sandbox sandbox) {
+            this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
             return this;
         }
 
-        /** HTTP timeouts, size cap and redirect limit. */
+        /**
+         * Where the values of the sandbox's {@link Sandbox#env} variables come from (e.g.
+         * {@code System.getenv()}); only the variables the sandbox lists are read. Default: none.
+         */
+        public Builder env(Map<String, String> environment) {
+            this.env = Map.copyOf(environment);
+            return this;
+        }
+
+        /** Extra host globs the application allows for this provider (added to the sandbox's {@code allowed_hosts}). */
+        public Builder allowedHosts(Collection<String> hostGlobs) {
+            sandbox = sandbox.withAllowedHosts(hostGlobs);
+            return this;
+        }
+
+        /** HTTP timeouts, size cap and redirect limit (the size cap also becomes the sandbox's). */
         public Builder httpLimits(HttpLimits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
+            sandbox = sandbox.withMaxHttpResponseBytes(limits.maxResponseBytes());
             return this;
         }
 
         /** Per-call guest time limit (default 300 s; legacy plugins do their HTTP inside the call). */
         public Builder timeout(Duration timeout) {
-            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            sandbox = sandbox.withTimeout(Objects.requireNonNull(timeout, "timeout"));
             return this;
         }
 
         /** Memory cap in 64 KiB pages (default: the Wasm host's default). */
         public Builder maxMemoryPages(int pages) {
-            this.maxPages = pages;
+            sandbox = sandbox.withMaxMemoryPages(pages);
             return this;
         }
 

@@ -105,8 +105,8 @@ class DnsHostsFileTest {
 
     @Test
     void whatTheUserAllowedExplicitlyIsReached() throws Exception {
-        NetworkPolicy optIn = NetworkPolicy.forProvider(Json.parse("{\"allowed_hosts\":[\"*.qmt4j.test\"],\"allow_private_networks\":true}"
-                .getBytes(StandardCharsets.UTF_8)), null, null);
+        NetworkPolicy optIn = NetworkPolicy.forProvider(Json.object(), null,
+                dev.qmt4j.provider.Sandbox.defaults().withAllowedHosts(List.of("*.qmt4j.test")).withAllowPrivateNetworks(true));
         NetworkPolicy exact = NetworkPolicy.builder().allowedHost("loopback.qmt4j.test").build();
         NetworkPolicy baseUrl = NetworkPolicy.builder().configuredBaseUrl("http://loopback.qmt4j.test:" + a.port() + "/v1/").build();
         for (NetworkPolicy p : List.of(optIn, exact, baseUrl)) {
@@ -120,14 +120,14 @@ class DnsHostsFileTest {
     @Test
     void aRedirectHopToSuchANameIsRefused() throws Exception {
         a.redirectTo("http://loopback.qmt4j.test:" + b.port());
-        NetworkPolicy p = NetworkPolicy.builder().configuredBaseUrl("http://127.0.0.1/").allowedHost("*.qmt4j.test").build();
+        NetworkPolicy p = NetworkPolicy.builder().allowedHost("127.0.0.1").allowedHost("*.qmt4j.test").build();
         ProviderException e = assertThrows(ProviderException.class, () -> HTTP.send(get(a.baseUrl() + "models"), p, null));
         assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
         assertTrue(e.getMessage().contains("host 'loopback.qmt4j.test' resolves to 127.0.0.1"), e.getMessage());
         assertEquals(1, a.requests().size());
         assertTrue(b.requests().isEmpty(), "the hop was refused before connecting");
 
-        NetworkPolicy exact = NetworkPolicy.builder().configuredBaseUrl("http://127.0.0.1/").allowedHost("loopback.qmt4j.test").build();
+        NetworkPolicy exact = NetworkPolicy.builder().allowedHost("127.0.0.1").allowedHost("loopback.qmt4j.test").build();
         assertEquals(401, HTTP.send(get(a.baseUrl() + "models"), exact, null).status(), "followed; the key was dropped across origins");
         assertEquals(1, b.requests().size());
     }

@@ -25,7 +25,7 @@ class HostFunctionsTest {
     static OpenAiTestServer server;
     static OpenAiTestServer other;
     static ExtismPlugin plugin;
-    static final NetworkPolicy ALLOW_127 = NetworkPolicy.builder().configuredBaseUrl("http://127.0.0.1/").build();
+    static final NetworkPolicy ALLOW_127 = NetworkPolicy.builder().allowedHost("127.0.0.1").build(); // an exact entry: any port
 
     @BeforeAll
     static void start() {

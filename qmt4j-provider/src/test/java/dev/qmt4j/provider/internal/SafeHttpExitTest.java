@@ -26,7 +26,7 @@ class SafeHttpExitTest {
         assertEquals(before, selectors(), "no HTTP client (no selector thread) before the first request");
 
         try (OpenAiTestServer server = OpenAiTestServer.start()) {
-            NetworkPolicy only127 = NetworkPolicy.builder().configuredBaseUrl("http://127.0.0.1/").build();
+            NetworkPolicy only127 = NetworkPolicy.builder().allowedHost("127.0.0.1").build();
             HttpWire.Response r = http.send(new HttpWire.Request("GET", server.baseUrl() + "models",
                     new HttpWire.Headers().add("Authorization", "Bearer " + server.apiKey()), "HTTP/1.1", new byte[0]), only127, null);
             assertEquals(200, r.status());
