@@ -6,7 +6,6 @@ import dev.qmt4j.provider.HttpLimits;
 import dev.qmt4j.provider.NetworkPolicy;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
-import dev.qmt4j.provider.internal.PluginErrors;
 import dev.qmt4j.provider.wasm.QmtHost;
 import dev.qmt4j.wasm.ExtismPlugin;
 import dev.qmt4j.wasm.LogLevel;
@@ -226,15 +225,7 @@ final class WasmCallCommand implements Callable<Integer> {
      * body) as a provider error whose message shows the payload; any other failure unchanged.
      */
     private RuntimeException structured(PluginCallException e) {
-        String guest = e.guestError();
-        if (e.returnCode() != PluginErrors.STRUCTURED || guest == null) {
-            return e;
-        }
-        ProviderException p = PluginErrors.fromPluginErrorJson(guest);
-        if (p == null) {
-            return e;
-        }
-        return new ProviderException(p.providerKind(), function + " returned a QueryMT plugin error: " + guest.strip(), e);
+        return QmtHost.structuredError(function, e).<RuntimeException>map(p -> p).orElse(e);
     }
 
     private static String pluginName(Path file) {

@@ -15,6 +15,7 @@ import dev.qmt4j.provider.ProviderPlugin;
 import dev.qmt4j.provider.Sandbox;
 import dev.qmt4j.pull.PullListener;
 import dev.qmt4j.pull.SignatureVerifier;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -211,30 +213,40 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     /**
-     * Calls plugin function {@code function} of {@code name} directly with JSON {@code input}, whatever
-     * the function is (as {@code qmt4j call} does): a native plugin through
-     * {@link dev.qmt4j.nativeplugin.NativeProvider#call}, a Wasm plugin on a separate Extism instance of
-     * the same file with the provider's static config and no network ({@link RawCall}).
+     * Calls plugin function {@code function} of {@code name} directly with JSON {@code input} (none when
+     * null), whatever the function is: {@link #call(String, String, byte[])} with the input written and
+     * the output read as JSON.
      *
-     * @return the output as JSON; a Wasm output that is not JSON comes back as a JSON string, an empty one as null
+     * @return the output as JSON; an output that is not JSON comes back as a JSON string, an empty one as null
      * @throws dev.qmt4j.provider.ProviderException {@code UNSUPPORTED} when the plugin has no such function
      */
     public JsonNode call(String name, String function, JsonNode input) {
-        try (ProviderLease l = lease(name)) {
-            return RawCall.call(name, l, baseConfig(name), function, input);
+        byte[] out = call(name, function, input == null ? new byte[0] : Jsons.MAPPER.writeValueAsBytes(input));
+        if (out.length == 0) {
+            return null;
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        try {
+            return Jsons.MAPPER.readTree(text);
+        } catch (JacksonException e) {
+            return Jsons.MAPPER.getNodeFactory().stringNode(text);
         }
     }
 
     /**
      * Calls plugin function {@code function} of {@code name} with {@code input} as it is and returns
      * the output bytes, as {@code extism call} does (and {@code qmt4j call}): no JSON is made or read
-     * by the host, so an export that wants JSON answers bad input with its own error. Otherwise as
-     * {@link #call(String, String, JsonNode)}; a QueryMT structured error ({@code {"payload":{...}}})
-     * becomes the {@link dev.qmt4j.provider.ProviderException} it describes, its text in the message.
+     * by the host, so an export that wants JSON answers bad input with its own error. The plugin's
+     * {@link dev.qmt4j.provider.ProviderPlugin#call(String, byte[])}: native plugins through their
+     * ABI, Wasm plugins on the provider's own instances (its static config and sandbox environment as
+     * Extism config) with no network. A QueryMT structured error ({@code {"payload":{...}}}) becomes
+     * the {@link ProviderException} it describes, its text in the message.
      */
     public byte[] call(String name, String function, byte[] input) {
         try (ProviderLease l = lease(name)) {
-            return RawCall.call(name, l, baseConfig(name), function, input);
+            return l.plugin().call(function, input);
+        } catch (ProviderException e) {
+            throw e.withContext("provider '" + name + "': ");
         }
     }
 

@@ -247,9 +247,10 @@ public final class NativeProvider implements ProviderPlugin {
      * @throws ProviderException {@link ProviderErrorKind#UNSUPPORTED} if the plugin does not know the
      *         function; the mapped error if it fails
      */
-    public byte[] callRaw(String function, byte[] input) {
+    @Override
+    public byte[] call(String function, byte[] input) {
         Objects.requireNonNull(function, "function");
-        NativeAbi.Result r = raw(function, Objects.requireNonNull(input, "input"));
+        NativeAbi.Result r = raw(function, input == null ? new byte[0] : input);
         if (r.code() != NativeAbi.OK) throw error(function, r);
         return r.output();
     }

@@ -68,7 +68,7 @@ class NativeProviderTest {
         assertEquals("object", schema.get("type").stringValue());
         assertEquals("model", schema.get("required").get(0).stringValue());
         assertEquals(NativeLibs.lib(NativeLibs.ECHO).toAbsolutePath().normalize(), echo.path());
-        assertEquals("echo-native", echo.call("name", null).stringValue());
+        assertEquals("echo-native", echo.call("name", (JsonNode) null).stringValue());
     }
 
     @Test

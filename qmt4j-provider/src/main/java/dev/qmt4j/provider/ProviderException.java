@@ -73,6 +73,11 @@ public class ProviderException extends Qmt4jException {
         return payload;
     }
 
+    /** A copy of this error whose message starts with {@code context} (e.g. {@code "provider 'openai': "}), the rest unchanged. */
+    public ProviderException withContext(String context) {
+        return new ProviderException(providerKind, context + getMessage(), retryAfterSeconds, httpStatus, payload, this);
+    }
+
     /** A copy of this error with another kind (same message, hint for the new kind, same details). */
     public ProviderException withKind(ProviderErrorKind kind) {
         return new ProviderException(kind, getMessage(), retryAfterSeconds, httpStatus, payload, getCause() == null ? this : getCause());

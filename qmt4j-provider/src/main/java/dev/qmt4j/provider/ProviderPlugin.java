@@ -68,6 +68,19 @@ public interface ProviderPlugin extends AutoCloseable {
     JsonNode fromConfig(JsonNode cfg);
 
     /**
+     * Calls plugin function {@code function} with {@code input} as it is and returns its output bytes,
+     * as {@code extism call} does: no JSON is made or read, so an export that wants JSON answers bad
+     * input with its own error. Any export may be called, not only the operations above. The call has
+     * no network (a sandboxed runtime refuses every request); a QueryMT structured error
+     * ({@code {"payload":{...}}}) becomes the {@link ProviderException} it describes.
+     *
+     * @return the output, empty when the function wrote none
+     * @throws ProviderException {@link ProviderErrorKind#UNSUPPORTED} if the plugin has no such
+     *         function; the mapped error if it fails
+     */
+    byte[] call(String function, byte[] input);
+
+    /**
      * This plugin with its network policy taken from {@code userConfig} (the config the user and the
      * application wrote, before {@link #fromConfig}) for every call, whatever {@code cfg} a call
      * passes. Runtimes without a sandbox return {@code this}.

@@ -54,6 +54,23 @@ public final class PluginErrors {
         return new ProviderException(ProviderErrorKind.PLUGIN_ERROR, "plugin " + function + " failed: " + e, e);
     }
 
+    /**
+     * {@link #fromCall} for a raw call ({@link dev.qmt4j.provider.ProviderPlugin#call(String, byte[])}):
+     * a structured error keeps the plugin's own text in the message ({@code FUNC failed: {"payload":...}}),
+     * as {@code extism call} would print it, with the kind and payload the payload describes.
+     */
+    public static ProviderException fromRawCall(String function, RuntimeException e) {
+        if (e instanceof PluginCallException call && call.returnCode() == STRUCTURED && call.guestError() != null) {
+            ProviderException structured = fromPluginErrorJson(call.guestError());
+            if (structured != null) {
+                return new ProviderException(structured.providerKind(), function + " failed: " + call.guestError().strip(),
+                        structured.retryAfterSeconds().isPresent() ? structured.retryAfterSeconds().getAsLong() : null,
+                        null, structured.payload(), e);
+            }
+        }
+        return fromCall(function, e);
+    }
+
     /** Decodes a {@code PluginError} JSON text ({@code {"payload": {...}}}); null if it is not one. */
     public static ProviderException fromPluginErrorJson(String json) {
         JsonNode n;

@@ -28,6 +28,7 @@ final class PolicyView implements ProviderPlugin {
     @Override public Set<Capability> capabilities() { return p.capabilities(); }
     @Override public JsonNode fromConfig(JsonNode cfg) { return p.fromConfig(cfg); }
     @Override public boolean supportsStreaming(JsonNode cfg) { return p.supportsStreaming(cfg); }
+    @Override public byte[] call(String function, byte[] input) { return p.call(function, input); }
     @Override public List<String> listModels(JsonNode cfg) { return p.listModels(policy, cfg); }
     @Override public JsonNode chat(JsonNode cfg, JsonNode messages, JsonNode tools) { return p.chat(policy, cfg, messages, tools); }
 

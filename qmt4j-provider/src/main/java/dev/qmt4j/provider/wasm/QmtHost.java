@@ -2,13 +2,17 @@ package dev.qmt4j.provider.wasm;
 
 import dev.qmt4j.provider.HttpLimits;
 import dev.qmt4j.provider.NetworkPolicy;
+import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.internal.CallState;
+import dev.qmt4j.provider.internal.PluginErrors;
 import dev.qmt4j.provider.internal.QmtHostFunctions;
 import dev.qmt4j.provider.internal.SafeHttp;
 import dev.qmt4j.wasm.HostFunction;
 import dev.qmt4j.wasm.ModuleSummary;
+import dev.qmt4j.wasm.PluginCallException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
@@ -32,6 +36,20 @@ public final class QmtHost {
     public QmtHost(String pluginName, NetworkPolicy policy, HttpLimits limits) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.functions = new QmtHostFunctions(new SafeHttp(Objects.requireNonNull(limits, "limits")), pluginName);
+    }
+
+    /**
+     * A QueryMT structured error ({@code error_codes::STRUCTURED} = 1 and a {@code {"payload":{...}}}
+     * body) as the provider error it describes, the payload shown in the message; empty for any other
+     * failure.
+     */
+    public static Optional<ProviderException> structuredError(String function, PluginCallException e) {
+        String guest = e.guestError();
+        if (e.returnCode() != PluginErrors.STRUCTURED || guest == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(PluginErrors.fromPluginErrorJson(guest))
+                .map(p -> new ProviderException(p.providerKind(), function + " returned a QueryMT plugin error: " + guest.strip(), e));
     }
 
     /** Whether {@code module} imports any of QueryMT's host functions ({@code extism:host/user} {@code qmt_*}). */

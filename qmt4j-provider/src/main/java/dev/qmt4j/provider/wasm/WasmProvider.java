@@ -608,6 +608,20 @@ public final class WasmProvider implements ProviderPlugin {
         return new ProviderException(ProviderErrorKind.PLUGIN_ERROR, "plugin " + fn + " did not return " + expected);
     }
 
+    @Override
+    public byte[] call(String function, byte[] input) {
+        Objects.requireNonNull(function, "function");
+        if (!plugin.functionExists(function)) {
+            throw new ProviderException(ProviderErrorKind.UNSUPPORTED, "plugin " + name + " has no function '" + function + "'");
+        }
+        try (CallState offline = CallState.offline()) {
+            byte[] out = plugin.call(function, input == null ? new byte[0] : input, offline);
+            return out == null ? new byte[0] : out;
+        } catch (RuntimeException e) {
+            throw PluginErrors.fromRawCall(function, e);
+        }
+    }
+
     private byte[] call(String fn, byte[] input, CallState st) {
         try (st) {
             return plugin.call(fn, input, st);

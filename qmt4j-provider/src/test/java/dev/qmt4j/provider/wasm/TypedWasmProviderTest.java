@@ -195,6 +195,7 @@ class TypedWasmProviderTest {
         @Override public JsonNode complete(JsonNode cfg, JsonNode req) { lastRequest = req; return completion; }
         @Override public JsonNode transcribe(JsonNode cfg, JsonNode req) { throw new UnsupportedOperationException(); }
         @Override public JsonNode speech(JsonNode cfg, JsonNode req) { throw new UnsupportedOperationException(); }
+        @Override public byte[] call(String function, byte[] input) { throw new UnsupportedOperationException(); }
         @Override public void close() { }
     }
 }

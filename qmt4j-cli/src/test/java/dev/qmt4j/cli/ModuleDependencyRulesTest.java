@@ -1,0 +1,111 @@
+package dev.qmt4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module layering of docs/architecture.md, checked on the main sources of every module (as
+ * go-containerregistry's depcheck test does): no module imports another module's {@code internal}
+ * packages, and the OCI half (fetching, caching and verifying bytes) never imports the runtime half
+ * (running them). Maven only checks that a dependency is declared, not that it points the right way.
+ */
+class ModuleDependencyRulesTest {
+    private static final Path REPO = CliHostCommandsTest.REPO;
+    private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?(dev\\.qmt4j\\.[\\w.]+);", Pattern.MULTILINE);
+    /** The OCI half: given an image reference, bytes on disk that are verified; nothing of running them. */
+    private static final Set<String> OCI_HALF = Set.of("qmt4j-core", "qmt4j-oci", "qmt4j-cache", "qmt4j-pull", "qmt4j-sigstore", "qmt4j-config");
+    /** Packages of the runtime half. */
+    private static final List<String> RUNTIME_PACKAGES = List.of("dev.qmt4j.wasm", "dev.qmt4j.provider", "dev.qmt4j.nativeplugin", "dev.qmt4j.host",
+            "dev.qmt4j.cli", "dev.qmt4j.langchain4j");
+
+    @Test
+    void noModuleImportsAnotherModulesInternalPackages() {
+        List<String> violations = new ArrayList<>();
+        forEachImport((module, file, imported) -> {
+            int internal = imported.indexOf(".internal.");
+            if (internal >= 0 && !packagesOf(module).contains(imported.substring(0, internal + ".internal".length()))) {
+                violations.add(REPO.relativize(file) + " imports " + imported);
+            }
+        });
+        assertEquals(List.of(), violations, "internal packages are private to their module");
+    }
+
+    @Test
+    void theOciHalfNeverImportsTheRuntimeHalf() {
+        List<String> violations = new ArrayList<>();
+        forEachImport((module, file, imported) -> {
+            if (OCI_HALF.contains(module) && RUNTIME_PACKAGES.stream().anyMatch(p -> imported.startsWith(p + "."))) {
+                violations.add(REPO.relativize(file) + " imports " + imported);
+            }
+        });
+        assertEquals(List.of(), violations, "oci, cache, pull, sigstore and config must not depend on running plugins");
+    }
+
+    @Test
+    void theRulesSeeEveryModule() {
+        // A rule over no files passes on anything: make sure the scan finds the modules and their imports.
+        Map<String, Integer> imports = new TreeMap<>();
+        forEachImport((module, file, imported) -> imports.merge(module, 1, Integer::sum));
+        // (qmt4j-core imports no other module, so it has no entry)
+        assertTrue(imports.keySet().containsAll(List.of("qmt4j-oci", "qmt4j-cache", "qmt4j-pull", "qmt4j-sigstore", "qmt4j-config")),
+                "scanned: " + imports.keySet());
+        assertTrue(imports.keySet().containsAll(List.of("qmt4j-wasm", "qmt4j-provider", "qmt4j-host", "qmt4j-cli")), "scanned: " + imports.keySet());
+        assertTrue(imports.get("qmt4j-cli") > 50, "CLI imports: " + imports.get("qmt4j-cli"));
+    }
+
+    private interface ImportVisitor {
+        void visit(String module, Path file, String imported);
+    }
+
+    private static void forEachImport(ImportVisitor visitor) {
+        for (Path module : modules()) {
+            Path sources = module.resolve("src/main/java");
+            if (!Files.isDirectory(sources)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(sources)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    Matcher m = IMPORT.matcher(Files.readString(file));
+                    while (m.find()) {
+                        visitor.visit(module.getFileName().toString(), file, m.group(1));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static List<Path> modules() {
+        try (Stream<Path> dirs = Files.list(REPO)) {
+            return dirs.filter(d -> d.getFileName().toString().startsWith("qmt4j-") && Files.isRegularFile(d.resolve("pom.xml"))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The packages a module declares (directories holding Java files under src/main/java). */
+    private static Set<String> packagesOf(String module) {
+        Path sources = REPO.resolve(module).resolve("src/main/java");
+        try (Stream<Path> files = Files.walk(sources)) {
+            return Set.copyOf(files.filter(f -> f.toString().endsWith(".java"))
+                    .map(f -> sources.relativize(f.getParent()).toString().replace('/', '.')).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
