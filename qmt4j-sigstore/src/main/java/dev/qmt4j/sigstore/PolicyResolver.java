@@ -61,9 +61,27 @@ public final class PolicyResolver {
     public PolicyDecision resolve(ImageRef ref) {
         PolicyDecision d = resolveSigner(ref);
         if (d instanceof PolicyDecision.Apply a && !flags.annotations().isEmpty()) {
-            return new PolicyDecision.Apply(a.policy().withAnnotations(flags.annotations()), a.origin());
+            d = new PolicyDecision.Apply(a.policy().withAnnotations(flags.annotations()), a.origin());
+        }
+        if (d instanceof PolicyDecision.Apply a) {
+            d = new PolicyDecision.Apply(a.policy().withDockerReference(dockerReference(ref)), a.origin());
         }
         return d;
+    }
+
+    /**
+     * The repository a legacy signature of {@code ref} must name in its docker-reference: {@code ref}'s
+     * own (the name asked for, not wherever the bytes come from), unless {@code check_docker_reference
+     * = false} in the provider's verify block (else {@code [oci]}). An oci-layout reference has no
+     * repository (the directory's path differs from machine to machine), so nothing is compared.
+     */
+    private Optional<RegistryRef> dockerReference(ImageRef ref) {
+        if (!(ref instanceof RegistryRef r)) {
+            return Optional.empty();
+        }
+        boolean check = providers.apply(ref).flatMap(VerifyPolicySettings::checkDockerReference)
+                .or(global::checkDockerReference).orElse(true);
+        return check ? Optional.of(r) : Optional.empty();
     }
 
     private PolicyDecision resolveSigner(ImageRef ref) {
@@ -297,7 +315,7 @@ public final class PolicyResolver {
                 str(block, "fulcio_certs"), str(block, "cert_email"), str(block, "cert_issuer"), str(block, "cert_url"),
                 str(block, "github_workflow_repository"), str(block, "cert_identity_regexp"), str(block, "cert_issuer_regexp"),
                 str(block, "public_key"), bool(block, "require_tlog"), str(block, "ctfe_pub_keys"), annotations(block),
-                new HashSet<>());
+                bool(block, "check_docker_reference"), new HashSet<>());
     }
 
     private static Map<String, String> annotations(Map<String, Object> block) {
