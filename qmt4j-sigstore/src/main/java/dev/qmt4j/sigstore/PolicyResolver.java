@@ -198,7 +198,7 @@ public final class PolicyResolver {
         sb.append(String.join("\n  or\n", lines));
         sb.append("\n  or, for a plugin signed with a cosign key:\n    public_key = \"/path/to/cosign.pub\"");
         if (!unsafe.isEmpty()) {
-            sb.append("\nSignatures whose (unverified) certificates hold control characters, shown escaped and not suggested:\n")
+            sb.append("\nSignatures whose certificates, which have not been verified, hold control characters (shown escaped, not suggested):\n")
                     .append(String.join("\n", unsafe));
         }
         return sb.toString();
