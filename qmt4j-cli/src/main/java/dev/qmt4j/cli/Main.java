@@ -94,19 +94,42 @@ public final class Main {
 
     private static int usageError(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println("error: " + e.getMessage());
+        err.println("error: " + terminalSafe(e.getMessage()));
         err.println("hint: run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage");
         err.flush();
         return ErrorKind.USAGE.exitCode();
+    }
+
+    /**
+     * {@code text} with control and format characters other than newline and tab written as
+     * {@code \\uXXXX}: messages quote input nobody vetted (references, names and identities from
+     * registries and unverified certificates), whose escape sequences must not reach the terminal.
+     */
+    static String terminalSafe(String text) {
+        if (text == null) {
+            return "null";
+        }
+        StringBuilder sb = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            int t = Character.getType(c);
+            boolean control = (Character.isISOControl(c) && c != '\n' && c != '\t') || t == Character.FORMAT
+                    || t == Character.LINE_SEPARATOR || t == Character.PARAGRAPH_SEPARATOR;
+            if (control) {
+                sb.append(String.format("\\u%04X", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
     }
 
     /** Prints an error the way users should see it and picks the exit code. */
     static int failure(Throwable e, CliContext context) {
         PrintStream err = context.err();
         if (e instanceof Qmt4jException q) {
-            err.println("error: " + q.getMessage());
+            err.println("error: " + terminalSafe(q.getMessage()));
             if (q.hint() != null) {
-                err.println("hint: " + q.hint());
+                err.println("hint: " + terminalSafe(q.hint()));
             }
             if (context.verbose()) {
                 e.printStackTrace(err);
@@ -114,7 +137,7 @@ public final class Main {
             err.flush();
             return q.kind().exitCode();
         }
-        err.println("internal error: " + e + (context.verbose() ? "" : " (run with --verbose for details)"));
+        err.println("internal error: " + terminalSafe(String.valueOf(e)) + (context.verbose() ? "" : " (run with --verbose for details)"));
         if (context.verbose()) {
             e.printStackTrace(err);
         }

@@ -33,6 +33,19 @@ class CliErrorsTest {
     }
 
     @Test
+    void controlCharactersInMessagesNeverReachTheTerminal() {
+        // Error text can quote input nobody vetted (references, certificate identities): escape
+        // sequences in it must not drive the terminal.
+        for (String[] args : new String[][] {{"pull", "oci://ghcr.io/o\u001b]0;x\u0007rg/plugin:1.0"},
+                {"pull", "--frobnicate\u001b[2J", "oci://a/b"}}) {
+            Cli.Result r = run(args);
+            assertEquals(2, r.exitCode(), r::toString);
+            assertFalse(r.err().chars().anyMatch(c -> c != '\n' && c != '\r' && c != '\t' && Character.isISOControl(c)), r.err());
+            assertTrue(r.err().contains("\\u001B"), r.err());
+        }
+    }
+
+    @Test
     void unknownOptionsAndMissingArgumentsAreUsageErrors() {
         Cli.Result r = run("pull", "--frobnicate", "oci://a/b");
         assertEquals(2, r.exitCode(), r::toString);

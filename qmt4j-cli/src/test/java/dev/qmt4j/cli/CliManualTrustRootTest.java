@@ -52,6 +52,10 @@ class CliManualTrustRootTest {
     }
 
     private String pushedAndSigned(Cli cli, String repo, Path wasm) throws IOException {
+        return pushedAndSigned(cli, repo, wasm, TestSigstore.Identity.github("acme/plugins", "release.yml"));
+    }
+
+    private String pushedAndSigned(Cli cli, String repo, Path wasm, TestSigstore.Identity id) throws IOException {
         String ref = "oci://" + registry.host() + "/" + repo + ":1.0";
         assertEquals(0, cli.run("push", ref, "--wasm", wasm.toString()).exitCode());
         RegistryRef r = (RegistryRef) ImageRef.parse(ref);
@@ -59,7 +63,7 @@ class CliManualTrustRootTest {
                 .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
         try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
             Digest d = s.resolve().digest();
-            SIGSTORE.signKeyless(s, t, d, r.name(), TestSigstore.Identity.github("acme/plugins", "release.yml"));
+            SIGSTORE.signKeyless(s, t, d, r.name(), id);
         }
         return ref;
     }
@@ -80,6 +84,28 @@ class CliManualTrustRootTest {
 
     private Path ctfe() throws IOException {
         return write("ctfe.pub", Pem.encode("PUBLIC KEY", SIGSTORE.ctKey.getPublic().getEncoded()));
+    }
+
+    @Test
+    void noPolicySuggestionQuotesTheUnverifiedIdentityAndKeepsControlCharactersOffTheTerminal() throws IOException {
+        Cli cli = cli();
+        String san = "dev\u001b]0;owned\u0007@example.com";
+        String ref = pushedAndSigned(cli, "private/unverified", Fixtures.wasm(tmp, "u.wasm", 3_000, 22),
+                new TestSigstore.Identity(san, "https://token.actions.githubusercontent.com", null));
+        Cli.Result r = cli.run("pull", ref);
+        assertEquals(ErrorKind.VERIFICATION.exitCode(), r.exitCode(), r::toString);
+        assertTrue(r.err().contains("not been verified"), r.err());
+        assertTrue(r.err().chars().noneMatch(c -> c != '\n' && c != '\t' && Character.isISOControl(c)), r.err());
+        // shown escaped, never as a config line
+        assertTrue(r.err().contains("\\u001B"), r.err());
+        assertTrue(!r.err().contains("cert_identity_regexp = '^dev"), r.err());
+
+        String plain = "dev|.*@example.com";
+        String ref2 = pushedAndSigned(cli, "private/unverified2", Fixtures.wasm(tmp, "v.wasm", 3_000, 23),
+                new TestSigstore.Identity(plain, "https://token.actions.githubusercontent.com", null));
+        Cli.Result r2 = cli.run("pull", ref2);
+        assertEquals(ErrorKind.VERIFICATION.exitCode(), r2.exitCode(), r2::toString);
+        assertTrue(r2.err().contains("cert_identity_regexp = '^dev\\|\\.\\*@example\\.com$'"), r2.err());
     }
 
     @Test

@@ -219,7 +219,8 @@ final class ConfigSchema {
                 optionalString(t, "oci", "cert_url"), optionalString(t, "oci", "github_workflow_repository"),
                 optionalString(t, "oci", "cert_identity_regexp"), optionalString(t, "oci", "cert_issuer_regexp"),
                 optionalString(t, "oci", "public_key"), optionalBoolean(t, "oci", "require_tlog"),
-                optionalString(t, "oci", "ctfe_pub_keys"), stringTable(t, "oci", "annotations"), unset);
+                optionalString(t, "oci", "ctfe_pub_keys"), stringTable(t, "oci", "annotations"),
+                optionalBoolean(t, "oci", "check_docker_reference"), unset);
     }
 
     private Map<String, String> stringTable(Map<String, Object> t, String path, String key) {

@@ -22,6 +22,8 @@ import java.util.Set;
  * @param requireTlog               {@code require_tlog} (ours)
  * @param ctfePubKeys               {@code ctfe_pub_keys} (ours): path to PEM CT log keys, for a manual trust root
  * @param annotations               {@code annotations} (ours): payload annotations a signature must carry (cosign {@code -a k=v})
+ * @param checkDockerReference      {@code check_docker_reference} (ours, default true): a legacy signature's
+ *                                  {@code docker-reference} must name the repository being pulled
  * @param explicitlyUnset           keys the file set to {@code null} (JSON/YAML), so a default can be
  *                                  told apart from "switched off"
  */
@@ -29,12 +31,13 @@ public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optiona
         Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
         Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
         Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
-        Optional<String> ctfePubKeys, Map<String, String> annotations, Set<String> explicitlyUnset) {
+        Optional<String> ctfePubKeys, Map<String, String> annotations, Optional<Boolean> checkDockerReference,
+        Set<String> explicitlyUnset) {
 
     /** The keys, as spelled in the config file. */
     public static final List<String> KEYS = List.of("use_sigstore_tuf_data", "rekor_pub_keys", "fulcio_certs",
             "cert_email", "cert_issuer", "cert_url", "github_workflow_repository", "cert_identity_regexp",
-            "cert_issuer_regexp", "public_key", "require_tlog", "ctfe_pub_keys", "annotations");
+            "cert_issuer_regexp", "public_key", "require_tlog", "ctfe_pub_keys", "annotations", "check_docker_reference");
 
     /** The keys that choose the trust root rather than the signer. */
     public static final List<String> TRUST_ROOT_KEYS = List.of("use_sigstore_tuf_data", "rekor_pub_keys", "fulcio_certs",
@@ -45,14 +48,26 @@ public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optiona
         explicitlyUnset = Set.copyOf(explicitlyUnset);
     }
 
-    /** Without {@code ctfe_pub_keys} and {@code annotations}. */
+    /** Without {@code check_docker_reference}. */
+    public VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optional<String> rekorPubKeys,
+            Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
+            Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
+            Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
+            Optional<String> ctfePubKeys, Map<String, String> annotations, Set<String> explicitlyUnset) {
+        this(useSigstoreTufData, rekorPubKeys, fulcioCerts, certEmail, certIssuer, certUrl, githubWorkflowRepository,
+                certIdentityRegexp, certIssuerRegexp, publicKey, requireTlog, ctfePubKeys, annotations, Optional.empty(),
+                explicitlyUnset);
+    }
+
+    /** Without {@code ctfe_pub_keys}, {@code annotations} and {@code check_docker_reference}. */
     public VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optional<String> rekorPubKeys,
             Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
             Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
             Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
             Set<String> explicitlyUnset) {
         this(useSigstoreTufData, rekorPubKeys, fulcioCerts, certEmail, certIssuer, certUrl, githubWorkflowRepository,
-                certIdentityRegexp, certIssuerRegexp, publicKey, requireTlog, Optional.empty(), Map.of(), explicitlyUnset);
+                certIdentityRegexp, certIssuerRegexp, publicKey, requireTlog, Optional.empty(), Map.of(), Optional.empty(),
+                explicitlyUnset);
     }
 
     /** Whether any key choosing the trust root ({@link #TRUST_ROOT_KEYS}) is set. */
@@ -64,6 +79,6 @@ public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optiona
     public static VerifyPolicySettings none() {
         return new VerifyPolicySettings(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Set.of());
+                Optional.empty(), Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), Set.of());
     }
 }

@@ -1,17 +1,20 @@
 package dev.qmt4j.sigstore;
 
+import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.sigstore.cosign.CosignPublicKeys;
 import dev.qmt4j.sigstore.policy.IdentityPolicy;
 import dev.qmt4j.sigstore.policy.VerificationPolicy;
 import java.security.PublicKey;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * What a signature of an OCI image must satisfy, all on one signature: {@link Keyed} (a cosign
  * public key) or {@link Keyless} (a Fulcio certificate with an identity), plus the payload
- * annotations it must carry ({@code -a k=v}, {@code annotations}). Built by {@link PolicyResolver}.
+ * annotations it must carry ({@code -a k=v}, {@code annotations}) and the repository its legacy
+ * payload must name ({@code check_docker_reference}). Built by {@link PolicyResolver}.
  * The bundle-level part is {@link #toCore()} (the core {@link VerificationPolicy}); what is specific
  * to images (simple-signing claims, annotations, predicate type) is checked around it.
  */
@@ -25,6 +28,16 @@ public sealed interface ImagePolicy {
 
     /** The same policy with these required annotations added (later values win). */
     ImagePolicy withAnnotations(Map<String, String> more);
+
+    /**
+     * The repository a legacy signature's {@code critical.identity.docker-reference} must name (the
+     * reference being pulled), or empty when not checked ({@code check_docker_reference = false},
+     * oci-layout sources).
+     */
+    Optional<RegistryRef> dockerReference();
+
+    /** The same policy checking the signed docker-reference against {@code repository} (empty: not checked). */
+    ImagePolicy withDockerReference(Optional<RegistryRef> repository);
 
     /** The bundle-level part for the core bundle verifier. */
     default VerificationPolicy toCore() {
@@ -53,11 +66,18 @@ public sealed interface ImagePolicy {
      * @param requireTlog whether a verified Rekor entry is required ({@code require_tlog}); a present but
      *                    invalid entry is refused either way
      * @param annotations required payload annotations
+     * @param dockerReference the repository the payload's docker-reference must name, if checked
      */
-    record Keyed(PublicKey key, String source, boolean requireTlog, Map<String, String> annotations) implements ImagePolicy {
+    record Keyed(PublicKey key, String source, boolean requireTlog, Map<String, String> annotations,
+            Optional<RegistryRef> dockerReference) implements ImagePolicy {
         public Keyed {
             Objects.requireNonNull(key, "key");
             annotations = Map.copyOf(annotations);
+            Objects.requireNonNull(dockerReference, "dockerReference");
+        }
+
+        public Keyed(PublicKey key, String source, boolean requireTlog, Map<String, String> annotations) {
+            this(key, source, requireTlog, annotations, Optional.empty());
         }
 
         public Keyed(PublicKey key, String source, boolean requireTlog) {
@@ -72,7 +92,12 @@ public sealed interface ImagePolicy {
 
         @Override
         public Keyed withAnnotations(Map<String, String> more) {
-            return new Keyed(key, source, requireTlog, merge(annotations, more));
+            return new Keyed(key, source, requireTlog, merge(annotations, more), dockerReference);
+        }
+
+        @Override
+        public Keyed withDockerReference(Optional<RegistryRef> repository) {
+            return new Keyed(key, source, requireTlog, annotations, repository);
         }
     }
 
@@ -81,10 +106,16 @@ public sealed interface ImagePolicy {
      * integrated time, an SCT (unless {@code sctRequired} is false), a verified Rekor entry, and
      * this identity.
      */
-    record Keyless(IdentityPolicy identity, boolean sctRequired, Map<String, String> annotations) implements ImagePolicy {
+    record Keyless(IdentityPolicy identity, boolean sctRequired, Map<String, String> annotations,
+            Optional<RegistryRef> dockerReference) implements ImagePolicy {
         public Keyless {
             Objects.requireNonNull(identity, "identity");
             annotations = Map.copyOf(annotations);
+            Objects.requireNonNull(dockerReference, "dockerReference");
+        }
+
+        public Keyless(IdentityPolicy identity, boolean sctRequired, Map<String, String> annotations) {
+            this(identity, sctRequired, annotations, Optional.empty());
         }
 
         public Keyless(IdentityPolicy identity, boolean sctRequired) {
@@ -98,7 +129,12 @@ public sealed interface ImagePolicy {
 
         @Override
         public Keyless withAnnotations(Map<String, String> more) {
-            return new Keyless(identity, sctRequired, merge(annotations, more));
+            return new Keyless(identity, sctRequired, merge(annotations, more), dockerReference);
+        }
+
+        @Override
+        public Keyless withDockerReference(Optional<RegistryRef> repository) {
+            return new Keyless(identity, sctRequired, annotations, repository);
         }
     }
 }

@@ -83,7 +83,7 @@ public final class LegacyLayerVerifier {
             throw new VerificationException(Check.TLOG_ENTRY, "no Rekor bundle annotation (" + "dev.sigstore.cosign/bundle"
                     + ") and the policy requires a transparency-log entry");
         }
-        claims(layer, digest, policy.annotations());
+        claims(layer, digest, policy);
         return details(Optional.empty(), tlog);
     }
 
@@ -103,7 +103,7 @@ public final class LegacyLayerVerifier {
         }
         Tlog tlog = tlog(layer, der(c));
         new CertificateVerifier(trustRoot.get()).verify(c, List.of(tlog.time()), policy.sctRequired());
-        claims(layer, digest, policy.annotations());
+        claims(layer, digest, policy);
         IdentityMatch match = policy.identity().match(c);
         if (match instanceof IdentityMatch.Mismatch m) {
             throw new VerificationException(Check.IDENTITY, m.reason());
@@ -119,8 +119,7 @@ public final class LegacyLayerVerifier {
         return new Tlog(t, bundle.logIndex());
     }
 
-    private static void claims(SignatureLayer layer, Digest digest, java.util.Map<String, String> required)
-            throws VerificationException {
+    private static void claims(SignatureLayer layer, Digest digest, ImagePolicy policy) throws VerificationException {
         SimpleSigningPayload payload;
         try {
             payload = SimpleSigningPayload.parse(layer.payload());
@@ -130,7 +129,15 @@ public final class LegacyLayerVerifier {
         if (!payload.names(digest)) {
             throw new VerificationException(Check.ARTIFACT, "the payload signs " + payload.manifestDigest() + ", not " + digest);
         }
-        Optional<String> missing = payload.missingAnnotation(required);
+        // A signature made for another repository, served under this name, is another image by the
+        // same signer (docs/verification.md, "Checks per signature").
+        Optional<dev.qmt4j.oci.RegistryRef> expected = policy.dockerReference();
+        if (expected.isPresent() && !SimpleSigningPayload.sameRepository(payload.dockerReference(), expected.get())) {
+            throw new VerificationException(Check.ARTIFACT, "the signature was made for docker-reference '" + payload.dockerReference()
+                    + "', not for " + expected.get().name() + " (another image by the same signer?); for a copy you moved"
+                    + " or re-tagged yourself, set check_docker_reference = false in the provider's verify block or [oci]");
+        }
+        Optional<String> missing = payload.missingAnnotation(policy.annotations());
         if (missing.isPresent()) {
             throw new VerificationException(Check.ANNOTATIONS, "required payload annotation " + missing.get());
         }

@@ -61,9 +61,27 @@ public final class PolicyResolver {
     public PolicyDecision resolve(ImageRef ref) {
         PolicyDecision d = resolveSigner(ref);
         if (d instanceof PolicyDecision.Apply a && !flags.annotations().isEmpty()) {
-            return new PolicyDecision.Apply(a.policy().withAnnotations(flags.annotations()), a.origin());
+            d = new PolicyDecision.Apply(a.policy().withAnnotations(flags.annotations()), a.origin());
+        }
+        if (d instanceof PolicyDecision.Apply a) {
+            d = new PolicyDecision.Apply(a.policy().withDockerReference(dockerReference(ref)), a.origin());
         }
         return d;
+    }
+
+    /**
+     * The repository a legacy signature of {@code ref} must name in its docker-reference: {@code ref}'s
+     * own (the name asked for, not wherever the bytes come from), unless {@code check_docker_reference
+     * = false} in the provider's verify block (else {@code [oci]}). An oci-layout reference has no
+     * repository (the directory's path differs from machine to machine), so nothing is compared.
+     */
+    private Optional<RegistryRef> dockerReference(ImageRef ref) {
+        if (!(ref instanceof RegistryRef r)) {
+            return Optional.empty();
+        }
+        boolean check = providers.apply(ref).flatMap(VerifyPolicySettings::checkDockerReference)
+                .or(global::checkDockerReference).orElse(true);
+        return check ? Optional.of(r) : Optional.empty();
     }
 
     private PolicyDecision resolveSigner(ImageRef ref) {
@@ -136,39 +154,83 @@ public final class PolicyResolver {
 
     /**
      * The refusal text when no policy applies: the two config lines that would accept the plugin,
-     * tailored to the (unverified) identities found on its signatures when there are any.
+     * tailored to the identities found on its signatures when there are any. Those come from
+     * certificates that have <em>not</em> been verified (anyone can write any identity into one),
+     * so the text says so; each identity is quoted literally as an anchored regexp (a SAN such as
+     * {@code https://github.com/a/b|https://github.com/} must not become an alternation), and an
+     * identity or issuer holding control or formatting characters is shown escaped and never
+     * turned into a config line, so nothing from the certificate can drive the terminal or inject
+     * TOML.
      */
     public static String suggestion(ImageRef ref, List<dev.qmt4j.sigstore.certs.CertificateIdentity> seen) {
         StringBuilder sb = new StringBuilder("no signature policy applies to ").append(ref.canonical())
                 .append(" (qmt4j has no default signer outside ghcr.io/querymt/*). To accept it, add to the [oci] table")
                 .append(" or to the provider's verify block the signer you trust");
         List<String> lines = new ArrayList<>();
+        List<String> unsafe = new ArrayList<>();
         for (var id : seen) {
             String san = id.subject();
             if (san.isEmpty()) {
                 continue;
             }
-            String first;
-            if (san.startsWith("https://github.com/") && san.contains("/.github/workflows/")) {
-                String repo = san.substring(0, san.indexOf("/.github/workflows/") + 1);
-                first = "cert_identity_regexp = '^" + repo.replace(".", "\\.") + "'";
-            } else if (san.contains("@") && !san.contains("://")) {
-                first = "cert_email = \"" + san + "\"";
-            } else {
-                first = "cert_url = \"" + san + "\"";
+            String issuer = id.issuer().orElse(GITHUB_ACTIONS_ISSUER);
+            if (hasControl(san) || hasControl(issuer)) {
+                unsafe.add("    identity " + escapeControls(san) + " issuer " + escapeControls(issuer));
+                continue;
             }
-            String line = "    " + first + "\n    cert_issuer = \"" + id.issuer().orElse(GITHUB_ACTIONS_ISSUER) + "\"";
+            String line = "    cert_identity_regexp = '^" + StringMatcher.quote(san) + "$'\n    cert_issuer = "
+                    + tomlString(issuer);
             if (!lines.contains(line)) {
                 lines.add(line);
             }
         }
+        boolean claimed = !lines.isEmpty();
         if (lines.isEmpty()) {
             lines.add("    cert_identity_regexp = '^https://github\\.com/OWNER/REPO/'\n    cert_issuer = \"" + GITHUB_ACTIONS_ISSUER + "\"");
         }
-        sb.append(seen.isEmpty() ? ", e.g.:\n" : "; its signatures claim (unverified):\n");
+        if (claimed) {
+            sb.append(".\nIts signatures claim the identities below, read from certificates that have not been verified"
+                    + " (anyone can write any identity into a certificate): add a line only for a signer you know and trust."
+                    + " Each matches exactly one identity; widen it by hand (e.g. to every workflow of a repository) if you mean to:\n");
+        } else {
+            sb.append(", e.g.:\n");
+        }
         sb.append(String.join("\n  or\n", lines));
         sb.append("\n  or, for a plugin signed with a cosign key:\n    public_key = \"/path/to/cosign.pub\"");
+        if (!unsafe.isEmpty()) {
+            sb.append("\nSignatures whose certificates, which have not been verified, hold control characters (shown escaped, not suggested):\n")
+                    .append(String.join("\n", unsafe));
+        }
         return sb.toString();
+    }
+
+    /** Control characters (C0, DEL, C1), Unicode format characters (bidi overrides) and line/paragraph separators. */
+    private static boolean isControl(int c) {
+        int t = Character.getType(c);
+        return Character.isISOControl(c) || t == Character.FORMAT || t == Character.LINE_SEPARATOR
+                || t == Character.PARAGRAPH_SEPARATOR;
+    }
+
+    private static boolean hasControl(String s) {
+        return s.codePoints().anyMatch(PolicyResolver::isControl);
+    }
+
+    /** {@code s} with every control character written as {@code \\uXXXX}, safe to print. */
+    static String escapeControls(String s) {
+        StringBuilder sb = new StringBuilder();
+        s.codePoints().forEach(c -> {
+            if (isControl(c)) {
+                sb.append(String.format("\\u%04X", c));
+            } else {
+                sb.appendCodePoint(c);
+            }
+        });
+        return sb.toString();
+    }
+
+    /** A TOML basic string (control characters are refused before this). */
+    private static String tomlString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     static ImagePolicy fromFlags(PolicyFlags f) {
@@ -253,7 +315,7 @@ public final class PolicyResolver {
                 str(block, "fulcio_certs"), str(block, "cert_email"), str(block, "cert_issuer"), str(block, "cert_url"),
                 str(block, "github_workflow_repository"), str(block, "cert_identity_regexp"), str(block, "cert_issuer_regexp"),
                 str(block, "public_key"), bool(block, "require_tlog"), str(block, "ctfe_pub_keys"), annotations(block),
-                new HashSet<>());
+                bool(block, "check_docker_reference"), new HashSet<>());
     }
 
     private static Map<String, String> annotations(Map<String, Object> block) {

@@ -176,9 +176,6 @@ class ChecklistGapsTest {
         RegistryRef direct = freshRef();
         Digest d = fx.pushWasm(direct, 1);
         CosignKeyPair key = CosignKeys.generate();
-        try (RegistrySource s = fx.source(direct); RegistryTarget t = fx.target(direct)) {
-            LegacySigner.sign(s, t, d, direct.name(), key.privateKey(), Map.of());
-        }
         byte[] emptyIndex = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
                 .getBytes(StandardCharsets.UTF_8);
         AtomicInteger referrersCalls = new AtomicInteger();
@@ -229,6 +226,10 @@ class ChecklistGapsTest {
         try {
             RegistryRef viaFront = new RegistryRef("127.0.0.1:" + front.getAddress().getPort(), direct.repository(), direct.tag(),
                     Optional.empty());
+            // signed for the name pulled: the payload's docker-reference must name it
+            try (RegistrySource s = fx.source(direct); RegistryTarget t = fx.target(direct)) {
+                LegacySigner.sign(s, t, d, viaFront.name(), key.privateKey(), Map.of());
+            }
             ImageVerdict.Accepted a = accepted(check(viaFront, d, keyFlag(key)));
             assertTrue(a.signature().startsWith("signature"), a.signature());
             assertTrue(referrersCalls.get() > 0, "the referrers API was asked");

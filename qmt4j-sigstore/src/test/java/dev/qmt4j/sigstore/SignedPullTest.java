@@ -56,8 +56,13 @@ class SignedPullTest {
     }
 
     private static void sign(RegistryRef ref, Digest d, CosignKeyPair key) {
+        sign(ref, d, key, ref);
+    }
+
+    /** Signs in {@code ref}'s repository a payload naming {@code pulledAs}, the reference the test pulls. */
+    private static void sign(RegistryRef ref, Digest d, CosignKeyPair key, RegistryRef pulledAs) {
         try (RegistrySource s = fx.source(ref); RegistryTarget t = fx.target(ref)) {
-            LegacySigner.sign(s, t, d, ref.name(), key.privateKey(), Map.of());
+            LegacySigner.sign(s, t, d, pulledAs.name(), key.privateKey(), Map.of());
         }
     }
 
@@ -110,7 +115,6 @@ class SignedPullTest {
             otherIndex = ImagePackager.pushNativeIndex(t, Map.of(linux, other), Optional.empty(), "other", Map.of());
         }
         CosignKeyPair key = CosignKeys.generate();
-        sign(ref, index, key);
         Digest child;
         byte[] otherChild;
         try (RegistrySource s = fx.source(ref)) {
@@ -123,6 +127,8 @@ class SignedPullTest {
             // the registry answers the child's digest with another (valid, unsigned) manifest
             proxy.inject(FaultProxy.path("/manifests/" + child), Fault.replaceBody(otherChild, null), 1000);
             RegistryRef viaProxy = new RegistryRef(proxy.host(), ref.repository(), ref.tag(), Optional.empty());
+            // signed for the name pulled: the payload's docker-reference must name it
+            sign(ref, index, key, viaProxy);
             PluginPuller puller = PluginPuller.builder().cache(cache).sources(x -> fx.source((RegistryRef) x)).verifier(keyed(key))
                     .hostPlatform(linux).build();
             Qmt4jException e = assertThrows(Qmt4jException.class, () -> puller.pull(PullRequest.of(viaProxy), ev -> { }));

@@ -516,7 +516,7 @@ class SigstoreVerifierRegistryTest {
         try (RegistrySource s = fx.source(ref)) {
             Qmt4jException e = assertThrows(Qmt4jException.class, () -> v.verify(s, ref, d));
             assertEquals(ErrorKind.VERIFICATION, e.kind());
-            assertTrue(e.getMessage().contains("cert_identity_regexp = '^https://github\\.com/acme/plugins/'"), e.getMessage());
+            assertTrue(e.getMessage().contains("cert_identity_regexp = '^https://github\\.com/acme/plugins/\\.github/workflows/release\\.yml@refs/tags/v1\\.0\\.0$'"), e.getMessage());
             assertTrue(e.getMessage().contains("cert_issuer = \"" + PolicyResolver.GITHUB_ACTIONS_ISSUER + "\""), e.getMessage());
             assertTrue(e.getMessage().contains("public_key = "), e.getMessage());
         }

@@ -12,7 +12,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +76,7 @@ public final class TarExtractor {
                     }
                 } else if (e.isSymbolicLink()) {
                     String link = e.getLinkName();
-                    checkLinkTarget(e.getName(), rel, link);
+                    checkLinkTarget(e.getName(), rel, link, links);
                     createParents(tree, target);
                     Files.createSymbolicLink(target, Path.of(link));
                     links.put(rel, link);
@@ -101,6 +103,11 @@ public final class TarExtractor {
                 } else {
                     throw fail(e.getName(), "device files, fifos and other special entries are not allowed");
                 }
+            }
+            // A link added later can redirect one checked earlier (x/y/../.. is harmless until x/y
+            // becomes a link to ..), so every link is resolved again against the finished tree.
+            for (Map.Entry<String, String> l : links.entrySet()) {
+                checkLinkTarget(l.getKey(), l.getKey(), l.getValue(), links);
             }
         } catch (Qmt4jException ex) {
             throw ex;
@@ -165,25 +172,52 @@ public final class TarExtractor {
         return String.join("/", parts);
     }
 
-    /** A symlink may point anywhere inside the tree, relatively; never out of it. */
-    private static void checkLinkTarget(String entryName, String rel, String link) {
+    /** The most links followed while resolving one target, as Linux's ELOOP limit (path_resolution(7)). */
+    private static final int MAX_LINK_HOPS = 40;
+
+    /**
+     * A symlink may point anywhere inside the tree, relatively; never out of it. The target is
+     * resolved step by step as the kernel would, following the symbolic links already in the tree
+     * ({@code links}), so a chain like {@code a/l -> ..} then {@code escape -> a/l/a/l/../../..}
+     * is seen to leave the tree even though its {@code ..} steps look balanced as text. Names
+     * that are not links yet are taken as plain directories; the caller checks every link again
+     * once the whole archive is extracted.
+     */
+    private static void checkLinkTarget(String entryName, String rel, String link, Map<String, String> links) {
         String l = link.replace('\\', '/');
         if (l.isEmpty() || l.startsWith("/") || (l.length() > 1 && l.charAt(1) == ':')) {
             throw fail(entryName, "symbolic link to absolute path '" + link + "'");
         }
         List<String> stack = new ArrayList<>(List.of(rel.split("/")));
         stack.remove(stack.size() - 1);
-        for (String part : l.split("/")) {
+        Deque<String> todo = new ArrayDeque<>(List.of(l.split("/")));
+        int hops = 0;
+        while (!todo.isEmpty()) {
+            String part = todo.pollFirst();
             if (part.isEmpty() || part.equals(".")) {
                 continue;
             }
             if (part.equals("..")) {
                 if (stack.isEmpty()) {
-                    throw fail(entryName, "symbolic link to '" + link + "' leaves the plugin directory");
+                    throw fail(entryName, "symbolic link to '" + link + "' leaves the plugin directory"
+                            + (hops > 0 ? " (following the symbolic links in the layer)" : ""));
                 }
                 stack.remove(stack.size() - 1);
-            } else {
-                stack.add(part);
+                continue;
+            }
+            stack.add(part);
+            String next = links.get(String.join("/", stack));
+            if (next != null) {
+                if (++hops > MAX_LINK_HOPS) {
+                    throw fail(entryName, "symbolic link to '" + link + "' goes through more than " + MAX_LINK_HOPS
+                            + " symbolic links (a loop)");
+                }
+                // A link's target is relative to the directory holding the link.
+                stack.remove(stack.size() - 1);
+                List<String> expanded = List.of(next.replace('\\', '/').split("/"));
+                for (int i = expanded.size() - 1; i >= 0; i--) {
+                    todo.addFirst(expanded.get(i));
+                }
             }
         }
     }

@@ -102,6 +102,30 @@ class TarExtractorTest {
     }
 
     @Test
+    void chainedSymlinksLeavingTheTreeAreRefused() throws IOException {
+        // a/l -> .. is the tree itself; textually a/l/a/l/../../.. stays inside, but through the
+        // links it is the tree's parent.
+        assertRefused(t -> t.dir("a").symlink("a/l", "..").symlink("escape", "a/l/a/l/../../../etc/passwd"),
+                "escape", "leaves");
+        // The escape only appears once a later link turns x/y into the tree root.
+        assertRefused(t -> t.dir("x").symlink("escape", "x/y/../..").symlink("x/y", ".."), "escape", "leaves");
+        // A link loop never resolves.
+        assertRefused(t -> t.symlink("p", "q").symlink("q", "p"), "p", "symbolic links");
+    }
+
+    @Test
+    void chainedSymlinksInsideTheTreeAreKept() throws IOException {
+        Path layer = dir.resolve("layer.tgz");
+        try (Tars t = Tars.gzip(layer)) {
+            t.dir("lib").file("lib/libdep.so.1", "dep").symlink("lib/libdep.so", "libdep.so.1")
+                    .symlink("lib/up", "..").symlink("lib/current", "up/lib/libdep.so").file("libecho.so", "ELF");
+        }
+        ExtractedTree result = extractor.extract(layer, dir.resolve("tree"), Optional.empty());
+        assertEquals("dep", Files.readString(dir.resolve("tree/lib/current")));
+        assertEquals(3, result.links().size());
+    }
+
+    @Test
     void writingThroughAnInTreeSymlinkIsRefused() throws IOException {
         assertRefused(t -> t.dir("real").symlink("alias", "real").file("alias/lib.so", "x"), "alias/lib.so", "symbolic link");
     }

@@ -14,7 +14,17 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Parses protobuf-JSON Sigstore bundles into {@link SigstoreBundle}. */
+/**
+ * Parses protobuf-JSON Sigstore bundles into {@link SigstoreBundle}.
+ *
+ * <p>Bundles are proto3 JSON (https://protobuf.dev/programming-guides/json/): a scalar or list field
+ * holding its default value is left out, so an absent number reads as 0 (the first entry of a fresh
+ * log has {@code logIndex} 0), an absent string as "", absent bytes as empty and an absent list as
+ * empty. A message field has presence, so an absent required message is refused. Fields the Sigstore
+ * bundle specification marks required (protobuf-specs {@code field_behavior = REQUIRED}) and that
+ * cannot hold a default, such as an entry's {@code canonicalizedBody}, {@code logId.keyId} or a
+ * signature, are refused by name when absent or empty; numbers are not, as 0 is valid for them.
+ */
 final class BundleParser {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
     private static final Map<String, String> MEDIA_TYPES = Map.of(
@@ -40,24 +50,21 @@ final class BundleParser {
         if (version == null) {
             throw bad("unsupported bundle media type '" + mediaType + "' (supported: v0.1 to v0.3)");
         }
-        JsonNode vm = root.path("verificationMaterial");
-        if (!vm.isObject()) {
-            throw bad("bundle has no verificationMaterial");
-        }
+        JsonNode vm = message(root, "verificationMaterial", "verificationMaterial");
         List<X509Certificate> certs = new ArrayList<>();
         Optional<String> keyHint = Optional.empty();
-        if (vm.has("certificate")) {
-            certs.add(cert(vm.path("certificate").path("rawBytes"), "certificate"));
-        } else if (vm.has("x509CertificateChain")) {
-            JsonNode list = vm.path("x509CertificateChain").path("certificates");
-            for (JsonNode c : list) {
+        if (present(vm.path("certificate"))) {
+            certs.add(cert(message(vm, "certificate", "verificationMaterial.certificate").path("rawBytes"), "certificate"));
+        } else if (present(vm.path("x509CertificateChain"))) {
+            JsonNode chain = message(vm, "x509CertificateChain", "verificationMaterial.x509CertificateChain");
+            for (JsonNode c : array(chain, "certificates")) {
                 certs.add(cert(c.path("rawBytes"), "x509CertificateChain certificate"));
             }
             if (certs.isEmpty()) {
                 throw bad("bundle has an empty certificate chain");
             }
-        } else if (vm.has("publicKey")) {
-            keyHint = Optional.of(vm.path("publicKey").path("hint").asString(""));
+        } else if (present(vm.path("publicKey"))) {
+            keyHint = Optional.of(string(message(vm, "publicKey", "verificationMaterial.publicKey"), "hint", "publicKey.hint"));
         } else {
             throw bad("bundle verificationMaterial has no certificate, chain or public key");
         }
@@ -67,37 +74,38 @@ final class BundleParser {
         }
         List<byte[]> tss = new ArrayList<>();
         for (JsonNode t : array(vm.path("timestampVerificationData"), "rfc3161Timestamps")) {
-            tss.add(b64(t.path("signedTimestamp"), "rfc3161Timestamps.signedTimestamp"));
+            tss.add(required(t.path("signedTimestamp"), "rfc3161Timestamps.signedTimestamp"));
         }
         SigstoreBundle.Content content;
-        if (root.has("messageSignature") && root.has("dsseEnvelope")) {
+        if (present(root.path("messageSignature")) && present(root.path("dsseEnvelope"))) {
             throw bad("bundle has both messageSignature and dsseEnvelope");
-        } else if (root.has("messageSignature")) {
-            JsonNode ms = root.path("messageSignature");
+        } else if (present(root.path("messageSignature"))) {
+            JsonNode ms = message(root, "messageSignature", "messageSignature");
             Optional<String> alg = Optional.empty();
             Optional<byte[]> digest = Optional.empty();
             if (ms.has("messageDigest")) {
-                JsonNode md = ms.path("messageDigest");
-                alg = Optional.of(switch (md.path("algorithm").asString("")) {
+                JsonNode md = message(ms, "messageDigest", "messageSignature.messageDigest");
+                // an absent enum is its 0 value, HASH_ALGORITHM_UNSPECIFIED
+                alg = Optional.of(switch (string(md, "algorithm", "messageDigest.algorithm")) {
                     case "SHA2_256" -> "SHA-256";
                     case "SHA2_384" -> "SHA-384";
                     case "SHA2_512" -> "SHA-512";
                     default -> throw bad("unsupported messageDigest algorithm " + md.path("algorithm").asString("<none>"));
                 });
-                digest = Optional.of(b64(md.path("digest"), "messageDigest.digest"));
+                digest = Optional.of(required(md.path("digest"), "messageSignature.messageDigest.digest"));
             }
-            content = new SigstoreBundle.MessageSignature(alg, digest, b64(ms.path("signature"), "messageSignature.signature"));
-        } else if (root.has("dsseEnvelope")) {
-            JsonNode env = root.path("dsseEnvelope");
+            content = new SigstoreBundle.MessageSignature(alg, digest, required(ms.path("signature"), "messageSignature.signature"));
+        } else if (present(root.path("dsseEnvelope"))) {
+            JsonNode env = message(root, "dsseEnvelope", "dsseEnvelope");
             List<byte[]> sigs = new ArrayList<>();
             for (JsonNode s : array(env, "signatures")) {
-                sigs.add(b64(s.path("sig"), "dsseEnvelope.signatures.sig"));
+                sigs.add(required(s.path("sig"), "dsseEnvelope.signatures.sig"));
             }
-            if (!env.path("payloadType").isString()) {
-                throw bad("dsseEnvelope has no payloadType");
+            String payloadType = string(env, "payloadType", "dsseEnvelope.payloadType");
+            if (payloadType.isEmpty()) {
+                throw absent("dsseEnvelope.payloadType");
             }
-            content = new SigstoreBundle.DsseEnvelope(env.path("payloadType").asString(),
-                    b64(env.path("payload"), "dsseEnvelope.payload"), sigs);
+            content = new SigstoreBundle.DsseEnvelope(payloadType, b64(env.path("payload"), "dsseEnvelope.payload"), sigs);
         } else {
             throw bad("bundle has neither messageSignature nor dsseEnvelope");
         }
@@ -106,37 +114,93 @@ final class BundleParser {
 
     private static SigstoreBundle.TlogEntry entry(JsonNode e) throws VerificationException {
         long logIndex = int64(e.path("logIndex"), "tlogEntries.logIndex", true);
-        byte[] logId = b64(e.path("logId").path("keyId"), "tlogEntries.logId.keyId");
-        JsonNode kv = e.path("kindVersion");
-        if (!kv.path("kind").isString() || !kv.path("version").isString()) {
-            throw bad("tlog entry has no kindVersion");
+        byte[] logId = required(message(e, "logId", "tlogEntries.logId").path("keyId"), "tlogEntries.logId.keyId");
+        JsonNode kv = message(e, "kindVersion", "tlogEntries.kindVersion");
+        String kind = string(kv, "kind", "tlogEntries.kindVersion.kind");
+        String kindVersion = string(kv, "version", "tlogEntries.kindVersion.version");
+        if (kind.isEmpty()) {
+            throw absent("tlogEntries.kindVersion.kind");
         }
-        long it = e.has("integratedTime") ? int64(e.path("integratedTime"), "tlogEntries.integratedTime", true) : 0;
+        if (kindVersion.isEmpty()) {
+            throw absent("tlogEntries.kindVersion.version");
+        }
+        // 0 (absent) means "no integrated time": Rekor v2 entries have none
+        long it = int64(e.path("integratedTime"), "tlogEntries.integratedTime", true);
         Optional<byte[]> set = Optional.empty();
-        if (e.has("inclusionPromise")) {
-            set = Optional.of(b64(e.path("inclusionPromise").path("signedEntryTimestamp"), "inclusionPromise.signedEntryTimestamp"));
+        if (present(e.path("inclusionPromise"))) {
+            set = Optional.of(required(message(e, "inclusionPromise", "tlogEntries.inclusionPromise").path("signedEntryTimestamp"),
+                    "inclusionPromise.signedEntryTimestamp"));
         }
         Optional<InclusionProof> proof = Optional.empty();
-        if (e.has("inclusionProof")) {
-            JsonNode p = e.path("inclusionProof");
+        if (present(e.path("inclusionProof"))) {
+            JsonNode p = message(e, "inclusionProof", "tlogEntries.inclusionProof");
             List<byte[]> hashes = new ArrayList<>();
             for (JsonNode h : array(p, "hashes")) {
-                hashes.add(b64(h, "inclusionProof.hashes"));
+                hashes.add(required(h, "inclusionProof.hashes"));
             }
+            // a missing checkpoint is refused by name when the proof is verified (RekorVerifier)
+            JsonNode cp = p.path("checkpoint");
+            String envelope = present(cp) ? string(message(p, "checkpoint", "inclusionProof.checkpoint"), "envelope",
+                    "inclusionProof.checkpoint.envelope") : "";
             proof = Optional.of(new InclusionProof(int64(p.path("logIndex"), "inclusionProof.logIndex", true),
                     int64(p.path("treeSize"), "inclusionProof.treeSize", true),
-                    b64(p.path("rootHash"), "inclusionProof.rootHash"), hashes,
-                    p.path("checkpoint").path("envelope").asString("")));
+                    required(p.path("rootHash"), "inclusionProof.rootHash"), hashes, envelope));
         }
-        byte[] body = b64(e.path("canonicalizedBody"), "tlogEntries.canonicalizedBody");
-        return new SigstoreBundle.TlogEntry(logIndex, logId, kv.path("kind").asString(), kv.path("version").asString(),
+        byte[] body = required(e.path("canonicalizedBody"), "tlogEntries.canonicalizedBody");
+        return new SigstoreBundle.TlogEntry(logIndex, logId, kind, kindVersion,
                 it == 0 ? Optional.empty() : Optional.of(it), set, proof, body);
     }
 
-    /** protobuf-JSON int64: a decimal string or a JSON integer; optionally non-negative. */
+    private static boolean present(JsonNode n) {
+        return !n.isMissingNode() && !n.isNull();
+    }
+
+    /** A message-typed field: proto3 tracks its presence, so absent is refused, naming it. */
+    private static JsonNode message(JsonNode parent, String field, String name) throws VerificationException {
+        JsonNode n = parent.path(field);
+        if (!present(n)) {
+            throw absent(name);
+        }
+        if (!n.isObject()) {
+            throw bad(name + " is not an object");
+        }
+        return n;
+    }
+
+    /** A proto3 string: absent or null is "". */
+    private static String string(JsonNode parent, String field, String name) throws VerificationException {
+        JsonNode n = parent.path(field);
+        if (!present(n)) {
+            return "";
+        }
+        if (!n.isString()) {
+            throw bad(name + " is not a string");
+        }
+        return n.asString();
+    }
+
+    /** Bytes the specification requires and that are meaningless empty: absent or empty is refused. */
+    private static byte[] required(JsonNode n, String field) throws VerificationException {
+        byte[] b = b64(n, field);
+        if (b.length == 0) {
+            throw absent(field);
+        }
+        return b;
+    }
+
+    private static VerificationException absent(String field) {
+        return bad("bundle is missing " + field + ", which the Sigstore bundle specification requires");
+    }
+
+    /**
+     * protobuf-JSON int64: a decimal string or a JSON integer; absent or null is the proto3 default
+     * 0; optionally non-negative.
+     */
     private static long int64(JsonNode n, String field, boolean nonNegative) throws VerificationException {
         long v;
-        if (n.isIntegralNumber() && n.canConvertToLong()) {
+        if (!present(n)) {
+            return 0;
+        } else if (n.isIntegralNumber() && n.canConvertToLong()) {
             v = n.longValue();
         } else if (n.isString() && n.asString().matches("-?[0-9]{1,19}")) {
             try {
@@ -145,7 +209,7 @@ final class BundleParser {
                 throw bad(field + " is out of range");
             }
         } else {
-            throw bad(field + " is missing or not an integer");
+            throw bad(field + " is not an integer");
         }
         if (nonNegative && v < 0) {
             throw bad(field + " is negative (" + v + ")");
@@ -154,7 +218,7 @@ final class BundleParser {
     }
 
     private static X509Certificate cert(JsonNode n, String what) throws VerificationException {
-        byte[] der = b64(n, what + ".rawBytes");
+        byte[] der = required(n, what + ".rawBytes");
         try {
             return Pem.certificate(der);
         } catch (IllegalArgumentException e) {
@@ -173,10 +237,13 @@ final class BundleParser {
         return n;
     }
 
-    /** protobuf-JSON bytes: standard or URL-safe base64, padding optional. */
+    /** protobuf-JSON bytes: standard or URL-safe base64, padding optional; absent or null is empty. */
     private static byte[] b64(JsonNode n, String field) throws VerificationException {
+        if (!present(n)) {
+            return new byte[0];
+        }
         if (!n.isString()) {
-            throw bad("bundle has no " + field);
+            throw bad(field + " is not a base64 string");
         }
         // protobuf-JSON (Go protojson) ignores CR and LF inside base64
         String s = n.asString().replace("\r", "").replace("\n", "");

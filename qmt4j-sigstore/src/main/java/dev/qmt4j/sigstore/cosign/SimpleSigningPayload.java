@@ -1,7 +1,9 @@
 package dev.qmt4j.sigstore.cosign;
 
 import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.RegistryRef;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Parsing is strict (as containers/image does): exact lower-case keys, no unknown members,
  * no duplicate keys, the type must be the cosign one. Parse only bytes whose signature verified.
  *
- * @param dockerReference {@code critical.identity.docker-reference} (recorded, not checked by default)
+ * @param dockerReference {@code critical.identity.docker-reference}: the repository the signer signed
+ *     for (cosign writes {@code registry/repository}, without tag or digest)
  * @param manifestDigest  {@code critical.image.docker-manifest-digest}, exactly as written
  * @param optional        {@code optional} as string values (empty for {@code null})
  */
@@ -90,6 +93,44 @@ public record SimpleSigningPayload(String dockerReference, String manifestDigest
     /** Whether the payload names exactly {@code digest} (full-string compare of {@code sha256:<hex>}). */
     public boolean names(Digest digest) {
         return manifestDigest.equals(digest.toString());
+    }
+
+    /**
+     * Whether the signed {@code docker-reference} names the repository of {@code ref}. cosign writes
+     * go-containerregistry's {@code Repository.Name()} (https://github.com/sigstore/sigstore,
+     * pkg/signature/payload/payload.go), e.g. {@code index.docker.io/library/ubuntu} or
+     * {@code ghcr.io/querymt/openai}; other signers may add a tag or digest, which is ignored here:
+     * only registry and repository are compared, with Docker Hub's host aliases, its implicit
+     * {@code library/} and the registry host case-insensitively.
+     */
+    public static boolean sameRepository(String signed, RegistryRef ref) {
+        String s = signed;
+        int at = s.indexOf('@');
+        if (at >= 0) {
+            s = s.substring(0, at);
+        }
+        if (s.lastIndexOf(':') > s.lastIndexOf('/')) { // a tag; a port's colon comes before a slash
+            s = s.substring(0, s.lastIndexOf(':'));
+        }
+        int slash = s.indexOf('/');
+        String head = slash < 0 ? "" : s.substring(0, slash);
+        String host;
+        String repository;
+        if (head.contains(".") || head.contains(":") || head.equals("localhost")) {
+            host = head.toLowerCase(Locale.ROOT);
+            repository = s.substring(slash + 1);
+        } else {
+            host = "docker.io";
+            repository = s;
+        }
+        if (host.equals("index.docker.io") || host.equals("registry-1.docker.io")) {
+            host = "docker.io";
+        }
+        if (host.equals("docker.io") && !repository.contains("/")) {
+            repository = "library/" + repository;
+        }
+        return !repository.isEmpty() && host.equals(ref.registry().toLowerCase(Locale.ROOT))
+                && repository.equals(ref.repository());
     }
 
     /** The first required annotation that is missing or different, if any. */

@@ -1,6 +1,7 @@
 package dev.qmt4j.sigstore.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,5 +115,43 @@ class IdentityPolicyTest {
     void exactMatchingIsPlainEquality(@ForAll @AlphaChars @StringLength(max = 20) String a, @ForAll @AlphaChars @StringLength(max = 20) String b) {
         assertEquals(a.equals(b), StringMatcher.exact(a).test(b));
         assertTrue(StringMatcher.regexp(java.util.regex.Pattern.quote(a)).test("x" + a + "y"));
+    }
+
+    @Test
+    void dollarMatchesOnlyAtTheVeryEndAsInRe2() {
+        StringMatcher m = StringMatcher.regexp("^https://github\\.com/querymt/querymt/\\.github/workflows/.*@refs/tags/v1\\.0\\.0$");
+        String good = "https://github.com/querymt/querymt/.github/workflows/publish.yml@refs/tags/v1.0.0";
+        assertTrue(m.test(good));
+        // Java's $ also matches before a final line terminator; Go RE2's does not.
+        for (String end : new String[] {"\n", "\r\n", "\r", "\u0085", "\u2028"}) {
+            assertFalse(m.test(good + end), "identity ending in " + end.codePoints().boxed().toList());
+        }
+        assertFalse(StringMatcher.regexp("^a$").test("a\n"));
+        assertFalse(StringMatcher.regexp("(?i)^A$").test("a\n"));
+        assertTrue(StringMatcher.regexp("(?i)^A$").test("a"));
+        // In multi-line mode RE2's $ matches before every \n, Java's too.
+        assertTrue(StringMatcher.regexp("(?m)^a$").test("a\nb"));
+        assertFalse(StringMatcher.regexp("(?m:^a$)b").test("a\nb"));
+        assertFalse(StringMatcher.regexp("(?m:x)^a$").test("xa\n"));
+        // $ inside a character class, or escaped, is a dollar sign.
+        assertTrue(StringMatcher.regexp("^a[$]b\\$$").test("a$b$"));
+        assertFalse(StringMatcher.regexp("^a[$]b\\$$").test("a$b$\n"));
+        // RE2's . never matches \n (only \n ends a line), but matches \r and U+2028.
+        assertTrue(StringMatcher.regexp("^a.b$").test("a\rb"));
+        assertTrue(StringMatcher.regexp("^a.b$").test("a\u2028b"));
+        assertFalse(StringMatcher.regexp("^a.b$").test("a\nb"));
+        // Java-only \Z (end before a final terminator) is refused, RE2 has none.
+        assertThrows(IllegalArgumentException.class, () -> StringMatcher.regexp("^a\\Z"));
+    }
+
+    @Test
+    void issuerRegexpEndingInDollarRefusesAnIssuerWithATrailingNewline() {
+        IdentityMatch m = IdentityPolicy.of(StringMatcher.regexp("^https://github\\.com/querymt/querymt/"),
+                StringMatcher.regexp("^https://token\\.actions\\.githubusercontent\\.com$"))
+                .match(leaf(s -> {
+                    s.issuerV1 = GH + "\n";
+                    s.issuerV2 = GH + "\n";
+                }).cert());
+        assertInstanceOf(IdentityMatch.Mismatch.class, m);
     }
 }

@@ -95,4 +95,35 @@ class TrustRootTest {
         Files.writeString(junk, "not a key", StandardCharsets.US_ASCII);
         assertThrows(TrustRootException.class, () -> TrustRoot.manual(List.of(), List.of(junk), List.of()));
     }
+
+    @Test
+    void proto3DefaultsLeftOutOfATrustedRootReadAsDefaults() {
+        // proto3 JSON leaves out empty lists (ctlogs, timestampAuthorities), empty strings (uri) and
+        // UNSPECIFIED enums (keyDetails, hashAlgorithm); a missing required value is still named.
+        TestPki pki = new TestPki();
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        String json = """
+                {"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
+                 "tlogs": [{"baseUrl": "https://rekor.test", "publicKey": {"rawBytes": "%s", "validFor": {"start": "2020-01-01T00:00:00Z"}},
+                            "logId": {"keyId": "%s"}}],
+                 "certificateAuthorities": [{"certChain": {"certificates": [{"rawBytes": "%s"}]}, "validFor": {}}]}
+                """.formatted(b64.encodeToString(pki.rekorKey.getPublic().getEncoded()),
+                b64.encodeToString(Keys.sha256Spki(pki.rekorKey.getPublic())),
+                b64.encodeToString(derOf(pki.root)));
+        TrustRoot root = TrustRoot.fromJson(json.getBytes(StandardCharsets.UTF_8), "test");
+        assertEquals(1, root.tlogs().size());
+        assertEquals("", root.certificateAuthorities().get(0).uri());
+        assertTrue(root.ctlogs().isEmpty());
+        TrustRootException e = assertThrows(TrustRootException.class, () -> TrustRoot.fromJson(
+                json.replaceFirst("\"logId\": \\{[^}]*\\}", "\"logId\": {}").getBytes(StandardCharsets.UTF_8), "test"));
+        assertTrue(e.getMessage().contains("logId.keyId"), e.getMessage());
+    }
+
+    private static byte[] derOf(java.security.cert.X509Certificate c) {
+        try {
+            return c.getEncoded();
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
