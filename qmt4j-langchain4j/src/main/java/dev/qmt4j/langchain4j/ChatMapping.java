@@ -27,7 +27,6 @@ import dev.qmt4j.provider.model.Content;
 import dev.qmt4j.provider.model.Tool;
 import dev.qmt4j.provider.model.ToolCall;
 import dev.qmt4j.provider.model.Usage;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -176,7 +175,7 @@ final class ChatMapping {
             if (i.image().base64Data() != null) {
                 return new Content.Image(mime(i.image().mimeType(), "image/png"), Base64.getDecoder().decode(i.image().base64Data()));
             }
-            return new Content.ImageUrl(url(i.image().url()));
+            return new Content.ImageUrl(i.image().url().toString());
         }
         if (c instanceof PdfFileContent p && p.pdfFile().base64Data() != null) {
             return new Content.Pdf(Base64.getDecoder().decode(p.pdfFile().base64Data()));
@@ -190,10 +189,6 @@ final class ChatMapping {
 
     private static String mime(String m, String fallback) {
         return m == null || m.isBlank() ? fallback : m;
-    }
-
-    private static String url(URI u) {
-        return u.toString();
     }
 
     /** A LangChain4j tool to QueryMT's {@code {"type":"function","function":{name,description,parameters,strict}}}. */
