@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qmt4j.ErrorKind;
-import dev.qmt4j.testkit.openai.OpenAiTestServer;
-import dev.qmt4j.testplugins.TestPlugins;
 import java.io.File;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -87,21 +85,13 @@ class ExampleLangChain4jAppTest {
 
     @Test
     void anOpenAiCompatiblePluginAnswersTheServiceAndARefusedKeyIsAnError() throws Exception {
-        try (OpenAiTestServer server = OpenAiTestServer.start()) {
-            Path cfg = tmp.resolve("providers.toml");
-            Files.writeString(cfg, """
-                    [[providers]]
-                    name = "openai"
-                    path = "%s"
-                    [providers.config]
-                    base_url = "%s/v1"
-                    model = "%s"
-                    """.formatted(TestPlugins.path(TestPlugins.QMT_OPENAI), server.url(), OpenAiTestServer.MODEL_A));
-            Run ok = run(server.apiKey(), cfg.toString(), "openai", "Hello there");
+        try (TestProviders providers = TestProviders.start(tmp)) {
+            String cfg = providers.config.toString();
+            Run ok = run(providers.server.apiKey(), cfg, TestProviders.OPENAI, "Hello there");
             assertEquals(0, ok.exitCode(), ok.toString());
             assertEquals("Echo: Hello there\n", ok.out(), ok.toString());
 
-            Run refused = run("sk-wrong", cfg.toString(), "openai", "Hello there");
+            Run refused = run("sk-wrong", cfg, TestProviders.OPENAI, "Hello there");
             assertEquals(ErrorKind.AUTH.exitCode(), refused.exitCode(), refused.toString());
             assertTrue(refused.err().startsWith("error: Incorrect API key provided\nhint: check the provider's API key"), refused.toString());
             assertFalse(refused.err().contains("\tat "), "no stack trace: " + refused);

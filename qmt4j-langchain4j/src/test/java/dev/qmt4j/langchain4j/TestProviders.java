@@ -21,10 +21,13 @@ final class TestProviders implements AutoCloseable {
     static final String LEGACY = "legacy";
 
     final OpenAiTestServer server;
+    /** The config file (also for child JVMs, with {@code OPENAI_API_KEY} set to the server's key). */
+    final Path config;
     final PluginRegistry registry;
 
-    private TestProviders(OpenAiTestServer server, PluginRegistry registry) {
+    private TestProviders(OpenAiTestServer server, Path config, PluginRegistry registry) {
         this.server = server;
+        this.config = config;
         this.registry = registry;
     }
 
@@ -51,7 +54,7 @@ final class TestProviders implements AutoCloseable {
                     LEGACY, TestPlugins.path(TestPlugins.QMT_LEGACY), server.url(), OpenAiTestServer.MODEL_A, server.apiKey()));
             PluginRegistry registry = PluginRegistry.builder().config(cfg)
                     .env(Map.of("OPENAI_API_KEY", server.apiKey())).home(dir).cacheDir(dir.resolve("cache")).build();
-            return new TestProviders(server, registry);
+            return new TestProviders(server, cfg, registry);
         } catch (IOException e) {
             server.close();
             throw new UncheckedIOException(e);
