@@ -45,6 +45,8 @@ export function configSchema(): string {
     .set("temperature", JValue.object().set("type", JValue.str("number")))
     .set("max_tokens", JValue.object().set("type", JValue.str("integer")).set("minimum", JValue.int(1)))
     .set("system", JValue.object().set("type", JValue.str("string")))
+    .set("top_p", JValue.object().set("type", JValue.str("number")))
+    .set("stop", JValue.object().set("type", JValue.str("array")).set("items", JValue.object().set("type", JValue.str("string"))))
     .set("embedding_model", JValue.object().set("type", JValue.str("string")));
   return JValue.object()
     .set("$schema", JValue.str("http://json-schema.org/draft-07/schema#"))
@@ -232,6 +234,10 @@ export function chatRequest(input: JValue, stream: bool): JValue {
   if (temp !== null && temp.isNum()) body.set("temperature", temp);
   const mt = cfg.get("max_tokens");
   if (mt !== null && mt.isNum()) body.set("max_tokens", mt);
+  const topP = cfg.get("top_p");
+  if (topP !== null && topP.isNum()) body.set("top_p", topP);
+  const stop = cfg.get("stop");
+  if (stop !== null && stop.isArr()) body.set("stop", stop);
   const tools = input.get("tools");
   if (tools !== null && tools.isArr() && tools.arr.length > 0) {
     const ot = JValue.array();

@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  *       (content as a string, or the concatenated {@code text} parts of an array). With a non-empty
  *       {@code tools} array the reply is instead one tool call to the first tool
  *       (id {@value #TOOL_CALL_ID}, arguments {@code {"input":"<last user message>"}}, finish_reason
- *       {@code tool_calls}). Usage: prompt_tokens = number of whitespace-separated words in all
+ *       {@code tool_calls}), unless the last message is a tool result ({@code "role":"tool"}): then the
+ *       reply is the text {@code "Tool result: " + that message's content}, so a tool loop ends after
+ *       one call and a test sees that the result reached the model. Usage: prompt_tokens = number of whitespace-separated words in all
  *       message texts, completion_tokens = words in the reply text (1 for a tool call).
  *       With {@code "stream":true} the reply is Server-Sent Events: one {@code data: {chunk}} per
  *       word of the reply (the first delta also carries {@code "role":"assistant"}; tool calls stream
@@ -251,20 +253,22 @@ public final class OpenAiTestServer implements AutoCloseable {
         String model = req.get("model") instanceof String m ? m : MODEL_A;
         List<Object> messages = req.get("messages") instanceof List<?> l ? (List<Object>) l : List.of();
         String lastUser = "";
+        String toolResult = null; // the content of the last message when it is a tool result
         int promptTokens = 0;
         for (Object o : messages) {
             if (!(o instanceof Map<?, ?> msg)) continue;
             String text = contentText(msg.get("content"));
             promptTokens += words(text);
             if ("user".equals(msg.get("role"))) lastUser = text;
+            toolResult = "tool".equals(msg.get("role")) ? text : null;
         }
         List<Object> tools = req.get("tools") instanceof List<?> t ? (List<Object>) t : List.of();
         String toolName = null;
-        if (!tools.isEmpty() && tools.get(0) instanceof Map<?, ?> tool) {
+        if (toolResult == null && !tools.isEmpty() && tools.get(0) instanceof Map<?, ?> tool) {
             Object fn = tool.get("function");
             toolName = fn instanceof Map<?, ?> f && f.get("name") instanceof String n ? n : "tool";
         }
-        String reply = "Echo: " + lastUser;
+        String reply = toolResult != null && !tools.isEmpty() ? "Tool result: " + toolResult : "Echo: " + lastUser;
         String args = MiniJson.write(map("input", lastUser));
         int completionTokens = toolName != null ? 1 : words(reply);
         Map<String, Object> usage = map("prompt_tokens", (long) promptTokens, "completion_tokens", (long) completionTokens,
