@@ -151,7 +151,7 @@ public final class SigstoreTufRoot {
         try {
             fresh = updater.refresh(TRUSTED_ROOT_TARGET);
         } catch (IOException | UncheckedIOException e) {
-            return unreachable("TUF refresh failed: " + e.getMessage());
+            return unreachable("TUF refresh failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
         } catch (TufException e) {
             throw new TrustRootException("refusing the Sigstore trust root from TUF " + repository + ": " + e.getMessage(), e);
         }
