@@ -24,12 +24,14 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>{@link #online()}: if the cached {@code trusted_root.json} was refreshed within the refresh
  *     interval, it is used as is; otherwise the TUF repository is consulted. When the repository
- *     cannot be <em>read</em> (network down, HTTP error), the last good cached root is used, else the
+ *     cannot be <em>read</em> (network down, HTTP error), the last good cached root is used (but not once its
+ *     metadata has been expired for more than {@link #FREEZE_GRACE}: then the call fails), else the
  *     embedded snapshot, and the result's {@link TrustRoot#source()} says so with the root's age. When
  *     the repository's data fails a TUF check ({@link TufException}), nothing is used: the call fails.</li>
  * <li>{@link #offline()}: never touches the network (re-verification of a cached plugin): the cached
  *     root, else the embedded snapshot.</li>
  * </ul>
+ * Both refuse state that group or others can write or another user owns ({@link #checkingPermissions}).
  */
 public final class SigstoreTufRoot {
     /** The target name of the trust root in Sigstore's repositories. */
