@@ -31,6 +31,11 @@ public enum ErrorKind {
     PLUGIN(12),
     /** A plugin tried something its sandbox does not allow (a host, a path, more memory). */
     SANDBOX(13),
+    /**
+     * The cache or trust-root directory is writable by group or others, or owned by another user, so its
+     * plugins and trust material could have been swapped (docs/verification.md, "The cache's permissions").
+     */
+    PERMISSIONS(14),
     /** A bug in qmt4j: anything not classified above. */
     INTERNAL(70);
 

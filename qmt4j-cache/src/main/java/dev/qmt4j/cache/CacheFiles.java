@@ -27,8 +27,10 @@ final class CacheFiles {
     static void writeAtomically(Path tmpDir, Path target, byte[] bytes) {
         Path temp = tmpDir.resolve("w-" + UUID.randomUUID());
         try {
-            Files.createDirectories(target.getParent());
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            CachePermissions.createDirectories(target.getParent());
+            // rw-r--r-- or stricter whatever the umask: no one else may rewrite cache files.
+            try (FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    CachePermissions.fileAttributes(temp))) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -49,7 +51,7 @@ final class CacheFiles {
      */
     static boolean moveIntoPlace(Path source, Path target) {
         try {
-            Files.createDirectories(target.getParent());
+            CachePermissions.createDirectories(target.getParent());
             if (Files.exists(target)) {
                 return false;
             }
@@ -65,6 +67,30 @@ final class CacheFiles {
                 return false;
             }
             throw failure("cannot move " + source + " to " + target, e);
+        }
+    }
+
+    /**
+     * Clears the group and others write bits of every directory in {@code tree} (an extracted archive's
+     * directories were created under the process umask), so a committed entry is {@code rwxr-xr-x} or stricter.
+     */
+    static void tightenDirectories(Path tree) {
+        try {
+            Files.walkFileTree(tree, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+                    if (perms.removeAll(java.util.EnumSet.of(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE,
+                            java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE))) {
+                        Files.setPosixFilePermissions(dir, perms);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (UnsupportedOperationException e) {
+            // not POSIX (Windows): nothing to tighten
+        } catch (IOException e) {
+            throw failure("cannot set the permissions of " + tree, e);
         }
     }
 

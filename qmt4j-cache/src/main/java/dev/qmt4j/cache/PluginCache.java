@@ -113,20 +113,44 @@ public final class PluginCache {
         return home.resolve(".cache").resolve("qmt4j");
     }
 
-    /** Opens (creating if needed) the cache at {@code root}, sweeping litter left by killed processes. */
+    /**
+     * Opens (creating if needed) the cache at {@code root}, sweeping litter left by killed processes. The
+     * directory is refused when group or others can write to it or another user owns it ({@link CachePermissions}).
+     *
+     * @throws Qmt4jException {@code PERMISSIONS} for such a directory, {@code CACHE} if it cannot be created
+     */
     public static PluginCache open(Path root) {
-        return open(root, RACY_MARGIN);
+        return open(root, true);
+    }
+
+    /**
+     * As {@link #open(Path)}; {@code checkPermissions = false} accepts a directory others can write to or own (a
+     * shared read-only cache prepared by an administrator: {@code [oci] cache_permissions_check = false}).
+     */
+    public static PluginCache open(Path root, boolean checkPermissions) {
+        return open(root, RACY_MARGIN, checkPermissions);
     }
 
     /** As {@link #open(Path)}, with another margin for racy stamps (tests, to avoid waiting). */
     static PluginCache open(Path root, Duration racyMargin) {
+        return open(root, racyMargin, true);
+    }
+
+    private static PluginCache open(Path root, Duration racyMargin, boolean checkPermissions) {
         PluginCache cache = new PluginCache(root.toAbsolutePath().normalize(), racyMargin);
+        if (checkPermissions) {
+            // Before anything is created in it, and again below for what was already there.
+            CachePermissions.check(List.of(cache.root), "cache directory");
+        }
         for (Path dir : List.of(cache.manifests, cache.entries, cache.refs, cache.evidence, cache.tmp, cache.locks)) {
             try {
-                Files.createDirectories(dir);
+                CachePermissions.createDirectories(dir);
             } catch (IOException e) {
                 throw CacheFiles.failure("cannot create cache directory " + dir, e);
             }
+        }
+        if (checkPermissions) {
+            CachePermissions.check(CachePermissions.cacheDirectories(cache.root), "cache directory");
         }
         cache.sweep();
         return cache;
@@ -421,7 +445,7 @@ public final class PluginCache {
             if (lock.isPresent() && Files.exists(lockFile)) {
                 Path dir = tmp.resolve(id);
                 try {
-                    Files.createDirectory(dir);
+                    Files.createDirectory(dir, CachePermissions.dirAttributes(dir));
                 } catch (IOException e) {
                     lock.get().close();
                     throw CacheFiles.failure("cannot create " + dir, e);
@@ -452,6 +476,7 @@ public final class PluginCache {
         // Read-only, then stamped: the files were hashed as they were written (download, extraction),
         // so their stamps now vouch for that content. Renaming the directory keeps the files' stamps.
         makeReadOnly(committed);
+        CacheFiles.tightenDirectories(staged);
         CacheFiles.writeAtomically(staging.dir(), staged.resolve(ENTRY_JSON), CacheJson.write(contents, stamps(committed)));
         Path target = entryDir(key);
         if (replace && Files.exists(target)) {
@@ -475,7 +500,7 @@ public final class PluginCache {
     public void putEvidence(Digest top, String summary, Map<String, byte[]> files) {
         try (Staging staging = stage()) {
             Path dir = staging.dir().resolve("evidence");
-            Files.createDirectory(dir);
+            Files.createDirectory(dir, CachePermissions.dirAttributes(dir));
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 if (f.getKey().contains("/") || f.getKey().contains("\\") || f.getKey().startsWith(".")
                         || f.getKey().equals(SUMMARY)) {

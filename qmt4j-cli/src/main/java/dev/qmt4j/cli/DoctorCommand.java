@@ -1,6 +1,7 @@
 package dev.qmt4j.cli;
 
 import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.cache.CachePermissions;
 import dev.qmt4j.cache.PluginCache;
 import dev.qmt4j.config.ConfigDiscovery;
 import dev.qmt4j.config.ConfigFile;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -33,7 +35,7 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code qmt4j doctor}: checks the setup and prints one line per check, {@code ok}, {@code warn} or
  * {@code fail}: the config (which file, by which rule, and whether it parses), the cache directory
- * (writable), the extra CA certificates (files, subjects, expiry), each registry of the {@code oci://} providers (reachable, credentials found; secrets are
+ * (writable; not writable by group or others nor owned by another user, nor is the trust root in it), the extra CA certificates (files, subjects, expiry), each registry of the {@code oci://} providers (reachable, credentials found; secrets are
  * never printed), the trust root (key or TUF state, and its age) and each provider (loadable).
  * Exit code 0 without a {@code fail}, else the first failure's error kind.
  */
@@ -81,10 +83,16 @@ final class DoctorCommand implements Callable<Integer> {
         }
         Path cacheDir = cacheDir(context, config, home);
         checkCache(cacheDir);
+        boolean permissionsOk = checkPermissions(context, config, cacheDir);
         OciConnections oci = new OciConnections(config.oci(), context.env(), home);
         checkCaCertificates(oci);
         checkRegistries(context, config, home, oci);
         checkTrust(config, cacheDir);
+        if (!permissionsOk) {
+            // Loading would only repeat the refusal above for every provider.
+            line("fail", "providers", "not loaded: the cache directory is refused (see above)");
+            return first.kind().exitCode();
+        }
         try (PluginRegistry registry = HostAccess.open(context)) {
             for (LoadResult r : registry.loadAll()) {
                 if (r instanceof LoadResult.Loaded l) {
@@ -105,9 +113,48 @@ final class DoctorCommand implements Callable<Integer> {
                 .orElseGet(() -> PluginCache.defaultDirectory(context.env(), System.getProperty("os.name", ""), home)));
     }
 
+    /**
+     * Ownership and modes of the cache and of the trust root (TUF state) in it ({@link CachePermissions}): a
+     * failure (exit 14) when the check is on, a warning naming each problem when it is turned off.
+     *
+     * @return false when the cache would be refused
+     */
+    private boolean checkPermissions(CliContext context, ConfigFile config, Path cacheDir) {
+        boolean enabled;
+        try {
+            enabled = CachePermissions.enabled(context.env(), config.oci().cachePermissionsCheck());
+        } catch (Qmt4jException e) {
+            record(e, "cache permissions");
+            return false;
+        }
+        List<CachePermissions.Problem> all = CachePermissions.inspect(CachePermissions.cacheDirectories(cacheDir));
+        Path sigstore = cacheDir.resolve("sigstore");
+        List<CachePermissions.Problem> trust = all.stream().filter(p -> p.path().startsWith(sigstore)).toList();
+        List<CachePermissions.Problem> cache = all.stream().filter(p -> !p.path().startsWith(sigstore)).toList();
+        report("cache permissions", cache, "cache directory", enabled, cacheDir + " is writable and owned by you only");
+        report("trust root permissions", trust, "trust-root directory", enabled,
+                Files.isDirectory(sigstore) ? sigstore + " is writable and owned by you only" : null);
+        return !enabled || all.isEmpty();
+    }
+
+    private void report(String check, List<CachePermissions.Problem> problems, String what, boolean enabled, String okDetail) {
+        if (problems.isEmpty()) {
+            if (okDetail != null) {
+                line("ok", check, okDetail + (enabled ? "" : " (check turned off)"));
+            }
+        } else if (enabled) {
+            record(CachePermissions.refusal(problems, what), check);
+        } else {
+            for (CachePermissions.Problem p : problems) {
+                line("warn", check, p + " (accepted: [oci] " + CachePermissions.CONFIG_KEY + " = false or "
+                        + CachePermissions.ENV + "=false)");
+            }
+        }
+    }
+
     private void checkCache(Path dir) {
         try {
-            Files.createDirectories(dir);
+            CachePermissions.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".doctor", ".tmp");
             Files.delete(probe);
             line("ok", "cache", dir + " is writable");

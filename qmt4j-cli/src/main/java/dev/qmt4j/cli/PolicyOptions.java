@@ -4,6 +4,8 @@ import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.sigstore.PolicyFlags;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +49,31 @@ final class PolicyOptions {
     @Option(names = {"-a", "--annotations", "--annotation"}, paramLabel = "KEY=VALUE",
             description = "Require this payload annotation on the signature (repeatable; cosign -a).")
     Map<String, String> annotations = new LinkedHashMap<>();
+
+    /** The verification options given on the command line, by name, in declaration order. */
+    List<String> given() {
+        List<String> names = new ArrayList<>();
+        add(names, "--key", key);
+        add(names, "--certificate-identity", identity);
+        add(names, "--certificate-identity-regexp", identityRegexp);
+        add(names, "--certificate-oidc-issuer", issuer);
+        add(names, "--certificate-oidc-issuer-regexp", issuerRegexp);
+        add(names, "--certificate-github-workflow-repository", githubWorkflowRepository);
+        add(names, "--trusted-root", trustedRoot);
+        add(names, "--fulcio-certs", fulcioCerts);
+        add(names, "--rekor-pub-keys", rekorPubKeys);
+        add(names, "--ctfe-pub-keys", ctfePubKeys);
+        if (!annotations.isEmpty()) {
+            names.add("--annotations");
+        }
+        return names;
+    }
+
+    private static void add(List<String> names, String name, Object value) {
+        if (value != null) {
+            names.add(name);
+        }
+    }
 
     PolicyFlags flags() {
         if (trustedRoot != null && (fulcioCerts != null || rekorPubKeys != null || ctfePubKeys != null)) {

@@ -1,10 +1,13 @@
 package dev.qmt4j.cli;
 
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.Platform;
 import dev.qmt4j.pull.PullRequest;
 import dev.qmt4j.pull.PullResult;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -52,7 +55,18 @@ final class PullCommand implements Callable<Integer> {
         ImageRef ref = ImageRef.parse(reference);
         Optional<Platform> override = Optional.ofNullable(platform).or(() -> Optional.ofNullable(context.platform)).map(Platform::parse);
         Services services = context.services();
-        boolean skip = services.skipSignature(insecureSkipSignature);
+        // A verification option typed on the command line is a deliberate request to verify: it wins over the
+        // config's insecure_skip_signature, and contradicts --insecure-skip-signature (docs/cli.md, pull).
+        List<String> verifyOptions = policy.given();
+        if (insecureSkipSignature && !verifyOptions.isEmpty()) {
+            throw new Qmt4jException(ErrorKind.USAGE, "--insecure-skip-signature cannot be combined with "
+                    + String.join(", ", verifyOptions), "drop --insecure-skip-signature to verify, or the verification options to skip");
+        }
+        boolean skip = verifyOptions.isEmpty() && services.skipSignature(insecureSkipSignature);
+        if (!insecureSkipSignature && !verifyOptions.isEmpty() && services.skipSignature(false)) {
+            context.err().println("note: verifying with " + String.join(", ", verifyOptions)
+                    + " although the config sets [oci] insecure_skip_signature = true (command-line options win)");
+        }
         PullRequest request = new PullRequest(ref, override, Optional.ofNullable(file), force, skip);
         PullResult result = services.puller(skip, policy.flags()).pull(request, ProgressListeners.forCli(context, json));
 

@@ -55,9 +55,14 @@ final class Services {
                 System.getProperty("os.name", ""), Path.of(System.getProperty("user.home", "."))));
     }
 
+    /** Whether the cache and trust-root directories are checked: QMT4J_CACHE_PERMISSIONS_CHECK, else [oci] cache_permissions_check. */
+    boolean checkPermissions() {
+        return dev.qmt4j.cache.CachePermissions.enabled(context.env(), settings().cachePermissionsCheck());
+    }
+
     PluginCache cache() {
         if (cache == null) {
-            cache = PluginCache.open(cacheDirectory());
+            cache = PluginCache.open(cacheDirectory(), checkPermissions());
         }
         return cache;
     }
@@ -104,7 +109,7 @@ final class Services {
      */
     SigstoreVerifier sigstoreVerifier(PolicyFlags flags) {
         lastVerifier = OciVerification.verifier(settings(), this::providerPolicy, flags,
-                OciVerification.trustRoots(cacheDirectory(), context.env(), connections()));
+                OciVerification.trustRoots(cacheDirectory(), context.env(), connections(), checkPermissions()));
         return lastVerifier;
     }
 

@@ -76,6 +76,33 @@ class CliSignVerifyTest {
     }
 
     @Test
+    void aVerificationFlagWinsOverTheConfigsSkipAndTheSkipFlagWithOneIsAUsageError() throws IOException {
+        Cli cli = cli();
+        String prefix = tmp.resolve("skip-release").toString();
+        String other = tmp.resolve("skip-other").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", prefix).exitCode());
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", other).exitCode());
+        String ref = pushed(cli, "cli/skip-vs-key", 3);
+        assertEquals(0, cli.run("sign", ref, "--key", prefix + ".key").exitCode());
+        Path config = tmp.resolve("skip.toml");
+        Files.writeString(config, "[oci]\ninsecure_skip_signature = true\n");
+
+        // The config skips, the command line asks for a key: the key is checked, and the wrong one refused.
+        Cli.Result wrong = cli.run("--config", config.toString(), "pull", ref, "--key", other + ".pub");
+        assertEquals(8, wrong.exitCode(), wrong::toString);
+        assertEquals(0, entries(tmp.resolve("cache")));
+        Cli.Result right = cli.run("--config", config.toString(), "pull", ref, "--key", prefix + ".pub", "--json");
+        assertEquals(0, right.exitCode(), right::toString);
+        assertFalse(right.out().contains("verification skipped"), right.out());
+        assertTrue(right.err().contains("insecure_skip_signature") && right.err().contains("--key"), right.err());
+
+        // Both on the command line contradict each other.
+        Cli.Result both = cli.run("pull", ref, "--insecure-skip-signature", "--key", prefix + ".pub");
+        assertEquals(2, both.exitCode(), both::toString);
+        assertTrue(both.err().contains("--insecure-skip-signature cannot be combined with --key"), both.err());
+    }
+
+    @Test
     void signWithBundleWritesAReferrerThatVerifies() throws IOException {
         Cli cli = cli();
         String prefix = tmp.resolve("b").toString();

@@ -190,7 +190,9 @@ final class ConfigSchema {
         Optional<Path> cacheDir = optionalString(t, "oci", "cache_dir").map(this::resolvePath);
         // One file or a list of files, like QueryMT's other path-valued keys accept.
         List<String> ca = t.get("ca_certificates") instanceof String one ? List.of(one) : stringList(t, "oci", "ca_certificates");
-        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t), ca.stream().map(this::resolvePath).toList());
+        boolean permissionsCheck = optionalBoolean(t, "oci", "cache_permissions_check").orElse(true);
+        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t), ca.stream().map(this::resolvePath).toList(),
+                permissionsCheck);
     }
 
     private static boolean isRefresh(String s) {

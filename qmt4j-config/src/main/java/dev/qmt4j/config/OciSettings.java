@@ -14,20 +14,29 @@ import java.util.Optional;
  * @param verify                the signature policy keys
  * @param caCertificates        {@code ca_certificates}: PEM files of CAs trusted in addition to the JDK's (registries,
  *                              token servers, {@code https://} plugin downloads), resolved against the config file's directory
+ * @param cachePermissionsCheck {@code cache_permissions_check} (default true): refuse a cache or trust-root directory
+ *                              that group or others can write or another user owns; false for a shared read-only
+ *                              cache prepared by an administrator ({@code QMT4J_CACHE_PERMISSIONS_CHECK} wins)
  */
 public record OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
-        Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates) {
+        Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates, boolean cachePermissionsCheck) {
 
     /** The refresh interval used when the file does not say. */
     public static final String DEFAULT_REFRESH = "1h";
 
     /** The keys of {@code [oci]} other than the signature policy ones. */
     public static final List<String> KEYS = List.of("insecure_skip_signature", "insecure_registries", "refresh",
-            "cache_dir", "ca_certificates");
+            "cache_dir", "ca_certificates", "cache_permissions_check");
 
     public OciSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
         caCertificates = List.copyOf(caCertificates);
+    }
+
+    /** As the canonical constructor, with the permissions check on. */
+    public OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
+            Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates) {
+        this(insecureSkipSignature, insecureRegistries, refresh, cacheDir, verify, caCertificates, true);
     }
 
     /** The settings with no {@code [oci]} table: secure, default refresh, default cache directory. */

@@ -71,6 +71,16 @@ class ConfigFileTest {
     }
 
     @Test
+    void cachePermissionsCheckIsOnUnlessTurnedOff() throws IOException {
+        assertTrue(ConfigFile.load(write("default.toml", "[oci]\nrefresh = \"1h\"\n")).oci().cachePermissionsCheck());
+        assertTrue(OciSettings.defaults().cachePermissionsCheck());
+        assertEquals(false, ConfigFile.load(write("off.toml", "[oci]\ncache_permissions_check = false\n")).oci().cachePermissionsCheck());
+        Qmt4jException e = fails("bad-check.toml", "[oci]\ncache_permissions_check = \"no\"\n");
+        assertEquals(ErrorKind.CONFIG, e.kind());
+        assertTrue(e.getMessage().contains("oci.cache_permissions_check"), e.getMessage());
+    }
+
+    @Test
     void readsQueryMtStyleToml() throws IOException {
         ConfigFile config = ConfigFile.load(write("providers.toml", QUERYMT_TOML));
 

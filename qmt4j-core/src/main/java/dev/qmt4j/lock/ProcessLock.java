@@ -48,7 +48,7 @@ public final class ProcessLock implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = open(lockFile, StandardOpenOption.CREATE);
             return new ProcessLock(local, channel, channel.lock());
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
@@ -83,10 +83,20 @@ public final class ProcessLock implements AutoCloseable {
         return tryFileLock(lockFile, create ? StandardOpenOption.CREATE_NEW : StandardOpenOption.WRITE, null);
     }
 
+    /** Opens for writing; a new lock file is {@code rw-r--r--} or stricter whatever the umask (docs/verification.md). */
+    private static FileChannel open(Path lockFile, StandardOpenOption mode) throws IOException {
+        java.util.Set<StandardOpenOption> options = java.util.EnumSet.of(mode, StandardOpenOption.WRITE);
+        if (mode != StandardOpenOption.WRITE && lockFile.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return FileChannel.open(lockFile, options, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--")));
+        }
+        return FileChannel.open(lockFile, options);
+    }
+
     private static Optional<ProcessLock> tryFileLock(Path lockFile, StandardOpenOption mode, ReentrantLock local) {
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(lockFile, mode, StandardOpenOption.WRITE);
+            channel = open(lockFile, mode);
             FileLock lock = channel.tryLock();
             if (lock != null) {
                 return Optional.of(new ProcessLock(local, channel, lock));

@@ -82,7 +82,8 @@ final class OciAccess {
 
     private synchronized TrustRoots trustRoots() {
         if (trustRoots == null) {
-            trustRoots = OciVerification.trustRoots(cache.root(), env, connections);
+            trustRoots = OciVerification.trustRoots(cache.root(), env, connections,
+                    dev.qmt4j.cache.CachePermissions.enabled(env, settings.cachePermissionsCheck()));
         }
         return trustRoots;
     }

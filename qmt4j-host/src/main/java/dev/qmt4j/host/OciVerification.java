@@ -50,7 +50,15 @@ public final class OciVerification {
      * certificates and proxies of {@code connections} (a private TUF mirror behind a private CA or a proxy).
      */
     public static TrustRoots trustRoots(Path cacheDir, Map<String, String> env, OciConnections connections) {
-        return TrustRoots.withTuf(cacheDir, tufUrl(env), connections::network);
+        return trustRoots(cacheDir, env, connections, true);
+    }
+
+    /**
+     * As above; {@code checkPermissions} refuses TUF state that group or others can write or another user owns
+     * ({@code [oci] cache_permissions_check}, {@code QMT4J_CACHE_PERMISSIONS_CHECK}).
+     */
+    public static TrustRoots trustRoots(Path cacheDir, Map<String, String> env, OciConnections connections, boolean checkPermissions) {
+        return TrustRoots.withTuf(cacheDir, tufUrl(env), connections::network, checkPermissions);
     }
 
     /** The verifier for {@code [oci]}, the providers' verify blocks and the flags, loading roots through {@code roots}. */

@@ -69,7 +69,8 @@ public final class PluginRegistry implements AutoCloseable {
         Path cacheDir = b.cacheDir != null ? b.cacheDir
                 : env.containsKey("QMT4J_CACHE_DIR") ? Path.of(env.get("QMT4J_CACHE_DIR"))
                 : config.oci().cacheDir().orElseGet(() -> PluginCache.defaultDirectory(env, osName, b.home));
-        PluginCache cache = PluginCache.open(cacheDir);
+        PluginCache cache = PluginCache.open(cacheDir,
+                dev.qmt4j.cache.CachePermissions.enabled(env, config.oci().cachePermissionsCheck()));
         OciConnections connections = new OciConnections(config.oci(), env, b.home, b.caCertificates);
         this.oci = new OciAccess(cache, connections, env, b.verifier, config.source().toAbsolutePath().getParent());
         this.urls = new UrlDownloader(cacheDir, connections::network);

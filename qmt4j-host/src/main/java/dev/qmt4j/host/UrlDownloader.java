@@ -93,7 +93,7 @@ final class UrlDownloader {
             }
         }
         try {
-            Files.createDirectories(root);
+            dev.qmt4j.cache.CachePermissions.createDirectories(root); // rwxr-xr-x whatever the umask (the cache check)
             Path tmp = Files.createTempFile(root, ".download-", ".part");
             try {
                 String actual = download(source.uri(), tmp);
@@ -102,7 +102,7 @@ final class UrlDownloader {
                             + " but the config pins " + source.sha256().get(), "check the URL and the sha256 pin");
                 }
                 Path dir = root.resolve(actual);
-                Files.createDirectories(dir);
+                dev.qmt4j.cache.CachePermissions.createDirectories(dir);
                 Path target = dir.resolve("plugin" + ext);
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -35,7 +35,15 @@ public final class TrustRoots {
      * only when the TUF client is first needed, so a cache hit reads no CA file).
      */
     public static TrustRoots withTuf(Path cacheRoot, URI base, Supplier<NetworkSettings> network) {
-        return new TrustRoots(() -> Optional.of(SigstoreTufRoot.publicGood(base, cacheRoot, network.get())));
+        return withTuf(cacheRoot, base, network, true);
+    }
+
+    /**
+     * As above; {@code checkPermissions = false} accepts TUF state that group or others can write or another user
+     * owns (a shared read-only cache, {@code [oci] cache_permissions_check = false}).
+     */
+    public static TrustRoots withTuf(Path cacheRoot, URI base, Supplier<NetworkSettings> network, boolean checkPermissions) {
+        return new TrustRoots(() -> Optional.of(SigstoreTufRoot.publicGood(base, cacheRoot, network.get(), checkPermissions)));
     }
 
     /** TUF enabled with a given client (tests). */

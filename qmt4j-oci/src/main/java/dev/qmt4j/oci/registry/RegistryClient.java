@@ -40,7 +40,8 @@ public final class RegistryClient {
         // Extra CAs, proxies (with credentials), and a selector thread stopped at JVM exit (else exiting waits 0.3 s).
         HttpAccess http = HttpAccess.build(b, options.caCertificates(), options.proxySelector());
         this.transport = new Transport(http, options,
-                new Authenticator(http, options.credentials(), options.requestTimeout(), options.userAgent()));
+                new Authenticator(http, options.credentials(), options.requestTimeout(), options.userAgent(),
+                        hostPort -> RegistryOptions.plainHttpAllowed(hostPort, options.insecureRegistries())));
     }
 
     /** A client with {@link RegistryOptions#defaults()}. */

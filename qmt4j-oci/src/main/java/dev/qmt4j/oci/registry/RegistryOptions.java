@@ -73,6 +73,14 @@ public record RegistryOptions(List<String> insecureRegistries, Duration connectT
         return b;
     }
 
+    /**
+     * Whether {@code hostPort} may be spoken to over plain HTTP with credentials: a loopback host, or one listed
+     * (by host:port or host) in {@code insecure}.
+     */
+    public static boolean plainHttpAllowed(String hostPort, java.util.Collection<String> insecure) {
+        return Hosts.isLoopback(Hosts.hostPart(hostPort)) || Hosts.listedInsecure(hostPort, insecure);
+    }
+
     /** {@code qmt4j/<version>}, the version from the jar manifest when packaged. */
     public static String defaultUserAgent() {
         String v = RegistryOptions.class.getPackage().getImplementationVersion();

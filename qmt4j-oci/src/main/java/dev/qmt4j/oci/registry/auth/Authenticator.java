@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -41,27 +42,50 @@ public final class Authenticator {
     private final Duration timeout;
     private final String userAgent;
     private final TokenCache tokens;
+    private final Predicate<String> plainHttpAllowed;
     private final Map<String, String> basicByRegistry = new ConcurrentHashMap<>();
     /** Registries whose credential helper is not installed, for the message when they refuse anonymous access. */
     private final Map<String, CredentialLookup.HelperMissing> missingHelpers = new ConcurrentHashMap<>();
 
-    /** Token requests go through {@code http} (its trust, proxies and proxy credentials). */
+    /**
+     * Token requests go through {@code http} (its trust, proxies and proxy credentials); credentials are sent to
+     * a plain-HTTP token realm only on a loopback host.
+     */
     public Authenticator(HttpAccess http, CredentialStore credentials, Duration timeout, String userAgent) {
-        this(http, credentials, timeout, userAgent, Clock.systemUTC());
+        this(http, credentials, timeout, userAgent, LOOPBACK_ONLY);
+    }
+
+    /**
+     * As above; {@code plainHttpAllowed} says which token-realm hosts ({@code host[:port]}) may receive credentials
+     * over plain HTTP (loopback and {@code insecure_registries}, see
+     * {@link dev.qmt4j.oci.registry.RegistryOptions#plainHttpAllowed}).
+     */
+    public Authenticator(HttpAccess http, CredentialStore credentials, Duration timeout, String userAgent,
+            Predicate<String> plainHttpAllowed) {
+        this(http, credentials, timeout, userAgent, Clock.systemUTC(), plainHttpAllowed);
     }
 
     /** As above, over a client built elsewhere (no proxy credentials of ours). */
     public Authenticator(HttpClient http, CredentialStore credentials, Duration timeout, String userAgent) {
-        this(HttpAccess.wrap(http), credentials, timeout, userAgent, Clock.systemUTC());
+        this(HttpAccess.wrap(http), credentials, timeout, userAgent, Clock.systemUTC(), LOOPBACK_ONLY);
     }
 
     Authenticator(HttpAccess http, CredentialStore credentials, Duration timeout, String userAgent, Clock clock) {
+        this(http, credentials, timeout, userAgent, clock, LOOPBACK_ONLY);
+    }
+
+    Authenticator(HttpAccess http, CredentialStore credentials, Duration timeout, String userAgent, Clock clock,
+            Predicate<String> plainHttpAllowed) {
         this.http = http;
         this.credentials = credentials;
         this.timeout = timeout;
         this.userAgent = userAgent;
         this.tokens = new TokenCache(clock);
+        this.plainHttpAllowed = plainHttpAllowed;
     }
+
+    private static final Predicate<String> LOOPBACK_ONLY =
+            hostPort -> dev.qmt4j.oci.registry.RegistryOptions.plainHttpAllowed(hostPort, List.of());
 
     /** An Authorization value already known to work for this registry and scopes, if any. */
     public Optional<String> cached(String registry, List<String> scopes) {
@@ -122,6 +146,15 @@ public final class Authenticator {
             realmUri = URI.create(realm);
         } catch (IllegalArgumentException e) {
             throw new Qmt4jException(ErrorKind.AUTH, "registry " + registry + " sent an invalid token realm '" + realm + "'", null);
+        }
+        String realmScheme = realmUri.getScheme() == null ? "" : realmUri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!realmScheme.equals("https") && !realmScheme.equals("http") || realmUri.getHost() == null) {
+            throw new Qmt4jException(ErrorKind.AUTH, "refused the token realm " + realm + " of registry " + registry
+                    + ": it is not an http(s) URL with a host", "the registry is misconfigured or not what it claims to be;"
+                    + " check its WWW-Authenticate header");
+        }
+        if (creds.isPresent()) {
+            checkRealmForCredentials(registry, realm, realmUri);
         }
         if (creds.isPresent() && creds.get() instanceof Credentials.IdentityToken identity) {
             StringBuilder form = new StringBuilder("grant_type=refresh_token&client_id=qmt4j&refresh_token=")
@@ -195,6 +228,23 @@ public final class Authenticator {
         tokens.put(registry, scopes, "Bearer " + token, lifetime);
         LOG.debug("got a token for {} {} valid {}", registry, wanted, lifetime);
         return token;
+    }
+
+    /**
+     * A realm is the registry's word for where to send our credentials, and it may name any host: they go there
+     * only over HTTPS, or over plain HTTP to a loopback host or one the user listed in {@code insecure_registries}
+     * (docs/cli.md, "Registries and credentials"). Anonymous token requests are not checked: they carry nothing.
+     */
+    private void checkRealmForCredentials(String registry, String realm, URI realmUri) {
+        String authority = realmUri.getRawAuthority();
+        if (realmUri.getScheme().equalsIgnoreCase("https")
+                || !authority.contains("@") && plainHttpAllowed.test(authority)) {
+            return;
+        }
+        throw new Qmt4jException(ErrorKind.AUTH, "refused to send the credentials for registry " + registry + " to its token realm "
+                + realm + ": plain HTTP to a host that is neither loopback nor in insecure_registries",
+                "if that token service is yours and on a trusted network, add " + authority + " to [oci] insecure_registries;"
+                        + " otherwise the registry is misconfigured or not what it claims to be");
     }
 
     private HttpRequest.Builder base(URI uri) {

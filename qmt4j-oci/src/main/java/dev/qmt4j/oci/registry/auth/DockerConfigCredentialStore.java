@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -34,16 +35,20 @@ import tools.jackson.databind.json.JsonMapper;
  * warning: the lookup goes on in the next files and else goes anonymous, so public images still pull, and
  * it is reported as {@link CredentialLookup.HelperMissing} so that a refusal can name it. A helper that is
  * installed but fails (other than "credentials not found") is an {@code AUTH} error naming it, since silently
- * going anonymous would turn it into a confusing "denied" later.
+ * going anonymous would turn it into a confusing "denied" later. A helper that has not answered within
+ * {@link #DEFAULT_HELPER_TIMEOUT} (10 s) is killed with every process it started, and that too is an
+ * {@code AUTH} error naming it.
  */
 public final class DockerConfigCredentialStore implements CredentialStore {
     private static final Logger LOG = LoggerFactory.getLogger(DockerConfigCredentialStore.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String DOCKER_HUB_LEGACY = "https://index.docker.io/v1/";
-    private static final long HELPER_TIMEOUT_SECONDS = 30;
+    /** How long a credential helper may take before it is killed (a keychain prompt nobody answers). */
+    public static final Duration DEFAULT_HELPER_TIMEOUT = Duration.ofSeconds(10);
 
     private final Map<String, String> env;
     private final Path home;
+    private final Duration helperTimeout;
     /** Helpers already warned about, so a pull with many requests warns once. */
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -52,8 +57,21 @@ public final class DockerConfigCredentialStore implements CredentialStore {
      * @param home the user's home directory
      */
     public DockerConfigCredentialStore(Map<String, String> env, Path home) {
+        this(env, home, DEFAULT_HELPER_TIMEOUT);
+    }
+
+    /**
+     * @param env           environment variables to consult ({@code DOCKER_CONFIG}, {@code PATH}, ...)
+     * @param home          the user's home directory
+     * @param helperTimeout how long one credential helper run may take; then it and its children are killed
+     */
+    public DockerConfigCredentialStore(Map<String, String> env, Path home, Duration helperTimeout) {
         this.env = Map.copyOf(env);
         this.home = home;
+        if (helperTimeout.isNegative() || helperTimeout.isZero()) {
+            throw new IllegalArgumentException("helperTimeout must be positive: " + helperTimeout);
+        }
+        this.helperTimeout = helperTimeout;
     }
 
     /** Uses the process environment and {@code user.home}. */
@@ -173,26 +191,41 @@ public final class DockerConfigCredentialStore implements CredentialStore {
             return new CredentialLookup.HelperMissing(program, configKey, file);
         }
         try {
-            Process p = new ProcessBuilder(executable.toString(), "get").redirectErrorStream(false).start();
-            try (OutputStream in = p.getOutputStream()) {
-                in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
-            } catch (IOException exitedEarly) {
-                // A helper that fails may exit before reading stdin (a broken pipe here); its exit
-                // code and output below say what went wrong.
-            }
-            byte[] out = p.getInputStream().readAllBytes();
-            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(HELPER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw helperFailed(program, serverUrl, "timed out");
+            // The output goes to files, not pipes: a helper (or a child it left behind) that never closes a
+            // pipe would block a read for ever, before any timeout could be checked.
+            Path outFile = Files.createTempFile("qmt4j-credential-helper", ".out");
+            Path errFile = Files.createTempFile("qmt4j-credential-helper", ".err");
+            byte[] out;
+            String err;
+            int exit;
+            try {
+                Process p = new ProcessBuilder(executable.toString(), "get")
+                        .redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+                try (OutputStream in = p.getOutputStream()) {
+                    in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+                } catch (IOException exitedEarly) {
+                    // A helper that fails may exit before reading stdin (a broken pipe here); its exit
+                    // code and output below say what went wrong.
+                }
+                if (!p.waitFor(helperTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    kill(p);
+                    throw helperFailed(program, serverUrl, "timed out after " + describe(helperTimeout)
+                            + " (killed; a helper waiting for a keychain prompt or a login never answers)");
+                }
+                exit = p.exitValue();
+                out = Files.readAllBytes(outFile);
+                err = Files.readString(errFile, StandardCharsets.UTF_8).trim();
+            } finally {
+                Files.deleteIfExists(outFile);
+                Files.deleteIfExists(errFile);
             }
             String stdout = new String(out, StandardCharsets.UTF_8).trim();
-            if (p.exitValue() != 0) {
+            if (exit != 0) {
                 // The helper protocol reports "not found" on stdout with a non-zero exit: that just means anonymous.
                 if (stdout.toLowerCase(Locale.ROOT).contains("credentials not found")) {
                     return new CredentialLookup.None();
                 }
-                throw helperFailed(program, serverUrl, "exit " + p.exitValue() + (stdout.isEmpty() ? "" : ": " + stdout)
+                throw helperFailed(program, serverUrl, "exit " + exit + (stdout.isEmpty() ? "" : ": " + stdout)
                         + (err.isEmpty() ? "" : ": " + err));
             }
             JsonNode json = JSON.readTree(stdout);
@@ -211,6 +244,17 @@ public final class DockerConfigCredentialStore implements CredentialStore {
             Thread.currentThread().interrupt();
             throw helperFailed(program, serverUrl, "interrupted");
         }
+    }
+
+    /** Kills the helper and every process it started (their handles are taken first: once it dies they are re-parented). */
+    private static void kill(Process p) {
+        List<ProcessHandle> children = p.descendants().toList();
+        p.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     private static Qmt4jException helperFailed(String program, String serverUrl, String why) {

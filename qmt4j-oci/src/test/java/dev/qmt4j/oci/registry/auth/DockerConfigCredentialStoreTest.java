@@ -112,6 +112,36 @@ class DockerConfigCredentialStoreTest {
     }
 
     @Test
+    void aHungHelperIsKilledWithItsChildrenAfterTheTimeoutAndNamed() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("docker"));
+        Files.writeString(dir.resolve("config.json"), "{\"credHelpers\":{\"hang.io\":\"hung\"}}");
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path pids = tmp.resolve("pids");
+        // A real helper that starts a child holding its stdout open, then waits for ever (a keychain prompt nobody answers).
+        Path script = bin.resolve("docker-credential-hung");
+        Files.writeString(script, "#!/bin/sh\nsleep 300 &\necho $! > '" + pids + "'\necho $$ >> '" + pids + "'\nsleep 300\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        DockerConfigCredentialStore s = new DockerConfigCredentialStore(
+                Map.of("DOCKER_CONFIG", dir.toString(), "PATH", bin.toString()), tmp.resolve("home"), java.time.Duration.ofSeconds(1));
+
+        long start = System.nanoTime();
+        Qmt4jException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(15),
+                () -> assertThrows(Qmt4jException.class, () -> s.lookup("hang.io")));
+        assertTrue(System.nanoTime() - start < 10_000_000_000L, "bounded by the 1 s timeout");
+        assertEquals(ErrorKind.AUTH, e.kind());
+        assertTrue(e.getMessage().contains("credential helper docker-credential-hung") && e.getMessage().contains("timed out after 1 s"),
+                e.getMessage());
+        for (String pid : Files.readAllLines(pids)) {
+            java.util.Optional<ProcessHandle> p = ProcessHandle.of(Long.parseLong(pid.trim()));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (p.isPresent() && p.get().isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(p.isEmpty() || !p.get().isAlive(), "process " + pid + " of the helper was killed");
+        }
+    }
+
+    @Test
     void defaultLocationsUnderHome() {
         DockerConfigCredentialStore s = new DockerConfigCredentialStore(Map.of("XDG_RUNTIME_DIR", "/run/user/1"), Path.of("/h"));
         assertEquals(java.util.List.of(Path.of("/h/.docker/config.json"), Path.of("/run/user/1/containers/auth.json"),

@@ -83,7 +83,8 @@ public final class TufStore {
 
     private static void write(Path p, byte[] bytes) {
         try {
-            Files.createDirectories(p.getParent());
+            // rwxr-xr-x or stricter whatever the umask; the temporary file is rw------- (createTempFile).
+            dev.qmt4j.cache.CachePermissions.createDirectories(p.getParent());
             Path tmp = Files.createTempFile(p.getParent(), "." + p.getFileName(), ".tmp");
             try {
                 Files.write(tmp, bytes);

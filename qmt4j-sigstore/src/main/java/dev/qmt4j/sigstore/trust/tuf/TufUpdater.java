@@ -20,6 +20,9 @@ public final class TufUpdater {
     static final long MAX_ROOT_BYTES = 512 * 1024;
     static final long MAX_TIMESTAMP_BYTES = 64 * 1024;
     static final long MAX_METADATA_BYTES = 4 * 1024 * 1024;
+    /** Where each verified root version is kept ({@code roots/<N>.root.json}). */
+    static final String ROOT_HISTORY = "roots";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TufUpdater.class);
 
     private final TufFetcher fetcher;
     private final TufStore store;
@@ -56,17 +59,51 @@ public final class TufUpdater {
         return target;
     }
 
-    /** The trusted root: the stored one, else the bootstrap. */
+    /**
+     * The trusted root: the stored one if its chain of versions verifies from the bootstrap (embedded) root, else
+     * the bootstrap. Each stored version N+1 ({@code roots/<N+1>.root.json}, kept by {@link #refresh}) must carry a
+     * threshold of signatures of version N's root keys and of its own, as when it was first fetched (TUF
+     * specification 5.3); so a {@code root.json} planted in the cache by someone who can write to it, with keys of
+     * their own, is ignored. A stored root not newer than the bootstrap is never used in its place.
+     */
     TufMetadata trustedRoot() {
+        TufMetadata bootstrap = TufMetadata.parse(bootstrapRoot, "root");
         Optional<byte[]> stored = store.metadata("root.json");
-        if (stored.isPresent()) {
-            try {
-                return TufMetadata.parse(stored.get(), "root");
-            } catch (TufException e) {
-                // a damaged cache file: start again from the embedded root
-            }
+        if (stored.isEmpty()) {
+            return bootstrap;
         }
-        return TufMetadata.parse(bootstrapRoot, "root");
+        try {
+            TufMetadata top = TufMetadata.parse(stored.get(), "root");
+            if (top.version() <= bootstrap.version()) {
+                return bootstrap;
+            }
+            if (top.version() - bootstrap.version() > MAX_ROOT_ROTATIONS) {
+                throw new TufException("root.chain", "cached root v" + top.version() + " is too far from the embedded v" + bootstrap.version());
+            }
+            TufMetadata trusted = bootstrap;
+            for (long v = bootstrap.version() + 1; v <= top.version(); v++) {
+                long version = v;
+                byte[] bytes = v == top.version() ? stored.get() : store.metadata(ROOT_HISTORY + "/" + v + ".root.json")
+                        .orElseThrow(() -> new TufException("root.chain", "root v" + version + " of the chain is not cached"));
+                trusted = verifiedSuccessor(trusted, bytes, v);
+            }
+            return trusted;
+        } catch (TufException e) {
+            LOG.warn("Ignoring the cached TUF root in {}: it does not chain to the embedded root v{} ({}); starting again from the"
+                    + " embedded root", store.directory(), bootstrap.version(), e.getMessage());
+            return bootstrap;
+        }
+    }
+
+    /** {@code bytes} as root version {@code version}, signed by a threshold of {@code trusted}'s root keys and of its own. */
+    private static TufMetadata verifiedSuccessor(TufMetadata trusted, byte[] bytes, long version) {
+        TufMetadata candidate = TufMetadata.parse(bytes, "root");
+        candidate.verifyThreshold(trusted.keys(), trusted.role("root"), "root.threshold(previous root keys)");
+        candidate.verifyThreshold(candidate.keys(), candidate.role("root"), "root.threshold(own keys)");
+        if (candidate.version() != version) {
+            throw new TufException("root.version", version + ".root.json has version " + candidate.version());
+        }
+        return candidate;
     }
 
     private TufMetadata updateRoot(Instant now) throws IOException {
@@ -79,14 +116,15 @@ public final class TufUpdater {
             if (bytes.isEmpty()) {
                 break;
             }
-            TufMetadata candidate = TufMetadata.parse(bytes.get(), "root");
-            candidate.verifyThreshold(trusted.keys(), trusted.role("root"), "root.threshold(previous root keys)");
-            candidate.verifyThreshold(candidate.keys(), candidate.role("root"), "root.threshold(own keys)");
-            if (candidate.version() != next) {
-                throw new TufException("root.version", next + ".root.json has version " + candidate.version());
-            }
+            TufMetadata candidate = verifiedSuccessor(trusted, bytes.get(), next);
+            // Every version is kept, so a later run can check the whole chain from the embedded root (trustedRoot).
+            store.putMetadata(ROOT_HISTORY + "/" + next + ".root.json", candidate.raw());
             store.putMetadata("root.json", candidate.raw());
             trusted = candidate;
+        }
+        if (!java.util.Arrays.equals(store.metadata("root.json").orElse(null), trusted.raw())) {
+            // A stored root that did not chain from the embedded one (trustedRoot) is replaced by the one that does.
+            store.putMetadata("root.json", trusted.raw());
         }
         if (!trusted.expires().isAfter(now)) {
             throw new TufException("root.expired", "root v" + trusted.version() + " expired " + trusted.expires());
@@ -232,6 +270,29 @@ public final class TufUpdater {
                         + ", expected " + h.getValue());
             }
         }
+    }
+
+    /**
+     * When the stored metadata stops being valid: the earliest expiry of the trusted root and the stored
+     * timestamp, snapshot and targets. Empty when none is stored.
+     */
+    public Optional<Instant> cachedExpiry() {
+        if (store.metadata("timestamp.json").isEmpty() && store.metadata("targets.json").isEmpty()) {
+            return Optional.empty();
+        }
+        Instant earliest = trustedRoot().expires();
+        for (String[] m : new String[][] {{"timestamp.json", "timestamp"}, {"snapshot.json", "snapshot"}, {"targets.json", "targets"}}) {
+            Optional<byte[]> bytes = store.metadata(m[0]);
+            if (bytes.isPresent()) {
+                try {
+                    Instant e = TufMetadata.parse(bytes.get(), m[1]).expires();
+                    earliest = e.isBefore(earliest) ? e : earliest;
+                } catch (TufException e) {
+                    // unreadable: cachedTarget will not use it either
+                }
+            }
+        }
+        return Optional.of(earliest);
     }
 
     /**

@@ -280,6 +280,96 @@ class TufClientTest {
         assertTrue(root.source().contains("embedded"), root.source());
     }
 
+    /** Writes {@code evil}'s metadata and {@code target} into the cache as if a refresh had fetched them. */
+    private Path plant(TufTestRepository evil, byte[] rootJson) throws IOException {
+        Path dir = Files.createDirectories(cache.resolve("sigstore/tuf/test-repo/targets"));
+        Path repoDir = dir.getParent();
+        Files.write(repoDir.resolve("root.json"), rootJson);
+        Files.write(repoDir.resolve("timestamp.json"), evil.files.get("timestamp.json"));
+        Files.write(repoDir.resolve("snapshot.json"), evil.files.get("1.snapshot.json"));
+        Files.write(repoDir.resolve("targets.json"), evil.files.get("1.targets.json"));
+        Files.write(dir.resolve("trusted_root.json"), trustedRoot);
+        Files.writeString(repoDir.resolve("refreshed-at"), START.toString());
+        return repoDir;
+    }
+
+    @Test
+    void aPlantedRootWithKeysOfItsOwnIsIgnoredBecauseItDoesNotChainToTheEmbeddedRoot() throws IOException {
+        try (TufTestRepository evil = new TufTestRepository()) {
+            // Someone who could write to the cache plants root v2 signed only by their own keys, and metadata signed by them.
+            evil.publish(trustedRoot, 1, FAR);
+            Path repoDir = plant(evil, evil.root(2, FAR, evil.roles.get("root")));
+
+            TrustRoot offline = client(Duration.ofDays(1)).offline();
+            assertTrue(offline.source().contains("embedded"), offline.source());
+            repo.publish(trustedRoot, 1, FAR);
+            TrustRoot online = client(Duration.ofDays(1)).online();
+            assertTrue(online.source().contains("fetched just now"), online.source());
+            assertTrue(repo.requests.contains("timestamp.json"), "refreshed from the repository, not served from the planted cache");
+            assertArrayEquals(bootstrap, readOrFail(repoDir.resolve("root.json")), "the planted root is replaced");
+        }
+    }
+
+    @Test
+    void aCachedChainOfRotationsIsUsedOfflineAndABrokenLinkIsNot() throws IOException {
+        List<TufTestRepository.Key> v1 = repo.roles.get("root");
+        List<TufTestRepository.Key> v2 = List.of(TufTestRepository.Key.ed25519(), TufTestRepository.Key.ecdsa());
+        repo.roles.put("root", v2);
+        repo.publishRoot(2, FAR, List.of(v1.get(0), v1.get(1), v2.get(0), v2.get(1)));
+        List<TufTestRepository.Key> v3 = List.of(TufTestRepository.Key.ecdsa(), TufTestRepository.Key.ecdsa());
+        repo.roles.put("root", v3);
+        repo.roles.put("targets", List.of(TufTestRepository.Key.ecdsa(), TufTestRepository.Key.ed25519()));
+        repo.publishRoot(3, FAR, List.of(v2.get(0), v2.get(1), v3.get(0), v3.get(1)));
+        repo.publish(trustedRoot, 1, FAR);
+        client().online();
+        Path dir = cache.resolve("sigstore/tuf/test-repo");
+        assertTrue(Files.exists(dir.resolve("roots/2.root.json")) && Files.exists(dir.resolve("roots/3.root.json")));
+
+        TrustRoot offline = client().offline();
+        assertTrue(offline.source().contains("fetched just now"), offline.source());
+
+        // v2 replaced by a root the v1 keys never signed: the chain breaks, v3 and the targets it signs are not trusted.
+        Files.write(dir.resolve("roots/2.root.json"), repo.root(2, FAR, v3));
+        TrustRoot broken = client().offline();
+        assertTrue(broken.source().contains("embedded"), broken.source());
+    }
+
+    @Test
+    void unreachableCachedMetadataIsUsedUntilSevenDaysPastItsExpiryThenRefused() {
+        Instant expires = START.plus(Duration.ofDays(1));
+        repo.publish(trustedRoot, 1, expires);
+        client().online();
+        repo.close();
+
+        clock.now = expires.plus(Duration.ofDays(3));
+        TrustRoot stale = client().online();
+        assertTrue(stale.source().contains("fetched 4 days ago") && stale.source().contains("TUF refresh failed")
+                && stale.source().contains("expired on " + expires) && stale.source().contains("accepted until "
+                + expires.plus(SigstoreTufRoot.FREEZE_GRACE)), stale.source());
+
+        clock.now = expires.plus(Duration.ofDays(7)).plusSeconds(1);
+        TrustRootException e = assertThrows(TrustRootException.class, () -> client().online());
+        assertTrue(e.getMessage().contains("expired on " + expires + ", more than 7 days ago")
+                && e.getMessage().contains("fetched 8 days ago") && e.getMessage().contains("QMT4J_SIGSTORE_TUF_URL")
+                && e.getMessage().contains("--trusted-root"), e.getMessage());
+        // Re-verifying evidence of plugins already in the cache never needs the network and is not frozen out.
+        assertTrue(client().offline().source().contains("fetched 8 days ago"));
+    }
+
+    @Test
+    void aTrustRootDirectoryOthersCanWriteIsRefused() throws IOException {
+        repo.publish(trustedRoot, 1, FAR);
+        client().online();
+        Path dir = cache.resolve("sigstore/tuf/test-repo");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        dev.qmt4j.Qmt4jException e = assertThrows(dev.qmt4j.Qmt4jException.class, () -> client().offline());
+        assertEquals(dev.qmt4j.ErrorKind.PERMISSIONS, e.kind());
+        assertTrue(e.getMessage().contains("refusing the trust-root directory: " + dir + " is writable by group and others"),
+                e.getMessage());
+        assertThrows(dev.qmt4j.Qmt4jException.class, () -> client().online());
+        assertTrue(client().checkingPermissions(false).offline().source().contains("fetched just now"));
+    }
+
     @Test
     void theEmbeddedPublicGoodTufRootIsSelfSignedAboveThreshold() {
         TufMetadata root = TufMetadata.parse(SigstoreTufRoot.embeddedTufRoot(), "root");
