@@ -16,8 +16,7 @@ import java.util.WeakHashMap;
  * steps for up to 300 ms, until no thread is inside native code. The JDK 17 HTTP client keeps one
  * "SelectorManager" thread per client blocked in {@code epoll_wait} (native) for the client's
  * whole life and has no {@code close()} before JDK 21, so every process that used a registry
- * lingered ~0.3 s after its last line of output (measured: 380 ms exit latency against 60-120 ms
- * with the thread stopped; docs/benchmarks.md). Interrupting that thread makes its select return
+ * lingered after its last line of output (measured in docs/benchmarks.md). Interrupting that thread makes its select return
  * and its loop end, closing the client's idle connections.
  *
  * <p>Only threads that appeared while one of our clients was being built are touched, never

@@ -29,9 +29,8 @@ import java.util.concurrent.TimeoutException;
  * {@link #send} turns a proxy's refusal (HTTP 407) into an {@code AUTH} error naming the proxy.
  *
  * <p>One client per scheme, each built on its first request: {@code http://} requests go to a client without
- * TLS, {@code https://} ones to a client with the TLS context. Why: the JDK's client sets up TLS (the default
- * context, cacerts' ~150 certificates, the extra CAs) when it is built, 0.2-0.4 s of CPU that a pull from a
- * plain-HTTP registry ({@code insecure_registries}, a local registry) never needs.
+ * TLS, {@code https://} ones to a client with the TLS context, whose set-up a plain-HTTP registry never needs
+ * (what it costs: docs/benchmarks.md).
  */
 public final class HttpAccess {
     private final HttpClient.Builder builder;
