@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Verifies a resolved digest (spec 1, 10): discovers its signatures through the given source,
+ * Verifies a resolved digest (docs/verification.md): discovers its signatures through the given source,
  * verifies each one independently and completely, and accepts if at least one satisfies the whole
  * policy by itself. Bad siblings are reported, never combined with good ones.
  */

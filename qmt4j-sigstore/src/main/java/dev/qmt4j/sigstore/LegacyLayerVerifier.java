@@ -28,10 +28,10 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Verifies one legacy {@code .sig} layer completely against a policy (spec 5 keyless, 8 keyed):
+ * Verifies one legacy {@code .sig} layer completely against a policy (docs/verification.md, "Checks per signature"):
  * signature over the exact payload bytes, Rekor bundle (SET, key validity, entry bound to this
  * signature, signer and payload hash), certificate chain and SCT at the integrated time, payload
- * digest claim, identity. The chain annotation is never used (spec 5.2).
+ * digest claim, identity. The chain annotation is never used: only the trust root's certificates anchor a chain.
  */
 public final class LegacyLayerVerifier {
     private final Supplier<TrustRoot> trustRoot;
@@ -77,7 +77,7 @@ public final class LegacyLayerVerifier {
         }
         Optional<Tlog> tlog = Optional.empty();
         if (layer.rekorBundle().isPresent()) {
-            // A present entry must verify even when the policy does not require one (spec 8).
+            // A present entry must verify even when the policy does not require one, as in cosign.
             tlog = Optional.of(tlog(layer, cert.isPresent() ? der(cert.get()) : key.getEncoded()));
         } else if (policy.requireTlog()) {
             throw new VerificationException(Check.TLOG_ENTRY, "no Rekor bundle annotation (" + "dev.sigstore.cosign/bundle"

@@ -17,8 +17,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The OCI rules around the core bundle verifier (spec 2.4, 3.2): only bundle v0.3 on the OCI path, with
- * a single certificate or a public key (no {@code x509CertificateChain}: checklist case 9),
+ * The OCI rules around the core bundle verifier (https://github.com/sigstore/cosign/blob/main/specs/BUNDLE_SPEC.md):
+ * only bundle v0.3 on the OCI path, with a single certificate or a public key (no {@code x509CertificateChain}: rejection case 9 of docs/verification.md),
  * a DSSE in-toto statement whose subject is the digest (checked by the core), and predicate type
  * {@value BundleSigner#COSIGN_SIGN_PREDICATE} so that an attestation does not count as a signature,
  * and the policy's required annotations on the matching in-toto subject.
@@ -94,7 +94,7 @@ final class OciBundleCheck {
         }
     }
 
-    /** The first required annotation the subject naming {@code hex} lacks (spec 3.2: annotations of the matching subject). */
+    /** The first required annotation the subject naming {@code hex} lacks (cosign puts them on the in-toto subject). */
     static java.util.Optional<String> missingAnnotation(JsonNode statement, String hex, java.util.Map<String, String> required) {
         JsonNode subject = null;
         for (JsonNode s : statement.path("subject")) {

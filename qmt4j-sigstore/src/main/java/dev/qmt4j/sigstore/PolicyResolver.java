@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Decides which policy applies to a reference (spec 7.3, issue 4 item 4), in this order: command-line
+ * Decides which policy applies to a reference (docs/verification.md, "Policy"), in this order: command-line
  * flags; the provider's {@code verify} block; the {@code [oci]} keys; the built-in policy for
  * {@code ghcr.io/querymt/*} (GitHub Actions issuer, workflow repository {@code querymt/querymt});
  * otherwise {@link PolicyDecision.NoPolicy}. There is no global default identity.
@@ -121,7 +121,7 @@ public final class PolicyResolver {
      * Where the trust root for {@code ref} comes from: {@code --trusted-root}; else the manual PEM flags;
      * else the provider's verify block if it sets a trust-root key; else {@code [oci]}. From a block:
      * any of {@code fulcio_certs} / {@code rekor_pub_keys} / {@code ctfe_pub_keys} makes a manual root
-     * (spec 9.3, never merged with TUF data); {@code use_sigstore_tuf_data = false} alone means the
+     * (never merged with TUF data); {@code use_sigstore_tuf_data = false} alone means the
      * embedded public-good snapshot; otherwise public good through TUF.
      */
     public TrustSource trustSource(ImageRef ref) {

@@ -26,7 +26,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Verifies Sigstore bundles (spec 6) against an artifact and a {@link VerificationPolicy}:
+ * Verifies Sigstore bundles (https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_bundle.proto)
+ * against an artifact and a {@link VerificationPolicy}:
  * structure and version rules, the signature (message signature or DSSE over PAE, with the in-toto
  * subject bound to the artifact), every transparency-log entry (log lookup, SET, inclusion proof
  * and checkpoint, entry body bound to the signature, signer and artifact), RFC 3161 timestamps,

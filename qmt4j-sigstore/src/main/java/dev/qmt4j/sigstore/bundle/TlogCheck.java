@@ -11,7 +11,10 @@ import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Verification of one bundle transparency-log entry (spec 6.3). */
+/**
+ * Verification of one bundle transparency-log entry ({@code TransparencyLogEntry},
+ * https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_rekor.proto).
+ */
 final class TlogCheck {
     private final RekorVerifier rekor;
 

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * The identity a Fulcio signing certificate asserts: its subject alternative names, the OIDC
- * issuer (read per spec 7.1: OID .1.8 if present, else .1.1; both present and different is an
+ * issuer (read per https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md:
+ * OID .1.8 if present, else .1.1; both present and different is an
  * error) and the Sigstore extensions under {@code 1.3.6.1.4.1.57264.1}. Obtain one with
  * {@link FulcioExtensions#identity(java.security.cert.X509Certificate)}.
  *

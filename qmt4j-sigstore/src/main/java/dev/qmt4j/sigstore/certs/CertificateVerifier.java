@@ -22,7 +22,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Validates Fulcio signing certificates against a trust root (spec 5.2-5.4): a PKIX path to a
+ * Validates Fulcio signing certificates against a trust root
+ * (https://github.com/sigstore/fulcio/blob/main/docs/certificate-specification.md): a PKIX path to a
  * certificate authority whose {@code validFor} contains the trusted time, built <em>only</em> from
  * the trust root's certificates (untrusted chains that travel with a signature are never used as
  * anchors or intermediates), with every certificate valid at that time, no revocation checking,
@@ -43,7 +44,7 @@ public final class CertificateVerifier {
      *
      * @param leaf the signing certificate
      * @param trustedTimes verified times (Rekor integrated times, RFC 3161 times); at least one
-     * @param sctRequired whether an SCT from a trusted CT log is required (spec 5.3; default true)
+     * @param sctRequired whether an SCT from a trusted CT log is required (RFC 6962; default true)
      * @return the validated path (leaf first, trust anchor last) of the first time
      * @throws VerificationException naming the failed check
      */

@@ -26,7 +26,8 @@ import org.bouncycastle.asn1.x509.OtherName;
 
 /**
  * The Sigstore (Fulcio) certificate extensions under {@code 1.3.6.1.4.1.57264.1} and their decoding
- * (spec 7.1): {@code .1.1}-{@code .1.6} hold raw UTF-8 bytes as the extension value, {@code .1.8}
+ * (https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md):
+ * {@code .1.1}-{@code .1.6} hold raw UTF-8 bytes as the extension value, {@code .1.8}
  * and later a DER UTF8String.
  */
 public final class FulcioExtensions {

@@ -26,7 +26,7 @@ import org.bouncycastle.asn1.x509.Extension;
 
 /**
  * Verification of the Signed Certificate Timestamps embedded in a Fulcio leaf (RFC 6962 section
- * 3.2, precert entries; spec 5.3): the signed data is rebuilt from the leaf's TBSCertificate with
+ * 3.2, precert entries): the signed data is rebuilt from the leaf's TBSCertificate with
  * the SCT-list extension removed and the issuer's key hash. At least one SCT must verify with a
  * CT log of the trust root that was valid at the SCT's timestamp.
  */

@@ -25,7 +25,8 @@ import org.bouncycastle.tsp.TimeStampResponse;
 import org.bouncycastle.tsp.TimeStampToken;
 
 /**
- * RFC 3161 timestamp verification against the trust root's timestamp authorities (spec 5.8):
+ * RFC 3161 timestamp verification against the trust root's timestamp authorities ({@code timestampAuthorities}
+ * in https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_trustroot.proto):
  * the token's message imprint is the hash of the signed bytes (the raw signature), its signer is
  * the leaf of a trust-root TSA chain (certificates embedded in the token are never trusted by
  * themselves), the CMS signature verifies, the TSA chain is valid at the generation time, and the

@@ -22,7 +22,8 @@ import java.util.Optional;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Writes a keyed signature as cosign v3 does (spec 2.4): a Sigstore bundle v0.3 whose DSSE envelope
+ * Writes a keyed signature as cosign v3 does (https://github.com/sigstore/cosign/blob/main/specs/BUNDLE_SPEC.md):
+ * a Sigstore bundle v0.3 whose DSSE envelope
  * carries an in-toto statement (subject = the digest, predicate type {@value #COSIGN_SIGN_PREDICATE}),
  * pushed as an OCI 1.1 referrer of the digest (empty config, one bundle layer, {@code subject}), and
  * listed in the {@code sha256-<hex>} referrers fallback index for registries without the referrers API.

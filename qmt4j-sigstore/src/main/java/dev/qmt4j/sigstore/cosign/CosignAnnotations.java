@@ -2,7 +2,11 @@ package dev.qmt4j.sigstore.cosign;
 
 import dev.qmt4j.oci.Digest;
 
-/** Media types, annotation keys and tag names of cosign's on-registry formats (spec 2.2, 2.4). */
+/**
+ * Media types, annotation keys and tag names of cosign's on-registry formats
+ * (https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md,
+ * https://github.com/sigstore/cosign/blob/main/specs/BUNDLE_SPEC.md).
+ */
 public final class CosignAnnotations {
     private CosignAnnotations() {}
 

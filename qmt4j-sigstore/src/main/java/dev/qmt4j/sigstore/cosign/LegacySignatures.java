@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Discovery of legacy cosign signatures (spec 2.2): the {@code sha256-<hex>.sig} tag of the
+ * Discovery of legacy cosign signatures (https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md):
+ * the {@code sha256-<hex>.sig} tag of the
  * <em>resolved</em> digest in the same repository, read through the pull's own source (so with its
  * credentials). Each simple-signing layer becomes a {@link SignatureLayer} after its blob is checked
  * against its descriptor; anything malformed is recorded as a problem, never fatal on its own.

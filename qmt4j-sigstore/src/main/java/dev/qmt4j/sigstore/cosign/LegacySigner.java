@@ -20,7 +20,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Writes legacy cosign signatures (spec 2.2) the way {@code cosign sign --key} does: a simple-signing
+ * Writes legacy cosign signatures (https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md)
+ * the way {@code cosign sign --key} does: a simple-signing
  * payload for the digest, signed (SHA-256; pure Ed25519), pushed as a layer of the
  * {@code sha256-<hex>.sig} manifest in the same repository. Existing signatures are kept: the new
  * layer is appended (an identical layer is not added twice).

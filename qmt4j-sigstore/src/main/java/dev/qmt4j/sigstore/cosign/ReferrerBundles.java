@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Discovery of Sigstore bundles attached as OCI referrers (spec 2.4): the referrers API, falling
+ * Discovery of Sigstore bundles attached as OCI referrers (https://github.com/sigstore/cosign/blob/main/specs/BUNDLE_SPEC.md):
+ * the referrers API, falling
  * back to the {@code sha256-<hex>} tag index only when the API answers 404. Each referrer manifest is
  * fetched by digest (checked), must name the digest as its {@code subject} and hold exactly one layer
  * whose media type starts with {@code application/vnd.dev.sigstore.bundle}; that blob is the bundle.

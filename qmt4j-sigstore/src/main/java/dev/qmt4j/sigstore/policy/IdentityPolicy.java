@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A keyless identity constraint with cosign semantics (spec 7.2): a SAN matcher (identity) AND an
+ * A keyless identity constraint with cosign semantics (docs/verification.md, "Policy"): a SAN matcher (identity) AND an
  * issuer matcher AND, optionally, exact values of Sigstore extensions (e.g. the GitHub workflow
  * repository, OID .1.5). All must hold on the same certificate.
  *

@@ -9,7 +9,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * cosign's "Rekor bundle" annotation ({@code dev.sigstore.cosign/bundle}, spec 2.2):
+ * cosign's "Rekor bundle" annotation ({@code dev.sigstore.cosign/bundle},
+ * https://github.com/sigstore/cosign/blob/main/specs/SIGNATURE_SPEC.md):
  * {@code {"SignedEntryTimestamp": b64, "Payload": {"body": b64, "integratedTime": n, "logIndex": n, "logID": hex}}}.
  *
  * @param signedEntryTimestamp the SET (DER ECDSA signature)

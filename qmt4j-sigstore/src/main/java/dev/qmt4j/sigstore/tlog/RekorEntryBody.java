@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A Rekor entry body ({@code canonicalizedBody}) and the checks that bind it to the signature it
- * claims to log (spec 5.1 step 4 and 6.3): the logged signature, signer (certificate or public key,
+ * claims to log (docs/verification.md, rejection cases 35-38): the logged signature, signer (certificate or public key,
  * compared as DER) and content digest must equal the ones being verified.
  *
  * <p>Supported kinds: {@code hashedrekord} 0.0.1 and 0.0.2 (Rekor v2), {@code dsse} 0.0.1,

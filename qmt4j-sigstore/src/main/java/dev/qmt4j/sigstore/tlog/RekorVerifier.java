@@ -16,7 +16,7 @@ import java.util.Objects;
 /**
  * Transparency-log (Rekor) checks against a trust root: log lookup with key validity, signed entry
  * timestamps (SETs), Merkle inclusion proofs with their checkpoints, and (for cosign's legacy
- * {@code .sig} layers) the whole Rekor bundle annotation check of spec 5.1.
+ * {@code .sig} layers) the whole Rekor bundle annotation check (docs/verification.md, "Checks per signature").
  */
 public final class RekorVerifier {
     /** Allowed clock skew for "the integrated time is not in the future". */
@@ -164,7 +164,7 @@ public final class RekorVerifier {
     }
 
     /**
-     * The whole legacy check (spec 5.1) of cosign's {@code dev.sigstore.cosign/bundle} annotation for
+     * The whole legacy check of cosign's {@code dev.sigstore.cosign/bundle} annotation for
      * a {@code .sig} layer: log lookup and key validity at the integrated time, SET signature, and
      * binding of the logged {@code hashedrekord}/{@code rekord} entry to this layer's signature,
      * signer and payload digest (SHA-256).

@@ -18,7 +18,8 @@ import java.util.Optional;
 /**
  * The trust material verification is anchored in: Fulcio certificate authorities, Rekor
  * transparency logs, certificate-transparency logs and timestamp authorities, each with a validity
- * window (spec 9). Immutable.
+ * window ({@code TrustedRoot}, https://github.com/sigstore/protobuf-specs/blob/main/protos/sigstore_trustroot.proto).
+ * Immutable.
  *
  * <p>Sources: {@link #publicGood()} (the Sigstore public-good {@code trusted_root.json} embedded in
  * this jar), {@link #fromFile(Path)} (a {@code trusted_root.json}, cosign {@code --trusted-root}
@@ -87,7 +88,7 @@ public final class TrustRoot {
     }
 
     /**
-     * A manual trust root from PEM files (spec 9.3): Fulcio certificates (self-signed ones become
+     * A manual trust root from PEM files (docs/verification.md, "Policy"): Fulcio certificates (self-signed ones become
      * trust anchors, the others trusted intermediates), Rekor public keys and CT log public keys
      * (log ID = sha256 of the DER SubjectPublicKeyInfo, unbounded validity). No timestamp
      * authorities. Each file may hold several PEM blocks.

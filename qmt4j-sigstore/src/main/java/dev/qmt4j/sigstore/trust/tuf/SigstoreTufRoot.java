@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Sigstore trust root obtained through TUF (issue 4 item 5, spec 9.1), cached under
+ * The Sigstore trust root obtained through TUF (docs/verification.md, "Trust root and TUF"), cached under
  * {@code <cache>/sigstore/tuf/<repository host>/}.
  *
  * <ul>

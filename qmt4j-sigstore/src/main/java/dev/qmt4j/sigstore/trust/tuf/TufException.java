@@ -2,7 +2,7 @@ package dev.qmt4j.sigstore.trust.tuf;
 
 /**
  * A TUF update refused: the repository's metadata or target failed a check. Never a reason to fall
- * back to older trust material silently (spec 9.1); {@link #check()} names what failed.
+ * back to older trust material silently (TUF specification section 5); {@link #check()} names what failed.
  */
 public final class TufException extends RuntimeException {
     private final String check;

@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A TUF client (TUF specification 1.0 section 5; spec 9.1): root rotation, timestamp, snapshot,
+ * A TUF client (TUF specification 1.0 section 5, https://theupdateframework.github.io/specification/latest/):
+ * root rotation, timestamp, snapshot,
  * targets, then one target file, each checked for threshold signatures, version, rollback against
  * the locally trusted copy, expiry (against one start time), length and hashes. Verified metadata
  * is persisted in a {@link TufStore}. Top-level targets only (delegations are not followed).

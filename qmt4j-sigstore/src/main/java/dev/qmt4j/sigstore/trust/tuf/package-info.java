@@ -1,5 +1,6 @@
 /**
- * A small TUF client for Sigstore's trust root (spec 9.1): {@link dev.qmt4j.sigstore.trust.tuf.TufUpdater}
+ * A small TUF client for Sigstore's trust root (https://theupdateframework.github.io/specification/latest/,
+ * section 5): {@link dev.qmt4j.sigstore.trust.tuf.TufUpdater}
  * (root rotation, timestamp, snapshot, targets, target download with thresholds, versions, rollback,
  * expiry, lengths and hashes over OLPC canonical JSON), {@link dev.qmt4j.sigstore.trust.tuf.TufStore}
  * (atomic on-disk state) and {@link dev.qmt4j.sigstore.trust.tuf.SigstoreTufRoot} (refresh policy,
