@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Checklist cases of the spec (section 11) that need hand-made OCI artefacts or a misbehaving
+ * Rejection cases of docs/verification.md that need hand-made OCI artefacts or a misbehaving
  * registry: 3 (referrers API answering an empty index), 4, 5, 7, 8, 9, 10, 16, 18. The registry is
  * the real one of the testkit; faults come from {@link FaultProxy} or a small forwarding server.
  */

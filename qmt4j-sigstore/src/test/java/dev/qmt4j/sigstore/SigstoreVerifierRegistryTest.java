@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Legacy {@code .sig} signatures against the real registry: keyed (signed by {@link LegacySigner},
  * keys as cosign writes them) and keyless (a BouncyCastle Fulcio/CT/Rekor of {@link TestSigstore}).
- * Case numbers refer to the checklist of the spec (section 11).
+ * Case numbers refer to the rejection cases of docs/verification.md.
  */
 class SigstoreVerifierRegistryTest {
     @RegisterExtension

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Which trust root verification uses (spec 9): manual PEM roots for a private Sigstore, including
+ * Which trust root verification uses (docs/verification.md, "Trust root and TUF"): manual PEM roots for a private Sigstore, including
  * CT log keys so SCTs verify ({@code ctfe_pub_keys}, {@code --ctfe-pub-keys}); the trust-source
  * precedence; and offline re-verification that never touches the TUF repository.
  */

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Certificate chain, validity, EKU and SCT checks (spec 5.2-5.4; checklist 22-30). */
+/** Certificate chain, validity, EKU and SCT checks (docs/verification.md, rejection cases 22-30). */
 class CertificateVerifierTest {
     static final TestPki PKI = new TestPki();
     static final Instant T = Instant.parse("2024-03-01T12:05:00Z");

@@ -10,7 +10,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import org.junit.jupiter.api.Test;
 
-/** Signature schemes per spec 4 (checklist 19-21). */
+/** Signature schemes per cosign's signature spec (docs/verification.md, rejection cases 19-21). */
 class KeysTest {
     static final byte[] M = "payload".getBytes();
 

@@ -15,7 +15,7 @@ import net.jqwik.api.constraints.AlphaChars;
 import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
-/** Identity matching with cosign semantics (spec 7; checklist 43-48). */
+/** Identity matching with cosign semantics (docs/verification.md, "Policy"; rejection cases 43-48). */
 class IdentityPolicyTest {
     static final TestPki PKI = new TestPki();
     static final String GH = "https://token.actions.githubusercontent.com";

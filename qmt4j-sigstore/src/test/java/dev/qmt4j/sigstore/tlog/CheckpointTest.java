@@ -17,7 +17,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
-/** Signed-note checkpoints: parsing, origin, key hint, name and signature (spec 6.3, checklist 39). */
+/** Signed-note checkpoints: parsing, origin, key hint, name and signature (https://github.com/C2SP/C2SP/blob/main/signed-note.md; rejection case 39). */
 class CheckpointTest {
     static final byte[] ROOT = new byte[32];
     final KeyPair ed = ed25519();

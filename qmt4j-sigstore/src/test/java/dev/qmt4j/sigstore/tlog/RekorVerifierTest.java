@@ -14,7 +14,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Legacy Rekor bundle annotation checks (spec 5.1; checklist 31-38) and the SET golden vector. */
+/** Legacy Rekor bundle annotation checks (docs/verification.md, rejection cases 31-38) and the SET golden vector. */
 class RekorVerifierTest {
     static final TestPki PKI = new TestPki();
     static final long IT = Instant.parse("2024-03-01T12:05:00Z").getEpochSecond();

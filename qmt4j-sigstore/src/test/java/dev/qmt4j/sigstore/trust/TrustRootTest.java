@@ -18,7 +18,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** trusted_root.json parsing, the embedded public-good root and manual PEM roots (spec 9). */
+/** trusted_root.json parsing, the embedded public-good root and manual PEM roots (docs/verification.md, "Trust root and TUF"). */
 class TrustRootTest {
     @TempDir
     Path tmp;
