@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Issue 5 item 4 through the CLI: the example C provider, built here with gcc (and for linux/arm64
+ * Native plugins from OCI through the CLI: the example C provider, built here with gcc (and for linux/arm64
  * with aarch64-linux-gnu-gcc when installed) and with clang as Wasm, is published with
  * {@code qmt4j push} as one index with a wasi/wasm fallback, signed with {@code qmt4j sign}, and
  * loaded from the config through {@code oci://}: native on this machine, Wasm with

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code -a k=v} on {@code verify}/{@code pull} (checklist case 18), the trust-root flags and the trust root shown by verify. */
+/** {@code -a k=v} on {@code verify}/{@code pull} (rejection case 18 of docs/verification.md), the trust-root flags and the trust root shown by verify. */
 class CliVerifyPolicyFlagsTest {
     @RegisterExtension
     static final LocalRegistry registry = new LocalRegistry();

@@ -32,7 +32,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Issue 5 item 4 end to end: the C example provider pushed as a native image index (this machine's
+ * Native plugins from OCI end to end: the C example provider pushed as a native image index (this machine's
  * platform, plus linux/arm64 when cross-built) with the Wasm build of the same C source as its
  * wasi/wasm fallback, pulled from a real registry: native on this machine, Wasm with platform
  * wasi/wasm, and the same answer from both.

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every fixture kind from issue 2, packaged into an OCI layout, read back, selected and fetched:
+ * Every plugin packaging qmt4j reads (single Wasm manifest, native index with a wasi/wasm fallback,
+ * wasi-only index, annotation-only manifest, OCI artifact, Docker manifest list), packaged into an OCI layout, read back, selected and fetched:
  * the plugin type is right and the fetched layer hashes to its digest.
  */
 class PluginRoundTripTest {

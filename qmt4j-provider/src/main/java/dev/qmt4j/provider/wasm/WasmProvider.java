@@ -254,7 +254,7 @@ public final class WasmProvider implements ProviderPlugin {
      * {@inheritDoc}
      *
      * <p>Calls the plugin's {@code supports_streaming} export with {@code cfg} when it has one
-     * (querymt-reference 1.14 A: cfg JSON in, JSON bool out); without the export the capability decides.
+     * (QueryMT's HTTP-adapter ABI, docs/wasm.md "Sources": cfg JSON in, JSON bool out); without the export the capability decides.
      *
      * @throws ProviderException {@link ProviderErrorKind#PLUGIN_ERROR} when the export fails or answers something other than a boolean
      */

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Issue 3 "done when": a QueryMT-style provider pulled from a local registry (oci://) answers a chat. */
+/** Pull then run: a QueryMT-style provider pulled from a local registry (oci://) answers a chat. */
 class PulledProviderTest {
     @TempDir
     Path tmp;
