@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The items of the ABI spec's conformance checklist (extism-abi.md section 12) that the other test
- * classes did not cover, mostly through the probe exports of W2's {@code kernel-edge} WAT plugin
+ * The items of the conformance checklist (qmt4j-wasm/README.md) that the other test
+ * classes did not cover, mostly through the probe exports of the {@code kernel-edge} WAT plugin
  * (expected values from the comments in plugins/wat/kernel-edge.wat). Method names start with the
- * checklist item number; qmt4j-wasm/README.md maps every item to its tests.
+ * conformance item number; qmt4j-wasm/README.md maps every item to its tests.
  */
 class ChecklistTest {
     static ExtismPlugin edge;
@@ -219,7 +219,7 @@ class ChecklistTest {
         assertEquals("ok!!", text(edge.call("error_cleared", new byte[0])), "error_set(0) clears: success");
         assertArrayEquals(new long[] {1, 0}, probe("error_get_probe", ""));
         // Reference: a freed error block is lost ("Returned non-zero exit code: 1"); qmt4j captures the
-        // length at error_set and reports the message (spec 3.3 error_set, the documented superset).
+        // length at error_set and reports the message (error_set of Extism's kernel; the documented superset).
         PluginCallException e = assertThrows(PluginCallException.class, () -> edge.call("error_freed", new byte[0]));
         assertEquals("freed error", e.guestError());
         assertEquals(1, e.returnCode());

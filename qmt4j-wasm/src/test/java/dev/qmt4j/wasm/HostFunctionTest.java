@@ -11,7 +11,7 @@ import dev.qmt4j.Qmt4jException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** User host functions, the legacy ABI, initialisation and linking (spec 2.2, 2.3, 6, 10). */
+/** User host functions, the legacy ABI, initialisation and linking (docs/wasm.md, "How it works"). */
 class HostFunctionTest {
     static final byte[] USER = Wat.text("""
             (module

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code http_request} against a JDK HttpServer on 127.0.0.1 (checklist item 7). */
+/** {@code http_request} against a JDK HttpServer on 127.0.0.1 (conformance item 7, qmt4j-wasm/README.md). */
 class HttpTest {
     static HttpServer server;
     static String base;

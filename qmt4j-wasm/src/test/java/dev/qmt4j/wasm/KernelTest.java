@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The kernel functions' edge cases (ABI spec 3.2-3.3, checklist items 1-3, 6, 8) seen from a guest. */
+/** The kernel functions' edge cases (conformance items 1-3, 6, 8 of qmt4j-wasm/README.md) seen from a guest. */
 class KernelTest {
     static ExtismPlugin plugin;
     static final List<String> logged = new ArrayList<>();
@@ -92,7 +92,7 @@ class KernelTest {
     // A first block of 100001 bytes makes the buffer end at 100009 while the next block would start at
     // 100016; addresses in between once passed the bounds check and indexed past the byte[], so the
     // call failed with a raw IndexOutOfBoundsException (for output_set, out of ExtismInstance.call).
-    // They are arena addresses like any other (flat memory up to the bump pointer, ABI spec 3.5).
+    // They are arena addresses like any other (flat memory up to the bump pointer, docs/wasm.md "How it works").
     // Each runs on a fresh plugin: an instance keeps its grown buffer across calls, which hides the case.
 
     static byte[] callFresh(String function) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
-/** Timeouts, memory caps, vars and concurrency (checklist items 5, 11; issue cases). */
+/** Timeouts, memory caps, vars and concurrency (conformance items 5 and 11 of qmt4j-wasm/README.md). */
 class LimitsTest {
     static WasmManifest.Builder kernel() {
         return WasmManifest.builder().module(Wat.resource("kernel"));

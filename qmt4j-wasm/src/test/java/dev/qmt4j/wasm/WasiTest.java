@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** WASI is opt-in and shows the guest no environment and only the allowed paths (checklist item 10). */
+/** WASI is opt-in and shows the guest no environment and only the allowed paths (conformance item 10 of qmt4j-wasm/README.md). */
 class WasiTest {
     /** Outputs "<env count> <env bytes> <errno of opening /data/f.txt> <first byte read>". */
     static final byte[] ENV = Wat.text("""

@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * Extism memory for one instance: a flat byte arena addressed from {@link #BASE}, bump-allocated
  * and never reusing an address before {@link #reset()}. That one rule gives the invariants PDKs rely
- * on (ABI spec 3.2): 0 is null, contiguous addressing in a block, exact {@code length}, freed data
+ * on (https://github.com/extism/extism/blob/main/kernel/src/lib.rs):
+ * 0 is null, contiguous addressing in a block, exact {@code length}, freed data
  * readable until reset, harmless double free. Handles stay below 2^31.
  *
  * <p>Blocks are recorded in start order (the bump pointer only grows), so {@link #length} is a
@@ -189,7 +190,8 @@ public final class Arena {
     /**
      * The length of the block that starts at {@code h} and was allocated in this call, even if it has
      * been freed since; 0 for anything else. For the handle arguments of built-ins: they free their
-     * arguments as the reference does (ABI spec 4), yet guests written for hosts that do not (Extism's
+     * arguments as the reference does (https://github.com/extism/extism/blob/main/runtime/src/pdk.rs),
+     * yet guests written for hosts that do not (Extism's
      * JS SDK) pass a key to {@code var_get} and then the same key to {@code var_set}. Addresses are
      * never reused before {@link #reset()}, so a freed block start still names exactly the bytes the
      * guest wrote there; {@link #length} stays 0 for it, as PDKs expect.

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One plugin instance: a Chicory {@link Instance} plus its {@link InstanceState}, created lazily and
  * rebuilt after a timeout, a trap or an explicit {@code _start} call. Calls follow the reference
- * sequence (ABI spec section 5).
+ * sequence (https://github.com/extism/extism/blob/main/runtime/src/plugin.rs).
  */
 final class ExtismInstance implements PluginInstance {
     private final PluginRuntime runtime;
@@ -262,7 +262,7 @@ final class ExtismInstance implements PluginInstance {
         carriedVars = Map.of();
     }
 
-    /** ABI spec section 6: hs_init (after _initialize), else __wasm_call_ctors, else _initialize; never _start. */
+    /** As the reference runtime does: hs_init (after _initialize), else __wasm_call_ctors, else _initialize; never _start. */
     private static void initialize(Instance inst, ModuleInfo info) {
         var exports = info.exports();
         ModuleInfo.ExportEntry hs = exports.get("hs_init");

@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The functions of {@code extism:host/env}: the 20 kernel functions over {@link Arena} and the 12
- * built-ins (config, vars, HTTP, logging), with the reference semantics (ABI spec sections 3-4).
+ * built-ins (config, vars, HTTP, logging), with the reference semantics
+ * (https://github.com/extism/extism/blob/main/kernel/src/lib.rs, https://github.com/extism/extism/blob/main/runtime/src/pdk.rs).
  * Also the pre-1.0 names ({@code env.extism_*}) and AssemblyScript's {@code env.abort}.
  */
 public final class Kernel {
@@ -38,7 +39,7 @@ public final class Kernel {
     private static final List<ValType> I64_I64 = List.of(ValType.I64, ValType.I64);
     private static final List<ValType> I32 = List.of(ValType.I32);
 
-    /** Names that existed in the legacy {@code env} module with the {@code extism_} prefix (spec 2.2). */
+    /** Names that existed in the legacy {@code env} module with the {@code extism_} prefix (Extism before 1.0; docs/wasm.md). */
     private static final Set<String> LEGACY_NAMES = Set.of("alloc", "free", "length", "load_u8", "load_u64",
             "input_load_u8", "input_load_u64", "store_u8", "store_u64", "input_set", "output_set", "input_length",
             "input_offset", "output_length", "output_offset", "reset", "error_set", "error_get", "memory_bytes",
@@ -67,7 +68,7 @@ public final class Kernel {
     static List<HostFunction> functions(InstanceState s) {
         List<HostFunction> out = new ArrayList<>(64);
         Arena a = s == null ? null : s.arena;
-        // Kernel (spec 3.1)
+        // Kernel (https://github.com/extism/extism/blob/main/kernel/src/lib.rs)
         def(out, "alloc", I64, I64, (i, x) -> new long[] {a.alloc(x[0])});
         def(out, "free", I64, V, (i, x) -> {
             a.free(x[0]);
@@ -109,7 +110,7 @@ public final class Kernel {
             return NONE;
         });
         def(out, "memory_bytes", V, I64, (i, x) -> new long[] {a.capacity()});
-        // Built-ins (spec 4)
+        // Built-ins (https://github.com/extism/extism/blob/main/runtime/src/pdk.rs)
         def(out, "config_get", I64, I64, (i, x) -> new long[] {configGet(s, x[0])});
         def(out, "var_get", I64, I64, (i, x) -> new long[] {varGet(s, x[0])});
         def(out, "var_set", I64_I64, V, (i, x) -> {
@@ -126,7 +127,7 @@ public final class Kernel {
             });
         }
         def(out, "get_log_level", V, I32, (i, x) -> new long[] {s.logLevel.extismValue()});
-        // Legacy aliases (spec 2.2), same implementations.
+        // Legacy aliases (Extism before 1.0), same implementations.
         List<HostFunction> legacy = new ArrayList<>();
         for (HostFunction f : out) {
             if (LEGACY_NAMES.contains(f.name())) {
@@ -134,7 +135,8 @@ public final class Kernel {
             }
         }
         out.addAll(legacy);
-        // AssemblyScript's abort(message, file, line, column): trap with the message (spec 2.3).
+        // AssemblyScript's abort(message, file, line, column): trap with the message
+        // (https://www.assemblyscript.org/concepts.html#special-imports).
         out.add(new HostFunction(LEGACY, "abort",
                 FunctionType.of(List.of(ValType.I32, ValType.I32, ValType.I32, ValType.I32), V),
                 (inst, x) -> {
@@ -188,7 +190,10 @@ public final class Kernel {
         return v == null ? 0 : s.arena.write(v);
     }
 
-    /** Reference algorithm (spec 4.3), including its 48-bytes-per-entry accounting. */
+    /**
+     * Reference algorithm ({@code var_set} in https://github.com/extism/extism/blob/main/runtime/src/pdk.rs),
+     * including its 48-bytes-per-entry accounting.
+     */
     static void varSet(InstanceState s, long key, long value) {
         long max = s.manifest.maxVarBytes();
         if (max == 0) {

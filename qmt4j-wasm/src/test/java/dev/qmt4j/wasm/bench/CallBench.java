@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * In-process call throughput of qmt4j's Extism host against Extism's JS SDK on the same kitchen-sink
- * .wasm (issue 3, "Benchmarks"), plus heap before/after 1,000,000 calls on one instance. Not a test:
+ * .wasm (docs/benchmarks.md, "Wasm host"), plus heap before/after 1,000,000 calls on one instance. Not a test:
  * run it through bench/wasm-vs-js.sh (or {@code java -cp <test classpath> dev.qmt4j.wasm.bench.CallBench}).
  *
  * <p>System properties: {@code bench.seconds} (measurement per case, default 5), {@code bench.warmup}

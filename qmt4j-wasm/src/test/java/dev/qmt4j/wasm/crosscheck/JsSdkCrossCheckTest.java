@@ -172,7 +172,7 @@ class JsSdkCrossCheckTest {
         assertArrayEquals(binary, same(TestPlugins.KITCHEN_SINK, "echo", binary, Map.of(), List.of(), false, 1).get(0).output());
         // JS SDK deviation: alloc(0) returns a non-zero handle to an empty block and output_set returns the
         // whole block ignoring len, so an empty echo comes back as one zero byte there. The reference:
-        // alloc(0) == 0, the output is empty (spec 3.3, section 11).
+        // alloc(0) == 0, the output is empty (alloc in https://github.com/extism/extism/blob/main/kernel/src/lib.rs).
         Outcome q = qmt4j(TestPlugins.KITCHEN_SINK, "echo", new byte[0], Map.of(), List.of(), false, 1).get(0);
         Outcome j = js(TestPlugins.KITCHEN_SINK, "echo", new byte[0], Map.of(), List.of(), false, 1).get(0);
         assertTrue(q.ok() && j.ok());
@@ -235,7 +235,7 @@ class JsSdkCrossCheckTest {
                 same(TestPlugins.KITCHEN_SINK, "config_get", "greeting".getBytes(UTF_8), config, List.of(), false, 1).get(0).text());
         assertEquals("<missing>",
                 same(TestPlugins.KITCHEN_SINK, "config_get", "nope".getBytes(UTF_8), config, List.of(), false, 1).get(0).text());
-        // config_get of an empty value returns 0 (checklist item 6), so as-pdk sees it as missing.
+        // config_get of an empty value returns 0 (conformance item 6), so as-pdk sees it as missing.
         // JS SDK deviation: it hands back an empty block (its alloc(0) != 0) and the call then fails
         // with "failed to store output".
         assertEquals("<missing>",
@@ -298,7 +298,7 @@ class JsSdkCrossCheckTest {
         assertFalse(j.ok());
         assertFalse(q.ok());
         // JS SDK deviation: a trap after error_set reports only "unreachable"; the reference (and
-        // qmt4j) report the registered error message, which wins over the trap (spec 3.3 / 5).
+        // qmt4j) report the registered error message, which wins over the trap (conformance item 3).
         assertEquals("unreachable", j.error());
         assertTrue(q.error().startsWith("abort: kitchen-sink panic at "), q.error());
     }
@@ -309,7 +309,7 @@ class JsSdkCrossCheckTest {
         Outcome j = js(TestPlugins.KITCHEN_SINK, "rc", "3".getBytes(UTF_8), Map.of(), List.of(), false, 1).get(0);
         // JS SDK deviation: a non-zero rc without an error message counts as success (empty output).
         assertTrue(j.ok(), j.toString());
-        // the reference and qmt4j: "Returned non-zero exit code: RC" (checklist item 3)
+        // the reference and qmt4j: "Returned non-zero exit code: RC" (conformance item 3)
         assertFalse(q.ok());
         assertEquals("Returned non-zero exit code: 3", q.error());
         assertEquals(3, ((PluginCallException) q.qmt4jFailure()).returnCode());
@@ -382,7 +382,7 @@ class JsSdkCrossCheckTest {
         Outcome q = qmt4j(TestPlugins.START_ONLY, "probe", new byte[0], Map.of(), List.of(), false, 1).get(0);
         Outcome j = js(TestPlugins.START_ONLY, "probe", new byte[0], Map.of(), List.of(), false, 1).get(0);
         // JS SDK deviation: _initialize is not called (probe -> [0,0]); the reference calls it once and
-        // never calls _start implicitly (checklist item 9) -> [1,0].
+        // never calls _start implicitly (conformance item 9) -> [1,0].
         assertTrue(j.ok());
         assertEquals(Arrays.toString(new long[] {0, 0}), Arrays.toString(u64s(j.output())));
         assertEquals(Arrays.toString(new long[] {1, 0}), Arrays.toString(u64s(q.output())));
