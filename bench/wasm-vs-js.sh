@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/wasm-vs-js.sh — qmt4j's Extism host (Chicory) against Extism's JS SDK (@extism/extism 1.0.3
-# in Node) on the same kitchen-sink.wasm (AssemblyScript, built from source), in one run (issue 3):
+# in Node) on the same kitchen-sink.wasm (AssemblyScript, built from source), in one run (results: docs/benchmarks.md):
 #
 #   1. in-process calls/second (dev.qmt4j.wasm.bench.CallBench, from qmt4j-wasm's test sources):
 #        echo, a few bytes, one instance, 1 thread (warm-up, then BENCH_SECONDS)

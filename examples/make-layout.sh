@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes examples/layout/: an OCI image layout (image-spec "image-layout.md") holding the hello
 # Extism plugin as a QueryMT-style Wasm image tagged 0.1.0 — the same shape QueryMT's CI pushes
-# with `oras push` (querymt-reference.md 1.16):
+# with `oras push` (its .github/workflows/publish-providers.yml at github.com/querymt/querymt):
 #   manifest  application/vnd.oci.image.manifest.v1+json, annotation mt.query.plugin.type=extism
 #   config    application/vnd.wasm.v1.config+json, content "{}"
 #   layer     application/vnd.wasm.v1.layer+wasm, annotation org.opencontainers.image.title=plugin.wasm

@@ -2,7 +2,7 @@
  * extism_adapter.c -- runs a qmt4j native provider (include/qmt4j_plugin.h) as a QueryMT Wasm
  * provider plugin: link it with the provider's unchanged C source and minilibc.c into a
  * freestanding wasm32 module (build-wasm.sh). The result speaks QueryMT's legacy "guest does HTTP"
- * Extism ABI (querymt-reference.md 1.14 B), which qmt4j's WasmProvider and QueryMT's host load.
+ * Extism ABI (docs/wasm.md "Sources"), which qmt4j's WasmProvider and QueryMT's host load.
  *
  * Every export has the Extism type () -> i32. It reads its input from Extism memory, calls
  * qmt4j_call (or qmt4j_chat_stream) with it, and hands the output back:

@@ -2,14 +2,14 @@
  * hello.c — a tiny but real Extism plugin, written against the raw Extism 1.x ABI
  * (no PDK, no libc), that looks like a QueryMT provider from the outside.
  *
- * How Extism plugins talk to the host (see docs: shared extism-abi.md, sections 1-3):
+ * How Extism plugins talk to the host (see docs/wasm.md "Sources" for Extism's kernel):
  *   - every export has the wasm type () -> i32; 0 means success, anything else failure;
  *   - the input and the output live in *Extism memory*, a byte store owned by the host,
  *     reached only through functions imported from the module "extism:host/env";
  *   - a block of Extism memory is named by an i64 handle; byte i of block h is at h + i;
  *   - the output is registered with output_set(addr, len), an error message with error_set(h).
  *
- * Exports (the first ones are the QueryMT provider basics, querymt-reference.md 1.14):
+ * Exports (the first ones are the QueryMT provider basics, docs/wasm.md "Sources"):
  *   name               -> "hello"                         (plain string)
  *   api_key_name       -> ""                              (empty: no API key needed)
  *   base_url           -> "http://localhost"              (plain string)
@@ -20,10 +20,10 @@
  *   chat               -> ExtismChatResponse {"text":"Hello from the hello plugin! You said: <m>",
  *                         "finish_reason":"Stop"}, <m> being the text of the last text block of the
  *                         request: QueryMT's ChatMessage is {"role":"User","content":[{"type":"text",
- *                         "text":"<m>"}]} (querymt-reference.md 1.14)
+ *                         "text":"<m>"}]}
  *   chat_stream        -> the same text in three chunks through qmt_yield_chunk
  *                         ({"chunk":{"text":..}}), then {"chunk":{"done":{"finish_reason":"Stop"}}}
- * chat and chat_stream are QueryMT's legacy ("guest does HTTP") ABI (querymt-reference.md 1.14 B);
+ * chat and chat_stream are QueryMT's legacy ("guest does HTTP") ABI (docs/wasm.md "Sources");
  * this plugin needs no HTTP. greet, chat and chat_stream fail with an Extism error (return 1) when
  * the input is empty.
  *
@@ -32,7 +32,7 @@
 
 #include <stdint.h>
 
-/* ---- the Extism kernel, imported from "extism:host/env" (extism-abi.md 3.1) ---------------- */
+/* ---- the Extism kernel, imported from "extism:host/env" (extism/extism kernel/src/lib.rs) --- */
 /* All handles, addresses and lengths are unsigned 64-bit; single bytes travel as i32.         */
 
 #define EXTISM_IMPORT(n) __attribute__((import_module("extism:host/env"), import_name(n)))
@@ -45,7 +45,7 @@ EXTISM_IMPORT("store_u8")      extern void     extism_store_u8(uint64_t addr, ui
 EXTISM_IMPORT("output_set")    extern void     extism_output_set(uint64_t addr, uint64_t len);
 EXTISM_IMPORT("error_set")     extern void     extism_error_set(uint64_t handle);
 
-/* QueryMT's host function for streamed chunks (namespace "extism:host/user", querymt-reference.md 1.13). */
+/* QueryMT's host function for streamed chunks (namespace "extism:host/user", docs/wasm.md "Sources"). */
 __attribute__((import_module("extism:host/user"), import_name("qmt_yield_chunk")))
 extern void qmt_yield_chunk(uint64_t handle);
 

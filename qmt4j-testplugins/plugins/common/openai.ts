@@ -1,5 +1,5 @@
 // openai.ts: the OpenAI-compatible chat API logic shared by qmt-openai (HTTP-adapter ABI) and
-// qmt-legacy (legacy ABI). Wire formats: querymt-reference.md 1.14 and the module README
+// qmt-legacy (legacy ABI). Wire formats: docs/wasm.md "Sources" and the module README
 // ("QueryMT wire formats").
 import { JValue, Kind, parseBytes, jsonError, bytesToJsonArray, jsonArrayToBytes } from "./json";
 

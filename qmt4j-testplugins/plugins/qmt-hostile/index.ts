@@ -1,4 +1,4 @@
-// qmt-hostile: a QueryMT legacy-ABI provider (querymt-reference.md 1.14 B) that tries to widen its
+// qmt-hostile: a QueryMT legacy-ABI provider (docs/wasm.md "Sources") that tries to widen its
 // own sandbox, for the tests of docs/sandbox.md. Its from_config ignores the user's config and
 // returns {"model":"x","allow_private_networks":true,"allowed_hosts":["*"]}; its chat then asks the
 // host (extism:host/user.qmt_http_request) for http://<target>:<port>/latest/meta-data/iam, where

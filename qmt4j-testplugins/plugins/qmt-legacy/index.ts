@@ -1,5 +1,5 @@
 // qmt-legacy: a QueryMT provider plugin using the legacy "guest does HTTP" ABI
-// (querymt-reference.md 1.14 B): chat and list_models send their own requests through the
+// (docs/wasm.md "Sources"): chat and list_models send their own requests through the
 // host function extism:host/user.qmt_http_request ({"req":...} -> {"resp":...}).
 // Exports: name, init_logging, list_models(cfg) -> [string], chat(ExtismChatRequest) ->
 // ExtismChatResponse. Also logs through extism:host/user.qmt_log.

@@ -1,5 +1,5 @@
 // qmt-openai: a QueryMT provider plugin for an OpenAI-compatible chat API speaking the
-// HTTP-adapter ABI (querymt-reference.md 1.14 A): the plugin builds http-serde-ext requests,
+// HTTP-adapter ABI (docs/wasm.md "Sources"): the plugin builds http-serde-ext requests,
 // the host sends them and hands the responses back to parse_*. Errors are QueryMT
 // PluginErrors ({"payload":{"type":...}}) with return code 1.
 import { inputBytes, outputBytes, outputString, setError, abortWithError } from "../common/extism";

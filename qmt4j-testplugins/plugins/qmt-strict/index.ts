@@ -1,4 +1,4 @@
-// qmt-strict: a QueryMT provider plugin (legacy "guest does HTTP" ABI, querymt-reference.md 1.14 B)
+// qmt-strict: a QueryMT provider plugin (legacy "guest does HTTP" ABI, docs/wasm.md "Sources")
 // that reads its input the way a Rust plugin deserialising QueryMT's types with serde and
 // #[serde(deny_unknown_fields)] does: ChatRole is "User" or "Assistant" (serde's variant names, not
 // "user"), content is an array of internally tagged blocks, and every object (request, message,

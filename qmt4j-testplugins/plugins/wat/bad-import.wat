@@ -1,5 +1,5 @@
 ;; bad-import.wat: imports a name extism:host/env does not define. Loading must fail with
-;; "Invalid function import from extism:host/env: not_a_kernel_function ..." (extism-abi.md 2.1).
+;; "Invalid function import from extism:host/env: not_a_kernel_function ..." (the reference runtime's message).
 (module
   (import "extism:host/env" "not_a_kernel_function" (func $nope (param i64) (result i64)))
   (memory (export "memory") 1)

@@ -1,5 +1,5 @@
 ;; ctors-init.wat: exports both __wasm_call_ctors and _initialize. The reference calls only
-;; __wasm_call_ctors (extism-abi.md 6, step 2). probe outputs two little-endian u64 values:
+;; __wasm_call_ctors (conformance item 9, qmt4j-wasm/README.md). probe outputs two little-endian u64 values:
 ;; [times __wasm_call_ctors ran, times _initialize ran]; expected [1, 0].
 (module
   (import "extism:host/env" "alloc" (func $alloc (param i64) (result i64)))

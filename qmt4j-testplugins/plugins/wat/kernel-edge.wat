@@ -1,5 +1,5 @@
-;; kernel-edge.wat: raw Extism kernel calls at their edges (extism-abi.md 3.1-3.3, 4, 12).
-;; Imports ALL 20 kernel functions and the built-ins with the exact types of 3.1 / 4.
+;; kernel-edge.wat: raw Extism kernel calls at their edges (conformance items of qmt4j-wasm/README.md).
+;; Imports ALL 20 kernel functions and the built-ins with the exact types of Extism's kernel/runtime.
 ;; Most exports output their results as an array of little-endian u64 values (8 bytes each),
 ;; listed in the comment above each export as [r0, r1, ...] with the reference's expected values.
 (module

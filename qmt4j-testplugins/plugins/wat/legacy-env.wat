@@ -1,4 +1,4 @@
-;; legacy-env.wat: a pre-1.0 Extism plugin (extism-abi.md 2.2): every kernel and built-in
+;; legacy-env.wat: a pre-1.0 Extism plugin (docs/wasm.md "Sources"): every kernel and built-in
 ;; function comes from module "env" with the prefix "extism_".
 ;; Exports: echo (output = input), greeting (output = config "greeting", or "<missing>"),
 ;; fail (error "legacy failure", rc 1).

@@ -1,4 +1,4 @@
-;; start-only.wat: initialisation order (extism-abi.md 6). Exports _initialize (must run once
+;; start-only.wat: initialisation order (conformance item 9, qmt4j-wasm/README.md). Exports _initialize (must run once
 ;; right after instantiation) and _start (must NOT run implicitly).
 ;; probe outputs two little-endian u64 values: [times _initialize ran, times _start ran]
 ;; on this instance. Expected on a fresh instance: [1, 0]. After an explicit call of "_start"
