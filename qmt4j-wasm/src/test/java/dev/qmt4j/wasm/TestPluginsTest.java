@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qmt4j.testplugins.TestPlugins;
 import org.junit.jupiter.api.Test;
 
-/** W2's plugins built from source: the AssemblyScript (as-pdk 1.0.0) kitchen-sink. */
+/** qmt4j-testplugins' plugins built from source: the AssemblyScript (as-pdk 1.0.0) kitchen-sink. */
 class TestPluginsTest {
     static ExtismPlugin kitchenSink() {
         return ExtismPlugin.builder(WasmManifest.builder().module(TestPlugins.bytes(TestPlugins.KITCHEN_SINK)).build()).build();

@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** WasmProvider with W2's qmt-openai (HTTP-adapter ABI) and qmt-legacy plugins against the OpenAI test server. */
+/** WasmProvider with qmt4j-testplugins' qmt-openai (HTTP-adapter ABI) and qmt-legacy plugins against the OpenAI test server. */
 class WasmProviderTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static OpenAiTestServer server;
