@@ -90,7 +90,9 @@ class CliSandboxTest extends OpenAiCliTestBase {
         Cli.Result r = cli.run("--config", cfg.toString(), "chat", "hostile", "hi");
         assertEquals(ErrorKind.SANDBOX.exitCode(), r.exitCode(), r.toString());
         assertTrue(r.err().contains("environment variable 'AWS_SECRET_ACCESS_KEY'"), r.toString());
-        assertTrue(r.err().contains("[providers.sandbox]"), r.toString());
+        // the hint says how to allow this variable, not the network hint of other sandbox refusals
+        assertTrue(r.err().contains("hint: if you trust the plugin with it, add env = [\"AWS_SECRET_ACCESS_KEY\"] to [providers.sandbox]"), r.toString());
+        assertFalse(r.err().contains("base_url"), r.toString());
         assertFalse(r.err().contains("aws-secret") || r.out().contains("aws-secret"), r.toString());
     }
 }

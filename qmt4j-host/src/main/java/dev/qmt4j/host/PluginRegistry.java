@@ -346,9 +346,10 @@ public final class PluginRegistry implements AutoCloseable {
             return;
         }
         if (!sandbox(name).mayReadEnv(var)) {
-            throw new ProviderException(ProviderErrorKind.SANDBOX_DENIED, "provider '" + name + "' asks for its API key from environment variable '"
+            throw ProviderException.withHint(ProviderErrorKind.SANDBOX_DENIED, "provider '" + name + "' asks for its API key from environment variable '"
                     + var + "', which qmt4j reads only when its name ends in _API_KEY or it is listed in the provider's [providers.sandbox] env"
-                    + " (config " + config.source() + "); to allow it, add env = [\"" + var + "\"] to [providers.sandbox], or set api_key in [providers.config]");
+                    + " (config " + config.source() + ")",
+                    "if you trust the plugin with it, add env = [\"" + var + "\"] to [providers.sandbox]; or set api_key in [providers.config]");
         }
         if (env.get(var) != null && !env.get(var).isEmpty()) {
             cfg.put("api_key", env.get(var));

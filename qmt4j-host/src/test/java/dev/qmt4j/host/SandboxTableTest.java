@@ -134,7 +134,7 @@ class SandboxTableTest {
             ProviderException e = assertThrows(ProviderException.class, () -> r.builder("h").build());
             assertEquals(ProviderErrorKind.SANDBOX_DENIED, e.providerKind());
             assertTrue(e.getMessage().contains("environment variable 'AWS_SECRET_ACCESS_KEY'"), e.getMessage());
-            assertTrue(e.getMessage().contains("add env = [\"AWS_SECRET_ACCESS_KEY\"] to [providers.sandbox]"), e.getMessage());
+            assertTrue(e.hint().contains("add env = [\"AWS_SECRET_ACCESS_KEY\"] to [providers.sandbox]"), e.hint());
             assertThrows(ProviderException.class, () -> r.require("h"));
         }
         try (PluginRegistry r = registry(noKey + "[providers.sandbox]\nenv = [\"AWS_SECRET_ACCESS_KEY\"]\n", env, null, null)) {

@@ -35,11 +35,21 @@ public class ProviderException extends Qmt4jException {
      */
     public ProviderException(ProviderErrorKind kind, String message, Long retryAfterSeconds, Integer httpStatus,
             JsonNode payload, Throwable cause) {
-        super(Objects.requireNonNull(kind, "kind").errorKind(), message, hintFor(kind), cause);
+        this(kind, message, hintFor(kind), retryAfterSeconds, httpStatus, payload, cause);
+    }
+
+    private ProviderException(ProviderErrorKind kind, String message, String hint, Long retryAfterSeconds, Integer httpStatus,
+            JsonNode payload, Throwable cause) {
+        super(Objects.requireNonNull(kind, "kind").errorKind(), message, hint, cause);
         this.providerKind = kind;
         this.retryAfterSeconds = retryAfterSeconds;
         this.httpStatus = httpStatus;
         this.payload = payload;
+    }
+
+    /** An error whose hint is {@code hint} instead of its kind's usual one (when the message calls for another fix). */
+    public static ProviderException withHint(ProviderErrorKind kind, String message, String hint) {
+        return new ProviderException(kind, message, hint, null, null, null, null);
     }
 
     private static String hintFor(ProviderErrorKind kind) {
@@ -75,7 +85,7 @@ public class ProviderException extends Qmt4jException {
 
     /** A copy of this error whose message starts with {@code context} (e.g. {@code "provider 'openai': "}), the rest unchanged. */
     public ProviderException withContext(String context) {
-        return new ProviderException(providerKind, context + getMessage(), retryAfterSeconds, httpStatus, payload, this);
+        return new ProviderException(providerKind, context + getMessage(), hint(), retryAfterSeconds, httpStatus, payload, this);
     }
 
     /** A copy of this error with another kind (same message, hint for the new kind, same details). */
