@@ -1,5 +1,6 @@
 package dev.qmt4j.cli;
 
+import dev.qmt4j.config.ConfigFile;
 import java.io.Console;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ final class CliContext {
     /** --strict: unknown config keys are errors, not warnings. */
     boolean strict;
     private Services services;
-    private final java.util.Set<String> reportedWarnings = new java.util.HashSet<>();
+    private final ConfigNotices notices = new ConfigNotices();
 
     CliContext(PrintStream out, PrintStream err, Map<String, String> env) {
         this(out, err, env, CliContext::systemTerminal);
@@ -99,54 +100,15 @@ final class CliContext {
 
     /**
      * Reads a config file the CLI's way: strictly with {@code --strict}, else with each ignored key printed
-     * once as a warning (even with {@code --quiet}, like every warning).
+     * once as a warning (even with {@code --quiet}, like every warning); see {@link ConfigNotices}.
      */
-    dev.qmt4j.config.ConfigFile loadConfig(Path file) {
-        return reportWarnings(dev.qmt4j.config.ConfigFile.load(file, strict));
+    ConfigFile loadConfig(Path file) {
+        return reportWarnings(ConfigFile.load(file, strict));
     }
 
-    /**
-     * Prints the warnings of a config loaded elsewhere (the plugin host's), once each; with {@code --strict}
-     * reads it again strictly, so its first unknown key fails with the same error as {@link #loadConfig}.
-     */
-    dev.qmt4j.config.ConfigFile reportWarnings(dev.qmt4j.config.ConfigFile config) {
-        if (strict && !config.warnings().isEmpty()) {
-            dev.qmt4j.config.ConfigFile.load(config.source(), true);
-        }
-        for (dev.qmt4j.config.ConfigWarning w : config.warnings()) {
-            if (reportedWarnings.add(w.text())) {
-                err.println("warning: " + Main.terminalSafe(w.text()));
-            }
-        }
-        if (verbose) {
-            issuerDefaultNotes(config).forEach(n -> {
-                if (reportedWarnings.add(n)) {
-                    err.println("note: " + Main.terminalSafe(n));
-                }
-            });
-        }
-        return config;
-    }
-
-    /** Where the config leaves the certificate issuer to QueryMT's default (GitHub Actions'), for {@code -v}. */
-    private static java.util.List<String> issuerDefaultNotes(dev.qmt4j.config.ConfigFile config) {
-        java.util.List<String> notes = new java.util.ArrayList<>();
-        String why = " has no cert_issuer: the signing certificate's issuer must be GitHub Actions' ("
-                + dev.qmt4j.sigstore.PolicyResolver.GITHUB_ACTIONS_ISSUER + "), QueryMT's default; set cert_issuer for another signer";
-        if (dev.qmt4j.sigstore.PolicyResolver.defaultsIssuer(config.oci().verify())) {
-            notes.add(config.source() + ": [oci]" + why);
-        }
-        for (dev.qmt4j.config.ProviderEntry p : config.providers()) {
-            try {
-                if (!p.verify().isEmpty() && dev.qmt4j.sigstore.PolicyResolver.defaultsIssuer(
-                        dev.qmt4j.sigstore.PolicyResolver.settings(p.verify()))) {
-                    notes.add(config.source() + ": the verify block of provider '" + p.name() + "'" + why);
-                }
-            } catch (dev.qmt4j.Qmt4jException e) {
-                // an invalid block fails with its own error where it is used
-            }
-        }
-        return notes;
+    /** Reports a config read elsewhere (the plugin host's) as {@link #loadConfig} does; with --strict an ignored key fails. */
+    ConfigFile reportWarnings(ConfigFile config) {
+        return notices.report(config, strict, verbose, err);
     }
 
     /** Prints an informational line to stderr unless --quiet. */

@@ -95,41 +95,21 @@ final class EmbedCommand implements Callable<Integer> {
         return Arrays.stream(in.split(Pattern.quote(separator))).filter(s -> !s.isBlank()).toList();
     }
 
+    /** One line per vector; with {@code --json} a JSON array of arrays, one vector per line. */
     private void print(PrintStream out, float[][] vectors) {
-        if (json) {
-            List<List<Float>> rows = new ArrayList<>();
-            for (float[] v : vectors) {
-                List<Float> row = new ArrayList<>(v.length);
-                for (float f : v) {
-                    row.add(f);
-                }
-                rows.add(row);
-            }
-            out.println(JsonArrays.write(rows));
-            return;
-        }
-        for (float[] v : vectors) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < v.length; i++) {
-                line.append(i == 0 ? "" : " ").append(v[i]);
-            }
-            out.println(line);
-        }
-    }
-
-    /** Vectors as compact JSON, one vector per line (the pretty {@link Json} writer would put each number on its own line). */
-    private static final class JsonArrays {
-        static String write(List<List<Float>> rows) {
-            StringBuilder sb = new StringBuilder("[");
-            for (int r = 0; r < rows.size(); r++) {
+        StringBuilder sb = new StringBuilder(json ? "[" : "");
+        for (int r = 0; r < vectors.length; r++) {
+            if (json) {
                 sb.append(r == 0 ? "\n  [" : ",\n  [");
-                List<Float> row = rows.get(r);
-                for (int i = 0; i < row.size(); i++) {
-                    sb.append(i == 0 ? "" : ", ").append(row.get(i));
-                }
-                sb.append(']');
             }
-            return sb.append(rows.isEmpty() ? "]" : "\n]").toString();
+            for (int i = 0; i < vectors[r].length; i++) {
+                sb.append(i == 0 ? "" : json ? ", " : " ").append(vectors[r][i]);
+            }
+            sb.append(json ? "]" : "\n");
         }
+        if (json) {
+            sb.append(vectors.length == 0 ? "]\n" : "\n]\n");
+        }
+        out.print(sb);
     }
 }
