@@ -46,6 +46,8 @@ export function configSchema(): string {
     .set("max_tokens", JValue.object().set("type", JValue.str("integer")).set("minimum", JValue.int(1)))
     .set("system", JValue.object().set("type", JValue.str("string")))
     .set("top_p", JValue.object().set("type", JValue.str("number")))
+    .set("top_k", JValue.object().set("type", JValue.str("integer")).set("minimum", JValue.int(0)))
+    .set("reasoning_effort", JValue.object().set("type", JValue.str("string")))
     .set("stop", JValue.object().set("type", JValue.str("array")).set("items", JValue.object().set("type", JValue.str("string"))))
     .set("embedding_model", JValue.object().set("type", JValue.str("string")));
   return JValue.object()
@@ -236,6 +238,11 @@ export function chatRequest(input: JValue, stream: bool): JValue {
   if (mt !== null && mt.isNum()) body.set("max_tokens", mt);
   const topP = cfg.get("top_p");
   if (topP !== null && topP.isNum()) body.set("top_p", topP);
+  const topK = cfg.get("top_k");
+  if (topK !== null && topK.isNum()) body.set("top_k", topK);
+  // QueryMT's OpenAI provider sends its portable level "max" as OpenAI's "xhigh".
+  const effort = cfg.get("reasoning_effort");
+  if (effort !== null && effort.isStr()) body.set("reasoning_effort", JValue.str(effort.s == "max" ? "xhigh" : effort.s));
   const stop = cfg.get("stop");
   if (stop !== null && stop.isArr()) body.set("stop", stop);
   const tools = input.get("tools");

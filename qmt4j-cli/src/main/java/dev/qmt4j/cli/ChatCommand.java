@@ -37,7 +37,8 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     PlatformOption platform;
 
-    @Parameters(index = "0", paramLabel = "PROVIDER", description = "A provider name from the config.")
+    @Parameters(index = "0", paramLabel = "PROVIDER[:MODEL]",
+            description = "A provider name from the config, optionally with the model (openai:gpt-4o-mini), as qmt takes it.")
     String provider;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PROMPT", description = "The prompt (default: read stdin).")
@@ -52,6 +53,28 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--no-stream", description = "Wait for the whole reply instead of streaming it.")
     boolean noStream;
 
+    /** QueryMT's portable reasoning levels ({@code ReasoningEffort}, serialised in lower case). */
+    enum ReasoningEffort { low, medium, high, max }
+
+    @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature (config key temperature).")
+    Float temperature;
+
+    @Option(names = "--top-p", paramLabel = "P", description = "Nucleus sampling (config key top_p).")
+    Float topP;
+
+    @Option(names = "--top-k", paramLabel = "K", description = "Top-k sampling (config key top_k).")
+    Integer topK;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Maximum tokens in the reply (config key max_tokens).")
+    Integer maxTokens;
+
+    @Option(names = "--reasoning-effort", paramLabel = "LEVEL",
+            description = "Reasoning effort: ${COMPLETION-CANDIDATES} (config key reasoning_effort).")
+    ReasoningEffort reasoningEffort;
+
+    @Mixin
+    ProviderConfigOptions providerOptions;
+
     @Override
     public Integer call() throws IOException {
         CliContext context = root.context;
@@ -62,19 +85,22 @@ final class ChatCommand implements Callable<Integer> {
         JsonNode messages = QmtJson.messages(List.of(ChatMessage.user(text)));
         PrintStream out = context.out();
         try (PluginRegistry registry = HostAccess.open(context)) {
-            ProviderBuilder b = registry.builder(provider);
-            if (model != null) {
-                b.model(model);
+            ProviderConfigOptions.ProviderArg arg = ProviderConfigOptions.ProviderArg.of(provider, model, registry);
+            ProviderBuilder b = registry.builder(arg.name());
+            if (arg.model() != null) {
+                b.model(arg.model());
             }
             if (system != null) {
                 b.system(system);
             }
+            sampling(b);
+            providerOptions.applyTo(b);
             ProviderHandle h = b.build();
             boolean stream = !noStream && h.with(p -> p.capabilities().contains(Capability.CHAT_STREAM));
             if (stream && !h.supportsStreaming()) {
                 stream = false;
                 if (context.verbose()) {
-                    context.err().println("chat: provider '" + provider + "' does not stream with this config"
+                    context.err().println("chat: provider '" + arg.name() + "' does not stream with this config"
                             + " (its supports_streaming is false); waiting for the whole reply");
                 }
             }
@@ -94,5 +120,31 @@ final class ChatCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The sampling flags as the config keys QueryMT's {@code LLMBuilder} writes (u32 and f32 there: no negatives). */
+    private void sampling(ProviderBuilder b) {
+        if (temperature != null) {
+            b.parameter("temperature", temperature);
+        }
+        if (topP != null) {
+            b.parameter("top_p", topP);
+        }
+        if (topK != null) {
+            b.parameter("top_k", nonNegative("--top-k", topK));
+        }
+        if (maxTokens != null) {
+            b.parameter("max_tokens", nonNegative("--max-tokens", maxTokens));
+        }
+        if (reasoningEffort != null) {
+            b.parameter("reasoning_effort", reasoningEffort.name());
+        }
+    }
+
+    private static int nonNegative(String flag, int v) {
+        if (v < 0) {
+            throw new Qmt4jException(ErrorKind.USAGE, flag + " must not be negative, got " + v, null);
+        }
+        return v;
     }
 }

@@ -1,5 +1,6 @@
 package dev.qmt4j.cli;
 
+import dev.qmt4j.config.ConfigFile;
 import java.io.Console;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -22,7 +23,10 @@ final class CliContext {
     String platform;
     boolean verbose;
     boolean quiet;
+    /** --strict: unknown config keys are errors, not warnings. */
+    boolean strict;
     private Services services;
+    private final ConfigNotices notices = new ConfigNotices();
 
     CliContext(PrintStream out, PrintStream err, Map<String, String> env) {
         this(out, err, env, CliContext::systemTerminal);
@@ -92,6 +96,19 @@ final class CliContext {
             }
         }
         return services;
+    }
+
+    /**
+     * Reads a config file the CLI's way: strictly with {@code --strict}, else with each ignored key printed
+     * once as a warning (even with {@code --quiet}, like every warning); see {@link ConfigNotices}.
+     */
+    ConfigFile loadConfig(Path file) {
+        return reportWarnings(ConfigFile.load(file, strict));
+    }
+
+    /** Reports a config read elsewhere (the plugin host's) as {@link #loadConfig} does; with --strict an ignored key fails. */
+    ConfigFile reportWarnings(ConfigFile config) {
+        return notices.report(config, strict, verbose, err);
     }
 
     /** Prints an informational line to stderr unless --quiet. */

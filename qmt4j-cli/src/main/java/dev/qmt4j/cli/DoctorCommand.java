@@ -75,8 +75,9 @@ final class DoctorCommand implements Callable<Integer> {
         }
         ConfigFile config;
         try {
-            config = ConfigFile.load(found.get().path());
+            config = context.loadConfig(found.get().path());
             line("ok", "config", found.get().path() + " (" + found.get().why() + "), " + config.providers().size() + " provider(s)");
+            config.warnings().forEach(w -> line("warn", "config", w.text()));
         } catch (Qmt4jException e) {
             line("fail", "config", found.get().path() + " (" + found.get().why() + "): " + e.getMessage());
             return e.kind().exitCode();

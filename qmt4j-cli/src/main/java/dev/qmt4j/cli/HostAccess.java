@@ -26,7 +26,14 @@ final class HostAccess {
         if (context.platform != null) {
             b.platform(Platform.parse(context.platform));
         }
-        return b.build();
+        PluginRegistry registry = b.build();
+        try {
+            context.reportWarnings(registry.configFile());
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        return registry;
     }
 
     /** The kind of a provider's source: {@code local}, {@code url}, {@code oci} or {@code layout}. */

@@ -43,6 +43,7 @@ final class Qmt4jCommand implements Runnable {
         m.put("providers", ProvidersCommand.class);
         m.put("models", ModelsCommand.class);
         m.put("chat", ChatCommand.class);
+        m.put("embed", EmbedCommand.class);
         m.put("call", CallCommand.class);
         m.put("update", UpdateCommand.class);
         m.put("doctor", DoctorCommand.class);
@@ -72,7 +73,7 @@ final class Qmt4jCommand implements Runnable {
     }
 
     /** The commands the global {@code --platform} applies to (pull and inspect: as the default of their own). */
-    static final Set<String> PLATFORM_COMMANDS = Set.of("pull", "inspect", "providers", "models", "chat", "call", "update", "doctor");
+    static final Set<String> PLATFORM_COMMANDS = Set.of("pull", "inspect", "providers", "models", "chat", "embed", "call", "update", "doctor");
 
     /** A global {@code --platform} before a command it means nothing to is a usage error, not silently ignored. */
     static void checkPlatformScope(ParseResult parsed) {
@@ -95,6 +96,12 @@ final class Qmt4jCommand implements Runnable {
             description = "Show debug logs and stack traces.")
     void verbose(boolean on) {
         context.verbose = on;
+    }
+
+    @Option(names = "--strict", scope = ScopeType.INHERIT,
+            description = "Unknown keys in the config file are errors (exit 3) instead of warnings.")
+    void strict(boolean on) {
+        context.strict = on;
     }
 
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,

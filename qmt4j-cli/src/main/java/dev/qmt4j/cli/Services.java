@@ -1,7 +1,6 @@
 package dev.qmt4j.cli;
 
 import dev.qmt4j.cache.PluginCache;
-import dev.qmt4j.config.ConfigFile;
 import dev.qmt4j.config.OciSettings;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ImageSource;
@@ -38,7 +37,7 @@ final class Services {
     /** The {@code [oci]} settings of {@code --config}, or the defaults without one. */
     OciSettings settings() {
         if (settings == null) {
-            settings = context.configFile == null ? OciSettings.defaults() : ConfigFile.load(context.configFile).oci();
+            settings = context.configFile == null ? OciSettings.defaults() : context.loadConfig(context.configFile).oci();
         }
         return settings;
     }
@@ -123,7 +122,7 @@ final class Services {
         if (context.configFile == null) {
             return Optional.empty();
         }
-        return OciVerification.providerPolicy(ConfigFile.load(context.configFile).providers(), ref,
+        return OciVerification.providerPolicy(context.loadConfig(context.configFile).providers(), ref,
                 context.configFile.toAbsolutePath().getParent());
     }
 

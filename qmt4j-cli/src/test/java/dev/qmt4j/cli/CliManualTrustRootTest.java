@@ -151,6 +151,41 @@ class CliManualTrustRootTest {
     }
 
     /**
+     * {@code cert_url} (or {@code cert_email}) without {@code cert_issuer}: the issuer is GitHub Actions', as
+     * QueryMT defaults it, so the GitHub-signed plugin pulls and one with the same SAN from another issuer
+     * does not; {@code -v} says so. The cosign-style flags still need an explicit issuer.
+     */
+    @Test
+    void certUrlWithoutIssuerDefaultsToGithubActionsAsQueryMtDoes() throws IOException {
+        Cli cli = cli();
+        TestSigstore.Identity github = TestSigstore.Identity.github("acme/plugins", "release.yml");
+        String ref = pushedAndSigned(cli, "private/default-issuer", Fixtures.wasm(tmp, "d.wasm", 3_000, 22), github);
+        Path config = write("providers.toml", """
+                [oci]
+                fulcio_certs = "%s"
+                rekor_pub_keys = "%s"
+                ctfe_pub_keys = "%s"
+                cert_url = "%s"
+                """.formatted(fulcio(), rekor(), ctfe(), github.san()));
+        Cli.Result pull = cli.run("--config", config.toString(), "-v", "pull", ref, "--json");
+        assertEquals(0, pull.exitCode(), pull::toString);
+        assertTrue(pull.err().contains("note: " + config + ": [oci] has no cert_issuer: the signing certificate's issuer must be"
+                + " GitHub Actions' (https://token.actions.githubusercontent.com), QueryMT's default"), pull.err());
+        Cli.Result quiet = cli.run("--config", config.toString(), "pull", ref, "--force");
+        assertEquals(0, quiet.exitCode(), quiet::toString);
+        assertTrue(!quiet.err().contains("note:"), quiet.err());
+
+        String other = pushedAndSigned(cli, "private/other-issuer", Fixtures.wasm(tmp, "o.wasm", 3_000, 23),
+                new TestSigstore.Identity(github.san(), "https://issuer.example", null));
+        Cli.Result refused = cli.run("--config", config.toString(), "pull", other);
+        assertEquals(ErrorKind.VERIFICATION.exitCode(), refused.exitCode(), refused::toString);
+
+        Cli.Result flags = cli.run("verify", ref, "--certificate-identity", github.san(), "--fulcio-certs", fulcio().toString(),
+                "--rekor-pub-keys", rekor().toString(), "--ctfe-pub-keys", ctfe().toString());
+        assertTrue(flags.exitCode() != 0 && flags.err().contains("issuer"), flags::toString);
+    }
+
+    /**
      * A provider's verify block with a manual trust root (relative paths: relative to the config file)
      * gives the same verdict through the plugin host's PluginRegistry as through {@code qmt4j pull}:
      * both use the one OciVerification wiring, so both trust the private Sigstore, and both refuse

@@ -18,13 +18,17 @@ final class ConfigSchema {
     private static final String REFRESH_HINT = "a string like '1h', 'never' or 'always'";
 
     private final ConfigTree tree;
+    /** Unknown keys are errors rather than warnings: {@code --strict}, or {@code strict = true} in the file. */
+    private boolean strict;
+    private final List<ConfigWarning> warnings = new ArrayList<>();
 
-    private ConfigSchema(ConfigTree tree) {
+    private ConfigSchema(ConfigTree tree, boolean strict) {
         this.tree = tree;
+        this.strict = strict;
     }
 
-    static ConfigFile read(ConfigTree tree) {
-        return new ConfigSchema(tree).file();
+    static ConfigFile read(ConfigTree tree, boolean strict) {
+        return new ConfigSchema(tree, strict).file();
     }
 
     private ConfigFile file() {
@@ -33,6 +37,11 @@ final class ConfigSchema {
             return new ConfigFile(tree.source(), List.of(), OciSettings.defaults());
         }
         Map<String, Object> top = table(root, "");
+        Object strictKey = top.get("strict");
+        if (strictKey != null && !(strictKey instanceof Boolean)) {
+            throw tree.error("strict", "expected true or false, got " + describe(strictKey), null);
+        }
+        strict |= Boolean.TRUE.equals(strictKey);
         checkKeys(top, "", ConfigFile.KEYS);
         List<ProviderEntry> providers = new ArrayList<>();
         Object list = top.get("providers");
@@ -54,7 +63,7 @@ final class ConfigSchema {
             }
         }
         OciSettings oci = top.get("oci") == null ? OciSettings.defaults() : oci(top.get("oci"));
-        return new ConfigFile(tree.source(), providers, oci);
+        return new ConfigFile(tree.source(), providers, oci, warnings);
     }
 
     private ProviderEntry provider(Object value, String path) {
@@ -89,7 +98,9 @@ final class ConfigSchema {
         }
         String path = providerPath + ".sandbox";
         Map<String, Object> t = table(provider.get("sandbox"), path);
-        checkKeys(t, path, SandboxSettings.KEYS);
+        // qmt4j's own table (QueryMT files never have it), and a misspelt key there would loosen the
+        // sandbox silently: always an error.
+        checkKeys(t, path, SandboxSettings.KEYS, true);
         List<String> env = stringList(t, path, "env");
         for (int i = 0; i < env.size(); i++) {
             if (!ENV_NAME.matcher(env.get(i)).matches()) {
@@ -260,12 +271,22 @@ final class ConfigSchema {
         throw tree.error(path, "expected a table, got " + describe(value), null);
     }
 
+    /** Unknown keys where QueryMT's files may have some: warnings, or errors when strict. */
     private void checkKeys(Map<String, Object> t, String path, List<String> known) {
+        checkKeys(t, path, known, strict);
+    }
+
+    private void checkKeys(Map<String, Object> t, String path, List<String> known, boolean refuse) {
         for (String key : t.keySet()) {
             if (!known.contains(key)) {
                 String at = path.isEmpty() ? key : path + "." + key;
-                throw tree.error(at, "unknown key '" + key + "'" + (path.isEmpty() ? " at the top level" : " in " + path),
-                        "known keys: " + String.join(", ", known));
+                String message = "unknown key '" + key + "'" + (path.isEmpty() ? " at the top level" : " in " + path);
+                Optional<String> suggestion = KeySuggestions.closest(key, known);
+                if (refuse) {
+                    throw tree.error(at, message, suggestion.map(s -> "did you mean '" + s + "'? ").orElse("")
+                            + "known keys: " + String.join(", ", known));
+                }
+                warnings.add(new ConfigWarning(tree.where(at), at, message, suggestion));
             }
         }
     }

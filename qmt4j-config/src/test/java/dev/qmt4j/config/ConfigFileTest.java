@@ -57,6 +57,12 @@ class ConfigFileTest {
         return assertThrows(Qmt4jException.class, () -> ConfigFile.load(file));
     }
 
+    /** Fails when loaded strictly ({@code --strict}), where unknown keys are errors. */
+    private Qmt4jException failsStrict(String name, String text) throws IOException {
+        Path file = write(name, text);
+        return assertThrows(Qmt4jException.class, () -> ConfigFile.load(file, true));
+    }
+
     @Test
     void caCertificatesAreOneFileOrAListRelativeToTheConfig() throws IOException {
         Path abs = dir.resolve("abs/ca.pem").toAbsolutePath();
@@ -187,28 +193,68 @@ class ConfigFileTest {
 
     @Test
     void unknownOciKeyListsKnownOnes() throws IOException {
-        Qmt4jException e = fails("providers.toml", "[oci]\ninsecure_skip_signatures = true\n");
+        Qmt4jException e = failsStrict("providers.toml", "[oci]\ninsecure_skip_signatures = true\n");
         assertEquals(ErrorKind.CONFIG, e.kind());
         assertTrue(e.getMessage().contains(":2: oci.insecure_skip_signatures: unknown key 'insecure_skip_signatures' in oci"),
                 e.getMessage());
+        assertTrue(e.hint().startsWith("did you mean 'insecure_skip_signature'? known keys: "), e.hint());
         assertTrue(e.hint().contains("insecure_skip_signature,"), e.hint());
         assertTrue(e.hint().contains("cert_identity_regexp"), e.hint());
     }
 
     @Test
-    void unknownTopLevelKeyIsRejected() throws IOException {
-        Qmt4jException e = fails("p.yml", "providers: []\nplugins: []\n");
+    void unknownTopLevelKeyIsRejectedWhenStrict() throws IOException {
+        Qmt4jException e = failsStrict("p.yml", "providers: []\nplugins: []\n");
         assertTrue(e.getMessage().contains(":2: plugins: unknown key 'plugins' at the top level"), e.getMessage());
-        assertEquals("known keys: providers, oci", e.hint());
+        assertEquals("known keys: providers, oci, strict", e.hint());
+        // strict = true in the file itself does the same.
+        e = fails("s.yml", "strict: true\nproviders: []\nplugins: []\n");
+        assertTrue(e.getMessage().contains(":3: plugins: unknown key 'plugins' at the top level"), e.getMessage());
+        e = fails("t.toml", "strict = \"yes\"\n");
+        assertTrue(e.getMessage().contains(":1: strict: expected true or false, got 'yes'"), e.getMessage());
     }
 
     @Test
     void unknownProviderKeyAndMissingPathAreRejected() throws IOException {
-        Qmt4jException e = fails("p.toml", "[[providers]]\nname = \"a\"\npath = \"b\"\n\n[[providers]]\nname = \"c\"\npth = \"d\"\n");
+        Qmt4jException e = failsStrict("p.toml", "[[providers]]\nname = \"a\"\npath = \"b\"\n\n[[providers]]\nname = \"c\"\npth = \"d\"\n");
         assertTrue(e.getMessage().contains(":7: providers[1].pth: unknown key 'pth'"), e.getMessage());
+        assertTrue(e.hint().startsWith("did you mean 'path'?"), e.hint());
 
         e = fails("q.toml", "[[providers]]\nname = \"a\"\n");
         assertTrue(e.getMessage().contains(":1: providers[0]: missing required key 'path'"), e.getMessage());
+    }
+
+    /** QueryMT ignores keys it does not know, so its files load: each unknown key is a warning with file:line. */
+    @Test
+    void unknownKeysAreWarningsWithLineAndSuggestion() throws IOException {
+        ConfigFile c = ConfigFile.load(write("w.toml", """
+                colour = "blue"
+
+                [[providers]]
+                name = "a"
+                path = "oci://ghcr.io/querymt/openai:latest"
+                plaform = "wasi/wasm"
+                [providers.config]
+                anything = 1
+
+                [oci]
+                cert_isuer = "https://issuer.example"
+                """));
+        assertEquals(1, c.providers().size());
+        assertEquals(List.of("colour", "providers[0].plaform", "oci.cert_isuer"),
+                c.warnings().stream().map(ConfigWarning::path).toList());
+        ConfigWarning plaform = c.warnings().get(1);
+        assertEquals(dir.resolve("w.toml") + ":6", plaform.location());
+        assertEquals(java.util.Optional.of("platform"), plaform.suggestion());
+        assertEquals(dir.resolve("w.toml") + ":6: providers[0].plaform: unknown key 'plaform' in providers[0]"
+                + " (ignored; did you mean 'platform'?)", plaform.text());
+        assertEquals(java.util.Optional.of("cert_issuer"), c.warnings().get(2).suggestion());
+        assertEquals(java.util.Optional.empty(), c.warnings().get(0).suggestion());
+        assertTrue(c.providers().get(0).platform().isEmpty());
+
+        // JSON and YAML carry their lines too.
+        ConfigFile j = ConfigFile.load(write("w.json", "{\n  \"providers\": [],\n  \"extra\": 1\n}\n"));
+        assertEquals(dir.resolve("w.json") + ":3", j.warnings().get(0).location());
     }
 
     @Test

@@ -60,8 +60,12 @@ class VerifyPolicySettingsTest {
     }
 
     @Test
-    void unknownKeysNextToTheSignatureKeysAreStillRejected() throws IOException {
-        Qmt4jException e = assertThrows(Qmt4jException.class, () -> load("p.toml", "[oci]\nctfe_pub_key = \"/x\"\n"));
+    void unknownKeysNextToTheSignatureKeysAreWarnedAboutOrRejectedWhenStrict() throws IOException {
+        // QueryMT ignores unknown [oci] keys; qmt4j warns, naming the key meant, and refuses it when strict.
+        ConfigFile lenient = load("p.toml", "[oci]\nctfe_pub_key = \"/x\"\n");
+        assertEquals(java.util.Optional.of("ctfe_pub_keys"), lenient.warnings().get(0).suggestion());
+        assertTrue(lenient.oci().verify().ctfePubKeys().isEmpty());
+        Qmt4jException e = assertThrows(Qmt4jException.class, () -> ConfigFile.load(dir.resolve("p.toml"), true));
         assertEquals(ErrorKind.CONFIG, e.kind());
         assertTrue(e.getMessage().contains("ctfe_pub_key"), e.getMessage());
     }

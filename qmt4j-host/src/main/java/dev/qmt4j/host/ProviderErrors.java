@@ -19,7 +19,10 @@ final class ProviderErrors {
         if (e instanceof ProviderLoadException p) {
             return p;
         }
-        String hint = e instanceof PlatformUnavailableException p ? platformHint(entry, configFile, override, p) : e.hint();
+        String hint = e instanceof PlatformUnavailableException p
+                ? platformHint(entry, configFile, override, p)
+                        + (p.featureTags().isEmpty() ? "" : "; " + dev.qmt4j.oci.FeatureTags.sentence(p.featureTags()))
+                : e.hint();
         return new ProviderLoadException(entry.name(), configFile, e, hint);
     }
 

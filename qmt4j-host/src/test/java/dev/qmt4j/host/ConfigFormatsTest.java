@@ -92,8 +92,8 @@ class ConfigFormatsTest {
         Qmt4jException syntax = assertThrows(Qmt4jException.class, () -> open("bad.toml", "[[providers]]\nname = \"x\npath = 1\n"));
         assertEquals(ErrorKind.CONFIG, syntax.kind());
         assertTrue(syntax.getMessage().contains("bad.toml:"), syntax.getMessage());
-        Qmt4jException unknown = assertThrows(Qmt4jException.class, () -> open("u.yaml", "providers: []\nplugins: []\n"));
-        assertTrue(unknown.getMessage().contains("u.yaml:2") && unknown.getMessage().contains("plugins"), unknown.getMessage());
+        Qmt4jException unknown = assertThrows(Qmt4jException.class, () -> open("u.yaml", "strict: true\nproviders: []\nplugins: []\n"));
+        assertTrue(unknown.getMessage().contains("u.yaml:3") && unknown.getMessage().contains("plugins"), unknown.getMessage());
         Qmt4jException dup = assertThrows(Qmt4jException.class, () -> open("d.json",
                 "{\"providers\": [{\"name\": \"a\", \"path\": \"a.wasm\"},\n{\"name\": \"a\", \"path\": \"b.wasm\"}]}"));
         assertTrue(dup.getMessage().contains("duplicate provider name 'a'"), dup.getMessage());

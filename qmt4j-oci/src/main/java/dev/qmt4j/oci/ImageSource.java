@@ -54,6 +54,14 @@ public interface ImageSource extends AutoCloseable {
     }
 
     /**
+     * The repository's tags, for hints only (which feature tags a publisher offers): empty when the
+     * source cannot list them or listing fails. Never used to choose what to pull.
+     */
+    default java.util.List<String> tags() {
+        return java.util.List.of();
+    }
+
+    /**
      * Streams a blob to {@code target} (which must not exist), checking digest and declared size.
      * On any failure {@code target} does not exist afterwards.
      */

@@ -14,6 +14,7 @@ public final class PlatformUnavailableException extends Qmt4jException {
 
     private final transient Platform requested;
     private final transient List<Platform> offered;
+    private final transient List<String> featureTags;
 
     /**
      * @param requested the platform asked for (normalised)
@@ -21,9 +22,34 @@ public final class PlatformUnavailableException extends Qmt4jException {
      *                  (platform-less) native image
      */
     public PlatformUnavailableException(Platform requested, List<Platform> offered, String message, String hint) {
+        this(requested, offered, List.of(), message, hint);
+    }
+
+    private PlatformUnavailableException(Platform requested, List<Platform> offered, List<String> featureTags,
+            String message, String hint) {
         super(ErrorKind.PLATFORM, message, hint);
         this.requested = requested;
         this.offered = List.copyOf(offered);
+        this.featureTags = List.copyOf(featureTags);
+    }
+
+    /**
+     * This error with the repository's other feature tags ({@link FeatureTags}), named in the hint: QueryMT
+     * publishes one native index per accelerator ({@code latest-metal}, {@code latest-cuda12.8}, ...), so a
+     * machine the default index lacks may be served by one of them. Unchanged when there are none.
+     */
+    public PlatformUnavailableException withFeatureTags(List<String> tags) {
+        if (tags.isEmpty()) {
+            return this;
+        }
+        PlatformUnavailableException e = new PlatformUnavailableException(requested, offered, tags, getMessage(),
+                hint() + "; " + FeatureTags.sentence(tags));
+        return e;
+    }
+
+    /** The feature tags of the same repository the hint names (empty when not looked up or none). */
+    public List<String> featureTags() {
+        return featureTags;
     }
 
     /** The platform asked for. */

@@ -12,7 +12,9 @@ import dev.qmt4j.cache.Selection;
 import dev.qmt4j.cache.Staging;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.FeatureTags;
 import dev.qmt4j.oci.ImageSource;
+import dev.qmt4j.oci.PlatformUnavailableException;
 import dev.qmt4j.oci.LayoutRef;
 import dev.qmt4j.oci.ManifestBlob;
 import dev.qmt4j.oci.PluginImage;
@@ -126,11 +128,16 @@ final class PullAttempt {
         }
         verify(source, digest);
         cache.putManifest(top); // only once verified: a refused image leaves nothing in the cache
-        PluginImage image = select(top, child -> cache.findManifest(child).orElseGet(() -> {
-            ManifestBlob m = source.manifest(child);
-            cache.putManifest(m);
-            return m;
-        }));
+        PluginImage image;
+        try {
+            image = select(top, child -> cache.findManifest(child).orElseGet(() -> {
+                ManifestBlob m = source.manifest(child);
+                cache.putManifest(m);
+                return m;
+            }));
+        } catch (PlatformUnavailableException e) {
+            throw withFeatureTags(e, source);
+        }
         EntryKey key = keyFor(image);
         if (!request.force()) {
             Optional<CacheEntry> entry = cache.findEntry(key, warnings::add);
@@ -293,6 +300,14 @@ final class PullAttempt {
 
     private PluginImage select(ManifestBlob top, Function<Digest, ManifestBlob> children) {
         return PluginSelector.select(top, children, puller.host(), request.platform());
+    }
+
+    /** A native index without this machine: name the repository's feature tags (QueryMT's accelerator indexes) in the hint. */
+    private PlatformUnavailableException withFeatureTags(PlatformUnavailableException e, ImageSource source) {
+        if (e.offered().isEmpty() || ref.tag().isEmpty()) {
+            return e;
+        }
+        return e.withFeatureTags(FeatureTags.variants(ref.tag().get(), source.tags()));
     }
 
     private EntryKey keyFor(PluginImage image) {

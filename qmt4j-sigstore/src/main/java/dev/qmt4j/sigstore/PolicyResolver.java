@@ -237,7 +237,7 @@ public final class PolicyResolver {
         VerifyPolicySettings s = new VerifyPolicySettings(Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), f.issuer(), f.identity(), f.githubWorkflowRepository(), f.identityRegexp(),
                 f.issuerRegexp(), f.key().map(Path::toString), Optional.empty(), java.util.Set.of());
-        return fromSettings(s, "command line").orElseThrow(() -> new Qmt4jException(ErrorKind.USAGE,
+        return fromSettings(s, "command line", false).orElseThrow(() -> new Qmt4jException(ErrorKind.USAGE,
                 "keyless verification needs an identity: --certificate-identity or --certificate-identity-regexp"
                         + " (or --certificate-github-workflow-repository), or use --key"));
     }
@@ -248,6 +248,23 @@ public final class PolicyResolver {
      * @throws Qmt4jException {@code CONFIG} for contradictory or incomplete settings
      */
     public static Optional<ImagePolicy> fromSettings(VerifyPolicySettings s, String where) {
+        return fromSettings(s, where, true);
+    }
+
+    /**
+     * Whether these keys leave the issuer to QueryMT's default: {@code cert_email} or {@code cert_url} with
+     * neither {@code cert_issuer} nor {@code cert_issuer_regexp} (nor {@code cert_issuer} set to null). Then
+     * the issuer is GitHub Actions' ({@link #GITHUB_ACTIONS_ISSUER}), the default of QueryMT's
+     * {@code OciDownloaderConfig.cert_issuer} (docs/verification.md).
+     */
+    public static boolean defaultsIssuer(VerifyPolicySettings s) {
+        return (s.certEmail().isPresent() || s.certUrl().isPresent()) && s.publicKey().isEmpty()
+                && s.certIssuer().isEmpty() && s.certIssuerRegexp().isEmpty()
+                && !s.explicitlyUnset().contains("cert_issuer");
+    }
+
+    /** @param configDefaults QueryMT's config defaults apply (not to the cosign-style flags, which need an issuer). */
+    private static Optional<ImagePolicy> fromSettings(VerifyPolicySettings s, String where, boolean configDefaults) {
         List<String> sanKeys = new ArrayList<>();
         s.certEmail().ifPresent(v -> sanKeys.add("cert_email"));
         s.certUrl().ifPresent(v -> sanKeys.add("cert_url"));
@@ -291,7 +308,7 @@ public final class PolicyResolver {
             issuer = StringMatcher.exact(s.certIssuer().get());
         } else if (s.certIssuerRegexp().isPresent()) {
             issuer = regexp(s.certIssuerRegexp().get(), where, "cert_issuer_regexp");
-        } else if (repo.isPresent()) {
+        } else if (repo.isPresent() || (configDefaults && defaultsIssuer(s))) {
             issuer = StringMatcher.exact(GITHUB_ACTIONS_ISSUER);
         } else {
             throw config(where + ": keyless verification needs an issuer too: add cert_issuer = \"" + GITHUB_ACTIONS_ISSUER

@@ -98,6 +98,38 @@ public final class RegistrySource implements ImageSource {
         return Optional.of(new ManifestBlob(Digest.sha256(blob.bytes()), MediaTypes.OCI_INDEX, blob.bytes()));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The first page of the distribution API's tag list ({@code GET /v2/<name>/tags/list?n=1000}), one
+     * attempt, no retries: it only improves an error's hint, so any failure gives an empty list.
+     */
+    @Override
+    public List<String> tags() {
+        URI uri = base.resolve("/v2/" + ref.repository() + "/tags/list?n=1000");
+        try {
+            HttpResponse<InputStream> r = transport.exchange(Transport.Call.get(uri, ref.registry(), scopes,
+                    Map.of("Accept", "application/json")));
+            try (InputStream in = r.body()) {
+                if (r.statusCode() != 200) {
+                    return List.of();
+                }
+                byte[] body = in.readNBytes(MAX_MANIFEST_BYTES);
+                List<String> tags = new java.util.ArrayList<>();
+                TAGS_JSON.readTree(body).path("tags").forEach(t -> {
+                    if (t.isString()) {
+                        tags.add(t.stringValue());
+                    }
+                });
+                return tags;
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper TAGS_JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
     private ManifestBlob fetchManifest(String reference, Optional<Digest> expected) {
         return fetchManifest(manifestUri(reference), "manifest " + reference, expected, ACCEPT, false);
     }
