@@ -27,31 +27,13 @@ import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.model.QmtJson;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** QmtChatModel over the qmt-openai test plugin and the OpenAI test server: what reaches the API and what comes back. */
-class QmtChatModelTest {
-    @TempDir
-    Path tmp;
-    private TestProviders providers;
-
-    @BeforeEach
-    void start() {
-        providers = TestProviders.start(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        providers.close();
-    }
-
+class QmtChatModelTest extends WithTestProviders {
     private ChatModel model() {
         return QmtChatModel.builder().registry(providers.registry).provider(TestProviders.OPENAI).build();
     }
