@@ -1,5 +1,7 @@
 package dev.qmt4j.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -15,7 +17,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /**
- * A single-file example program (examples/*&#47;*.java) as a user runs it: compiled against this JVM's
+ * A single-file example program (one {@code .java} file under examples/) as a user runs it: compiled against this JVM's
  * class path, then run as a child JVM with its own output files, cache and home, so an example
  * cannot rot unnoticed.
  */
@@ -60,9 +62,7 @@ public final class ExampleProgram {
      * Runs {@code mainClass} from {@code classes} (then this JVM's class path) with {@code args}, no
      * standard input, and an environment without {@code QMT*} variables but with
      * {@code QMT4J_CACHE_DIR} and {@code HOME} under {@code dir} and {@code env} added; waits up to
-     * two minutes.
-     *
-     * @throws IllegalStateException when it does not end in time
+     * two minutes (an assertion failure if it has not ended by then).
      */
     public static Run run(Path classes, String mainClass, Path dir, Map<String, String> env, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -79,9 +79,7 @@ public final class ExampleProgram {
         try {
             Process p = pb.start();
             try {
-                if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException(mainClass + " did not finish in 120 s");
-                }
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), mainClass + " finished");
             } finally {
                 p.destroyForcibly();
             }
