@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,25 +44,28 @@ class CliQueryMtWireTest {
         return cfg;
     }
 
-    private Cli cli() {
-        return new Cli(tmp.resolve("cache"));
+    /** {@code qmt4j --config CFG ARGS...} on a fresh in-process CLI with its cache under {@link #tmp}. */
+    private Cli.Result run(Path cfg, String... args) {
+        List<String> command = new ArrayList<>(List.of("--config", cfg.toString()));
+        command.addAll(List.of(args));
+        return new Cli(tmp.resolve("cache")).run(command.toArray(String[]::new));
     }
 
     @Test
     void chatSendsQueryMtsChatMessages() throws Exception {
         Path cfg = config("");
-        Cli.Result streamed = cli().run("--config", cfg.toString(), "chat", "strict", "Hello there");
+        Cli.Result streamed = run(cfg, "chat", "strict", "Hello there");
         assertEquals(0, streamed.exitCode(), streamed.toString());
         assertEquals("strict: Hello there\n", streamed.out());
 
-        Cli.Result whole = cli().run("--config", cfg.toString(), "chat", "strict", "Hello again", "--no-stream", "--system", "Be brief.");
+        Cli.Result whole = run(cfg, "chat", "strict", "Hello again", "--no-stream", "--system", "Be brief.");
         assertEquals(0, whole.exitCode(), whole.toString());
         assertEquals("strict: Hello again\n", whole.out());
     }
 
     @Test
     void modelsPassesTheConfigTheStrictPluginAccepts() throws Exception {
-        Cli.Result r = cli().run("--config", config("").toString(), "models", "strict");
+        Cli.Result r = run(config(""), "models", "strict");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(List.of("strict-small", "strict-large"), r.out().lines().toList());
     }
@@ -69,31 +73,31 @@ class CliQueryMtWireTest {
     @Test
     void callPassesTheInputAsBytes() throws Exception {
         Path cfg = config("");
-        Cli.Result name = cli().run("--config", cfg.toString(), "call", "strict", "name");
+        Cli.Result name = run(cfg, "call", "strict", "name");
         assertEquals(0, name.exitCode(), name.toString());
         assertEquals("qmt-strict\n", name.out());
 
-        Cli.Result ok = cli().run("--config", cfg.toString(), "call", "strict", "from_config", "{\"model\":\"m\"}");
+        Cli.Result ok = run(cfg, "call", "strict", "from_config", "{\"model\":\"m\"}");
         assertEquals(0, ok.exitCode(), ok.toString());
         assertEquals("{\"model\":\"m\"}\n", ok.out());
 
         // The host does not judge the input: the plugin's own error comes back, with its exit code.
-        Cli.Result notJson = cli().run("--config", cfg.toString(), "call", "strict", "from_config", "{not json");
+        Cli.Result notJson = run(cfg, "call", "strict", "from_config", "{not json");
         assertEquals(ErrorKind.PLUGIN.exitCode(), notJson.exitCode(), notJson.toString());
         assertTrue(notJson.err().contains("from_config failed") && notJson.err().contains("json_error")
                 && notJson.err().contains("invalid JSON"), notJson.toString());
         assertFalse(notJson.err().contains("INPUT is not JSON"), notJson.toString());
 
-        Cli.Result unknown = cli().run("--config", cfg.toString(), "call", "strict", "from_config", "{\"model\":\"m\",\"colour\":1}");
+        Cli.Result unknown = run(cfg, "call", "strict", "from_config", "{\"model\":\"m\",\"colour\":1}");
         assertEquals(ErrorKind.PLUGIN.exitCode(), unknown.exitCode(), unknown.toString());
         assertTrue(unknown.err().contains("unknown field `colour`"), unknown.toString());
 
         // A chat request the way QueryMT writes it is accepted; the lower-case role is not.
         String request = "{\"cfg\":{\"model\":\"m\"},\"messages\":[{\"role\":\"User\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}";
-        Cli.Result chat = cli().run("--config", cfg.toString(), "call", "strict", "chat", request);
+        Cli.Result chat = run(cfg, "call", "strict", "chat", request);
         assertEquals(0, chat.exitCode(), chat.toString());
         assertEquals("strict: hi", MAPPER.readTree(chat.out()).get("text").stringValue());
-        Cli.Result lower = cli().run("--config", cfg.toString(), "call", "strict", "chat", request.replace("\"User\"", "\"user\""));
+        Cli.Result lower = run(cfg, "call", "strict", "chat", request.replace("\"User\"", "\"user\""));
         assertEquals(ErrorKind.PLUGIN.exitCode(), lower.exitCode(), lower.toString());
         assertTrue(lower.err().contains("unknown variant `user`, expected `User` or `Assistant`"), lower.toString());
     }
@@ -104,13 +108,13 @@ class CliQueryMtWireTest {
         InputStream saved = System.in;
         try {
             System.setIn(new ByteArrayInputStream("{\"model\":\"from-stdin\"}".getBytes(StandardCharsets.UTF_8)));
-            Cli.Result r = cli().run("--config", cfg.toString(), "call", "strict", "from_config", "--stdin");
+            Cli.Result r = run(cfg, "call", "strict", "from_config", "--stdin");
             assertEquals(0, r.exitCode(), r.toString());
             assertEquals("from-stdin", MAPPER.readTree(r.out()).get("model").stringValue());
         } finally {
             System.setIn(saved);
         }
-        Cli.Result both = cli().run("--config", cfg.toString(), "call", "strict", "from_config", "{}", "--stdin");
+        Cli.Result both = run(cfg, "call", "strict", "from_config", "{}", "--stdin");
         assertEquals(ErrorKind.USAGE.exitCode(), both.exitCode(), both.toString());
         assertTrue(both.err().contains("INPUT and --stdin exclude each other"), both.toString());
     }
@@ -118,12 +122,12 @@ class CliQueryMtWireTest {
     @Test
     void chatDoesNotStreamWhenSupportsStreamingSaysNo() throws Exception {
         Path cfg = config("streaming = false");
-        Cli.Result r = cli().run("--config", cfg.toString(), "-v", "chat", "strict", "Hello there");
+        Cli.Result r = run(cfg, "-v", "chat", "strict", "Hello there");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("strict: Hello there\n", r.out());
         assertTrue(r.err().contains("does not stream with this config"), r.toString());
 
-        Cli.Result quiet = cli().run("--config", cfg.toString(), "chat", "strict", "Hello there");
+        Cli.Result quiet = run(cfg, "chat", "strict", "Hello there");
         assertEquals(0, quiet.exitCode(), quiet.toString());
         assertEquals("strict: Hello there\n", quiet.out());
         assertFalse(quiet.err().contains("does not stream"), quiet.toString());
@@ -133,10 +137,10 @@ class CliQueryMtWireTest {
     @Test
     void helloStillAnswersTheTypedRequest() throws Exception {
         Path layout = CliHostCommandsTest.REPO.resolve("examples/providers.toml");
-        Cli.Result r = cli().run("--config", layout.toString(), "chat", "hello", "Hello there", "--no-stream");
+        Cli.Result r = run(layout, "chat", "hello", "Hello there", "--no-stream");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("Hello from the hello plugin! You said: Hello there\n", r.out());
-        JsonNode greet = MAPPER.readTree(cli().run("--config", layout.toString(), "call", "hello", "greet", "Ada").out());
+        JsonNode greet = MAPPER.readTree(run(layout, "call", "hello", "greet", "Ada").out());
         assertEquals("Hello, Ada!", greet.get("greeting").stringValue());
     }
 }

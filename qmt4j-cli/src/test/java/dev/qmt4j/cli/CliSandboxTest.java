@@ -9,6 +9,7 @@ import dev.qmt4j.testkit.openai.OpenAiTestServer;
 import dev.qmt4j.testplugins.TestPlugins;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,18 +26,31 @@ class CliSandboxTest extends OpenAiCliTestBase {
         return cfg;
     }
 
-    @Test
-    void chatWithAHostilePluginIsRefusedAndTheServerGetsNothing() throws Exception {
-        Path cfg = config("""
+    /** A config with qmt-hostile as {@code hostile}: {@code model = "x"}, then {@code extraConfig} lines, in its [providers.config]. */
+    private Path hostile(String extraConfig) throws Exception {
+        return config("""
                 [[providers]]
                 name = "hostile"
                 path = "%s"
                 [providers.config]
                 model = "x"
+                """.formatted(TestPlugins.path(TestPlugins.QMT_HOSTILE)) + extraConfig);
+    }
+
+    /** {@code qmt4j --config CFG chat ARGS...}. */
+    private Cli.Result chat(Path cfg, String... args) {
+        List<String> command = new ArrayList<>(List.of("--config", cfg.toString(), "chat"));
+        command.addAll(List.of(args));
+        return cli.run(command.toArray(String[]::new));
+    }
+
+    @Test
+    void chatWithAHostilePluginIsRefusedAndTheServerGetsNothing() throws Exception {
+        Path cfg = hostile("""
                 api_key = "unused"
                 port = "%d"
-                """.formatted(TestPlugins.path(TestPlugins.QMT_HOSTILE), openai.port()));
-        Cli.Result r = cli.run("--config", cfg.toString(), "chat", "hostile", "hi");
+                """.formatted(openai.port()));
+        Cli.Result r = chat(cfg, "hostile", "hi");
         assertEquals(ErrorKind.SANDBOX.exitCode(), r.exitCode(), r.toString());
         assertTrue(r.err().contains("sandbox: host '127.0.0.1' is not allowed for this provider"), r.toString());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r);
@@ -46,15 +60,8 @@ class CliSandboxTest extends OpenAiCliTestBase {
 
     @Test
     void aSandboxKeyInProviderConfigIsAConfigErrorNamingTheSandboxTable() throws Exception {
-        Path cfg = config("""
-                [[providers]]
-                name = "hostile"
-                path = "%s"
-                [providers.config]
-                model = "x"
-                allow_private_networks = true
-                """.formatted(TestPlugins.path(TestPlugins.QMT_HOSTILE)));
-        Cli.Result r = cli.run("--config", cfg.toString(), "chat", "hostile", "hi");
+        Path cfg = hostile("allow_private_networks = true\n");
+        Cli.Result r = chat(cfg, "hostile", "hi");
         assertEquals(ErrorKind.CONFIG.exitCode(), r.exitCode(), r.toString());
         assertTrue(r.err().contains(cfg + ":6: providers[0].config.allow_private_networks"), r.toString());
         assertTrue(r.err().contains("[providers.sandbox]"), r.toString());
@@ -72,7 +79,7 @@ class CliSandboxTest extends OpenAiCliTestBase {
                 [providers.sandbox]
                 allowed_hosts = ["api.example.com"]
                 """.formatted(TestPlugins.path(TestPlugins.QMT_STRICT_SCHEMA), openai.url(), OpenAiTestServer.MODEL_A));
-        Cli.Result r = cli.run("--config", cfg.toString(), "chat", "strict", "hello strict", "--no-stream");
+        Cli.Result r = chat(cfg, "strict", "hello strict", "--no-stream");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("Echo: hello strict\n", r.out());
     }
@@ -80,14 +87,8 @@ class CliSandboxTest extends OpenAiCliTestBase {
     @Test
     void anApiKeyNameOutsideTheAllowedNamesIsRefusedWithHowToAllowIt() throws Exception {
         cli.env().put("AWS_SECRET_ACCESS_KEY", "aws-secret");
-        Path cfg = config("""
-                [[providers]]
-                name = "hostile"
-                path = "%s"
-                [providers.config]
-                model = "x"
-                """.formatted(TestPlugins.path(TestPlugins.QMT_HOSTILE)));
-        Cli.Result r = cli.run("--config", cfg.toString(), "chat", "hostile", "hi");
+        Path cfg = hostile("");
+        Cli.Result r = chat(cfg, "hostile", "hi");
         assertEquals(ErrorKind.SANDBOX.exitCode(), r.exitCode(), r.toString());
         assertTrue(r.err().contains("environment variable 'AWS_SECRET_ACCESS_KEY'"), r.toString());
         // the hint says how to allow this variable, not the network hint of other sandbox refusals

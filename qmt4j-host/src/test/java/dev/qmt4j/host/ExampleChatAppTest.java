@@ -5,18 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qmt4j.ErrorKind;
+import dev.qmt4j.testkit.ExampleProgram;
+import dev.qmt4j.testkit.ExampleProgram.Run;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
 import dev.qmt4j.testplugins.TestPlugins;
-import java.io.File;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,14 +36,8 @@ class ExampleChatAppTest {
     @BeforeAll
     static void compile() {
         openai = OpenAiTestServer.start();
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        StringWriter diagnostics = new StringWriter();
-        Boolean ok = javac.getTask(diagnostics, null, null,
-                List.of("--release", "17", "-Xlint:all", "-Werror", "-d", classes.toString(),
-                        "-classpath", System.getProperty("java.class.path")),
-                null, javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)
-                        .getJavaFileObjects(REPO.resolve("examples/java-app/Chat.java").toFile())).call();
-        assertTrue(ok, "Chat.java compiles without warnings:\n" + diagnostics);
+        ExampleProgram.Compilation c = ExampleProgram.compile(REPO.resolve("examples/java-app/Chat.java"), classes);
+        assertTrue(c.ok(), "Chat.java compiles without warnings:\n" + c.diagnostics());
     }
 
     @AfterAll
@@ -55,32 +45,8 @@ class ExampleChatAppTest {
         openai.close();
     }
 
-    private record Run(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private Run chat(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", classes + File.pathSeparator + System.getProperty("java.class.path"), "Chat"));
-        command.addAll(List.of(args));
-        Path out = tmp.resolve("out.txt");
-        Path err = tmp.resolve("err.txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().keySet().removeIf(k -> k.startsWith("QMT"));
-        pb.environment().put("QMT4J_CACHE_DIR", tmp.resolve("cache").toString());
-        pb.environment().put("HOME", tmp.resolve("home").toString());
-        pb.environment().put("OPENAI_API_KEY", openai.apiKey());
-        Process p = pb.start();
-        try {
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "Chat finished");
-        } finally {
-            p.destroyForcibly();
-        }
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    private Run chat(String... args) {
+        return ExampleProgram.run(classes, "Chat", tmp, Map.of("OPENAI_API_KEY", openai.apiKey()), List.of(args));
     }
 
     private Path config() throws Exception {

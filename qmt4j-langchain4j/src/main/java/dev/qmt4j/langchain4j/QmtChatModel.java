@@ -1,16 +1,9 @@
 package dev.qmt4j.langchain4j;
 
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.qmt4j.host.ProviderHandle;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * A qmt4j provider (any QueryMT plugin, Wasm or native) as a LangChain4j {@link ChatModel}. Each
@@ -23,15 +16,9 @@ import java.util.Set;
  * String answer = model.chat("Why is the sky blue?");
  * }</pre>
  */
-public final class QmtChatModel implements ChatModel {
-    private final ProviderHandle handle;
-    private final ChatRequestParameters defaults;
-    private final List<ChatModelListener> listeners;
-
-    private QmtChatModel(ProviderHandle handle, ChatRequestParameters defaults, List<ChatModelListener> listeners) {
-        this.handle = Objects.requireNonNull(handle, "handle");
-        this.defaults = defaults;
-        this.listeners = listeners;
+public final class QmtChatModel extends QmtChatModelBase implements ChatModel {
+    private QmtChatModel(Builder builder) {
+        super(builder);
     }
 
     /** A model over {@code handle}, with the handle's config as it is (its {@code model} included). */
@@ -44,40 +31,10 @@ public final class QmtChatModel implements ChatModel {
         return new Builder();
     }
 
-    /** The handle this model calls. */
-    public ProviderHandle handle() {
-        return handle;
-    }
-
     @Override
     public ChatResponse doChat(ChatRequest request) {
-        ChatMapping.Call call = QmtErrors.mapped(() -> ChatMapping.prepare(handle, request));
-        return QmtErrors.mapped(() -> ChatMapping.response(call.chat(handle), call.modelName()));
-    }
-
-    @Override
-    public ChatRequestParameters defaultRequestParameters() {
-        return defaults;
-    }
-
-    @Override
-    public List<ChatModelListener> listeners() {
-        return listeners;
-    }
-
-    @Override
-    public ModelProvider provider() {
-        return ModelProvider.OTHER;
-    }
-
-    /**
-     * Empty: LangChain4j's only capability is {@link Capability#RESPONSE_FORMAT_JSON_SCHEMA}, and
-     * no QueryMT plugin export says it supports a JSON schema response format. What the plugin
-     * does export is {@link QmtCapabilities#of(ProviderHandle)}.
-     */
-    @Override
-    public Set<Capability> supportedCapabilities() {
-        return QmtCapabilities.langChain4j(handle);
+        ChatMapping.Call call = QmtErrors.mapped(() -> ChatMapping.prepare(handle(), request));
+        return QmtErrors.mapped(() -> ChatMapping.response(call.chat(handle()), call.modelName()));
     }
 
     /** Builds a {@link QmtChatModel}. */
@@ -91,8 +48,7 @@ public final class QmtChatModel implements ChatModel {
          * @throws dev.qmt4j.Qmt4jException if the provider cannot be loaded or refuses the config
          */
         public QmtChatModel build() {
-            ProviderHandle h = buildHandle();
-            return new QmtChatModel(h, buildParameters(h), buildListeners());
+            return new QmtChatModel(this);
         }
     }
 }

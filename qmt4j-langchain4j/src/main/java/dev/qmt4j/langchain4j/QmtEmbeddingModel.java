@@ -10,16 +10,11 @@ import dev.langchain4j.model.embedding.request.EmbeddingParameter;
 import dev.langchain4j.model.embedding.request.EmbeddingRequest;
 import dev.langchain4j.model.embedding.request.EmbeddingRequestParameters;
 import dev.langchain4j.model.embedding.response.EmbeddingResponse;
-import dev.qmt4j.host.PluginRegistry;
-import dev.qmt4j.host.ProviderBuilder;
 import dev.qmt4j.host.ProviderHandle;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -72,9 +67,7 @@ public final class QmtEmbeddingModel implements EmbeddingModel {
         }
         List<Embedding> embeddings = new ArrayList<>(vectors.length);
         for (float[] v : vectors) embeddings.add(new Embedding(v));
-        JsonNode model = cfg.get("model");
-        return EmbeddingResponse.builder().embeddings(embeddings)
-                .modelName(model != null && model.isString() ? model.stringValue() : null).build();
+        return EmbeddingResponse.builder().embeddings(embeddings).modelName(QmtModelBuilder.modelOf(cfg)).build();
     }
 
     @Override
@@ -103,50 +96,15 @@ public final class QmtEmbeddingModel implements EmbeddingModel {
     }
 
     /** Builds a {@link QmtEmbeddingModel}. */
-    public static final class Builder {
-        private PluginRegistry registry;
-        private String provider;
-        private ProviderHandle handle;
-        private String modelName;
+    public static final class Builder extends QmtModelBuilder<Builder> {
         private Integer dimensions;
-        private final Map<String, Object> config = new LinkedHashMap<>();
 
         private Builder() {
-        }
-
-        /** The registry that loads the provider; with {@link #provider(String)}. */
-        public Builder registry(PluginRegistry registry) {
-            this.registry = registry;
-            return this;
-        }
-
-        /** The provider's name in the registry's config. */
-        public Builder provider(String provider) {
-            this.provider = provider;
-            return this;
-        }
-
-        /** A ready handle instead of a registry and a provider name. */
-        public Builder handle(ProviderHandle handle) {
-            this.handle = handle;
-            return this;
-        }
-
-        /** The embedding model ({@code model} in QueryMT's config). */
-        public Builder modelName(String modelName) {
-            this.modelName = modelName;
-            return this;
         }
 
         /** The vector length to ask for ({@code embedding_dimensions}), where the provider supports it. */
         public Builder dimensions(Integer dimensions) {
             this.dimensions = dimensions;
-            return this;
-        }
-
-        /** Sets a provider config key for the handle (see {@link QmtChatModelBuilder#config}). */
-        public Builder config(String key, Object value) {
-            config.put(Objects.requireNonNull(key, "key"), value);
             return this;
         }
 
@@ -156,18 +114,8 @@ public final class QmtEmbeddingModel implements EmbeddingModel {
          * @throws dev.qmt4j.Qmt4jException if the provider cannot be loaded or refuses the config
          */
         public QmtEmbeddingModel build() {
-            ProviderHandle h = handle;
-            if (h == null) {
-                if (registry == null || provider == null) {
-                    throw new IllegalStateException("set registry(...) and provider(...), or handle(...)");
-                }
-                ProviderBuilder b = registry.builder(provider);
-                if (modelName != null) b.model(modelName);
-                config.forEach(b::parameter);
-                h = b.build();
-            }
-            JsonNode model = h.config().get("model");
-            String name = modelName != null ? modelName : model != null && model.isString() ? model.stringValue() : null;
+            ProviderHandle h = buildHandle(modelName);
+            String name = modelName != null ? modelName : QmtModelBuilder.modelOf(h.config());
             return new QmtEmbeddingModel(h, EmbeddingRequestParameters.builder().modelName(name).dimensions(dimensions).build());
         }
     }

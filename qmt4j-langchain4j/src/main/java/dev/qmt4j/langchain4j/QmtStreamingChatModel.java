@@ -1,17 +1,10 @@
 package dev.qmt4j.langchain4j;
 
-import dev.langchain4j.model.ModelProvider;
-import dev.langchain4j.model.chat.Capability;
 import dev.langchain4j.model.chat.StreamingChatModel;
-import dev.langchain4j.model.chat.listener.ChatModelListener;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.qmt4j.host.ProviderHandle;
 import dev.qmt4j.provider.ProviderPlugin;
-import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * A qmt4j provider as a LangChain4j {@link StreamingChatModel}. The plugin's stream is read on the
@@ -21,15 +14,9 @@ import java.util.Set;
  * the {@code StreamingHandle} of a partial-response context stops the plugin's stream at its next
  * chunk and ends the call without further callbacks. Mapping: docs/langchain4j.md. Thread-safe.
  */
-public final class QmtStreamingChatModel implements StreamingChatModel {
-    private final ProviderHandle handle;
-    private final ChatRequestParameters defaults;
-    private final List<ChatModelListener> listeners;
-
-    private QmtStreamingChatModel(ProviderHandle handle, ChatRequestParameters defaults, List<ChatModelListener> listeners) {
-        this.handle = Objects.requireNonNull(handle, "handle");
-        this.defaults = defaults;
-        this.listeners = listeners;
+public final class QmtStreamingChatModel extends QmtChatModelBase implements StreamingChatModel {
+    private QmtStreamingChatModel(Builder builder) {
+        super(builder);
     }
 
     /** A streaming model over {@code handle}, with the handle's config as it is. */
@@ -42,19 +29,14 @@ public final class QmtStreamingChatModel implements StreamingChatModel {
         return new Builder();
     }
 
-    /** The handle this model calls. */
-    public ProviderHandle handle() {
-        return handle;
-    }
-
     @Override
     public void doChat(ChatRequest request, StreamingChatResponseHandler handler) {
         StreamAssembler stream = null;
         try {
-            ChatMapping.Call call = ChatMapping.prepare(handle, request);
+            ChatMapping.Call call = ChatMapping.prepare(handle(), request);
             StreamAssembler s = new StreamAssembler(handler, call.modelName());
             stream = s;
-            handle.with((ProviderPlugin p) -> {
+            handle().with((ProviderPlugin p) -> {
                 if (p.capabilities().contains(dev.qmt4j.provider.Capability.CHAT_STREAM)) {
                     p.chatStream(call.config(), call.messages(), call.tools(), s);
                 } else {
@@ -71,27 +53,6 @@ public final class QmtStreamingChatModel implements StreamingChatModel {
         }
     }
 
-    @Override
-    public ChatRequestParameters defaultRequestParameters() {
-        return defaults;
-    }
-
-    @Override
-    public List<ChatModelListener> listeners() {
-        return listeners;
-    }
-
-    @Override
-    public ModelProvider provider() {
-        return ModelProvider.OTHER;
-    }
-
-    /** Empty, as for {@link QmtChatModel#supportedCapabilities()}. */
-    @Override
-    public Set<Capability> supportedCapabilities() {
-        return QmtCapabilities.langChain4j(handle);
-    }
-
     /** Builds a {@link QmtStreamingChatModel}. */
     public static final class Builder extends QmtChatModelBuilder<Builder> {
         private Builder() {
@@ -103,8 +64,7 @@ public final class QmtStreamingChatModel implements StreamingChatModel {
          * @throws dev.qmt4j.Qmt4jException if the provider cannot be loaded or refuses the config
          */
         public QmtStreamingChatModel build() {
-            ProviderHandle h = buildHandle();
-            return new QmtStreamingChatModel(h, buildParameters(h), buildListeners());
+            return new QmtStreamingChatModel(this);
         }
     }
 }

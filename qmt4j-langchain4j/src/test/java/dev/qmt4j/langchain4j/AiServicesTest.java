@@ -8,31 +8,13 @@ import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.SystemMessage;
 import dev.qmt4j.provider.model.QmtJson;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** An AI service (LangChain4j's AiServices) over a plugin: its @Tool method is called and the result goes back to the model. */
-class AiServicesTest {
-    @TempDir
-    Path tmp;
-    private TestProviders providers;
-
-    @BeforeEach
-    void start() {
-        providers = TestProviders.start(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        providers.close();
-    }
-
+class AiServicesTest extends WithTestProviders {
     interface Assistant {
         @SystemMessage("You look words up before answering.")
         String chat(String message);

@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qmt4j.ErrorKind;
-import java.io.File;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.qmt4j.testkit.ExampleProgram;
+import dev.qmt4j.testkit.ExampleProgram.Run;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,42 +31,12 @@ class ExampleLangChain4jAppTest {
 
     @BeforeAll
     static void compile() {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        StringWriter diagnostics = new StringWriter();
-        Boolean ok = javac.getTask(diagnostics, null, null,
-                List.of("--release", "17", "-Xlint:all", "-Werror", "-d", classes.toString(),
-                        "-classpath", System.getProperty("java.class.path")),
-                null, javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)
-                        .getJavaFileObjects(REPO.resolve("examples/langchain4j-app/Assistant.java").toFile())).call();
-        assertTrue(ok, "Assistant.java compiles without warnings:\n" + diagnostics);
+        ExampleProgram.Compilation c = ExampleProgram.compile(REPO.resolve("examples/langchain4j-app/Assistant.java"), classes);
+        assertTrue(c.ok(), "Assistant.java compiles without warnings:\n" + c.diagnostics());
     }
 
-    private record Run(int exitCode, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    private Run run(String apiKey, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", classes + File.pathSeparator + System.getProperty("java.class.path"), "Assistant"));
-        command.addAll(List.of(args));
-        Path out = tmp.resolve("out.txt");
-        Path err = tmp.resolve("err.txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().keySet().removeIf(k -> k.startsWith("QMT"));
-        pb.environment().put("QMT4J_CACHE_DIR", tmp.resolve("cache").toString());
-        pb.environment().put("HOME", tmp.resolve("home").toString());
-        pb.environment().put("OPENAI_API_KEY", apiKey);
-        Process p = pb.start();
-        try {
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "Assistant finished");
-        } finally {
-            p.destroyForcibly();
-        }
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    private Run run(String apiKey, String... args) {
+        return ExampleProgram.run(classes, "Assistant", tmp, Map.of("OPENAI_API_KEY", apiKey), List.of(args));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.qmt4j.langchain4j;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,7 @@ import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
@@ -27,31 +29,13 @@ import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.model.QmtJson;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** QmtChatModel over the qmt-openai test plugin and the OpenAI test server: what reaches the API and what comes back. */
-class QmtChatModelTest {
-    @TempDir
-    Path tmp;
-    private TestProviders providers;
-
-    @BeforeEach
-    void start() {
-        providers = TestProviders.start(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        providers.close();
-    }
-
+class QmtChatModelTest extends WithTestProviders {
     private ChatModel model() {
         return QmtChatModel.builder().registry(providers.registry).provider(TestProviders.OPENAI).build();
     }
@@ -162,5 +146,28 @@ class QmtChatModelTest {
         Set<dev.qmt4j.provider.Capability> legacy = QmtCapabilities.of(providers.registry.require(TestProviders.LEGACY));
         assertTrue(legacy.contains(dev.qmt4j.provider.Capability.CHAT), legacy.toString());
         assertTrue(!legacy.contains(dev.qmt4j.provider.Capability.CHAT_STREAM), legacy.toString());
+    }
+
+    /** What the three builders share: the model name and config keys reach the handle, or a ready handle is used as it is. */
+    @Test
+    void everyBuilderBuildsTheHandleWithItsModelNameAndConfigKeys() {
+        QmtChatModel chat = QmtChatModel.builder().registry(providers.registry).provider(TestProviders.OPENAI)
+                .modelName(OpenAiTestServer.MODEL_B).config("temperature", 0.25).build();
+        assertEquals(OpenAiTestServer.MODEL_B, chat.handle().config().get("model").stringValue());
+        assertEquals(0.25, chat.handle().config().get("temperature").doubleValue());
+        assertEquals(OpenAiTestServer.MODEL_B, chat.defaultRequestParameters().modelName());
+
+        QmtStreamingChatModel streaming = QmtStreamingChatModel.builder().registry(providers.registry).provider(TestProviders.OPENAI)
+                .defaultRequestParameters(ChatRequestParameters.builder().modelName(OpenAiTestServer.MODEL_B).build()).build();
+        assertEquals(OpenAiTestServer.MODEL_B, streaming.handle().config().get("model").stringValue());
+
+        QmtEmbeddingModel embedding = QmtEmbeddingModel.builder().registry(providers.registry).provider(TestProviders.OPENAI)
+                .modelName("text-embedding-test").build();
+        assertEquals("text-embedding-test", embedding.handle().config().get("model").stringValue());
+        assertSame(chat.handle(), QmtEmbeddingModel.builder().handle(chat.handle()).config("temperature", 1.0).build().handle());
+
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> QmtEmbeddingModel.builder().provider(TestProviders.OPENAI).build());
+        assertEquals("set registry(...) and provider(...), or handle(...)", e.getMessage());
     }
 }

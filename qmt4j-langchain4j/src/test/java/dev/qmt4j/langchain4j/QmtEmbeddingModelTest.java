@@ -13,30 +13,12 @@ import dev.langchain4j.model.output.Response;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.model.QmtJson;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /** QmtEmbeddingModel over the qmt-openai test plugin's embed export. */
-class QmtEmbeddingModelTest {
-    @TempDir
-    Path tmp;
-    private TestProviders providers;
-
-    @BeforeEach
-    void start() {
-        providers = TestProviders.start(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        providers.close();
-    }
-
+class QmtEmbeddingModelTest extends WithTestProviders {
     private static float[] expected(String text) {
         List<Double> v = OpenAiTestServer.embedding(text);
         float[] f = new float[v.size()];

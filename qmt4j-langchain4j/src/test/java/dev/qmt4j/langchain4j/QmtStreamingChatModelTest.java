@@ -23,30 +23,12 @@ import dev.langchain4j.model.output.TokenUsage;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** QmtStreamingChatModel: a real SSE stream through qmt-openai, tool-call chunks, a plugin that cannot stream, errors, cancel. */
-class QmtStreamingChatModelTest {
-    @TempDir
-    Path tmp;
-    private TestProviders providers;
-
-    @BeforeEach
-    void start() {
-        providers = TestProviders.start(tmp);
-    }
-
-    @AfterEach
-    void stop() {
-        providers.close();
-    }
-
+class QmtStreamingChatModelTest extends WithTestProviders {
     /** Records every callback, in order. */
     static class Recorder implements StreamingChatResponseHandler {
         final List<String> events = new ArrayList<>();

@@ -35,23 +35,8 @@ final class TestProviders implements AutoCloseable {
         OpenAiTestServer server = OpenAiTestServer.start();
         try {
             Path cfg = dir.resolve("providers.toml");
-            Files.writeString(cfg, """
-                    [[providers]]
-                    name = "%s"
-                    path = "%s"
-                    [providers.config]
-                    base_url = "%s/v1"
-                    model = "%s"
-
-                    [[providers]]
-                    name = "%s"
-                    path = "%s"
-                    [providers.config]
-                    base_url = "%s/v1"
-                    model = "%s"
-                    api_key = "%s"
-                    """.formatted(OPENAI, TestPlugins.path(TestPlugins.QMT_OPENAI), server.url(), OpenAiTestServer.MODEL_A,
-                    LEGACY, TestPlugins.path(TestPlugins.QMT_LEGACY), server.url(), OpenAiTestServer.MODEL_A, server.apiKey()));
+            Files.writeString(cfg, provider(OPENAI, TestPlugins.QMT_OPENAI, server, "") + "\n"
+                    + provider(LEGACY, TestPlugins.QMT_LEGACY, server, "api_key = \"" + server.apiKey() + "\"\n"));
             PluginRegistry registry = PluginRegistry.builder().config(cfg)
                     .env(Map.of("OPENAI_API_KEY", server.apiKey())).home(dir).cacheDir(dir.resolve("cache")).build();
             return new TestProviders(server, cfg, registry);
@@ -59,6 +44,18 @@ final class TestProviders implements AutoCloseable {
             server.close();
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A {@code [[providers]]} entry for {@code plugin} against {@code server}, with {@code extraConfig} lines. */
+    private static String provider(String name, String plugin, OpenAiTestServer server, String extraConfig) {
+        return """
+                [[providers]]
+                name = "%s"
+                path = "%s"
+                [providers.config]
+                base_url = "%s/v1"
+                model = "%s"
+                """.formatted(name, TestPlugins.path(plugin), server.url(), OpenAiTestServer.MODEL_A) + extraConfig;
     }
 
     /** The body of the last request the server received. */
