@@ -31,6 +31,11 @@ public enum ErrorKind {
     PLUGIN(12),
     /** A plugin tried something its sandbox does not allow (a host, a path, more memory). */
     SANDBOX(13),
+    /**
+     * The reference's registry is {@code blocked} in {@code [[oci.registry]]} and no mirror could serve it
+     * (none configured for this kind of reference, or every one failed).
+     */
+    BLOCKED(14),
     /** A bug in qmt4j: anything not classified above. */
     INTERNAL(70);
 
