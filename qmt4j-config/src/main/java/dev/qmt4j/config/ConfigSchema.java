@@ -113,7 +113,77 @@ final class ConfigSchema {
         Optional<Path> cacheDir = optionalString(t, "oci", "cache_dir").map(this::resolvePath);
         // One file or a list of files, like QueryMT's other path-valued keys accept.
         List<String> ca = t.get("ca_certificates") instanceof String one ? List.of(one) : stringList(t, "oci", "ca_certificates");
-        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t), ca.stream().map(this::resolvePath).toList());
+        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t), ca.stream().map(this::resolvePath).toList(),
+                registries(t));
+    }
+
+    /** {@code [[oci.registry]]} tables with their {@code [[oci.registry.mirror]]} lists (docs/mirrors.md). */
+    private List<RegistrySettings> registries(Map<String, Object> oci) {
+        Object v = oci.get("registry");
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list)) {
+            throw tree.error("oci.registry", "expected a list of registry tables, got " + describe(v),
+                    "write [[oci.registry]] tables (TOML) or a registry: list");
+        }
+        List<RegistrySettings> out = new ArrayList<>();
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "oci.registry[" + i + "]";
+            Map<String, Object> t = table(list.get(i), path);
+            checkKeys(t, path, RegistrySettings.KEYS);
+            String prefix = location(t, path, "prefix", true).orElseThrow();
+            Integer first = seen.putIfAbsent(prefix, i);
+            if (first != null) {
+                throw tree.error(path + ".prefix", "duplicate prefix '" + prefix + "' (first at "
+                        + tree.where("oci.registry[" + first + "].prefix") + ")", "merge the two [[oci.registry]] tables");
+            }
+            Optional<String> location = location(t, path, "location", false);
+            boolean insecure = optionalBoolean(t, path, "insecure").orElse(false);
+            boolean blocked = optionalBoolean(t, path, "blocked").orElse(false);
+            List<RegistrySettings.MirrorSettings> mirrors = new ArrayList<>();
+            Object m = t.get("mirror");
+            if (m != null && !(m instanceof List<?>)) {
+                throw tree.error(path + ".mirror", "expected a list of mirror tables, got " + describe(m),
+                        "write [[oci.registry.mirror]] tables (TOML) or a mirror: list");
+            }
+            List<?> ms = m == null ? List.of() : (List<?>) m;
+            for (int j = 0; j < ms.size(); j++) {
+                String mp = path + ".mirror[" + j + "]";
+                Map<String, Object> mt = table(ms.get(j), mp);
+                checkKeys(mt, mp, RegistrySettings.MirrorSettings.KEYS);
+                String loc = location(mt, mp, "location", true).orElseThrow();
+                String pull = optionalString(mt, mp, "pull-from-mirror").orElse("all");
+                if (!RegistrySettings.MirrorSettings.PULL_FROM.contains(pull.strip().toLowerCase(java.util.Locale.ROOT))) {
+                    throw tree.error(mp + ".pull-from-mirror", "expected 'all', 'digest-only' or 'tag-only', got '" + pull + "'",
+                            "'digest-only' never sends a tag to the mirror (Spegel, peer caches); 'tag-only' is for tag resolution only");
+                }
+                mirrors.add(new RegistrySettings.MirrorSettings(loc, pull.strip().toLowerCase(java.util.Locale.ROOT),
+                        optionalBoolean(mt, mp, "insecure").orElse(false)));
+            }
+            out.add(new RegistrySettings(prefix, location, insecure, blocked, mirrors));
+        }
+        return out;
+    }
+
+    /** A registry location: {@code host[:port][/path]}, no scheme, tag or digest. */
+    private Optional<String> location(Map<String, Object> t, String path, String key, boolean required) {
+        Optional<String> v = required ? Optional.of(requiredString(t, path, key)) : optionalString(t, path, key);
+        if (v.isEmpty()) {
+            return v;
+        }
+        String s = v.get().strip();
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.isEmpty() || s.contains("://") || s.contains("@") || s.contains(" ") || s.startsWith("/")
+                || (s.lastIndexOf(':') > s.lastIndexOf('/') && s.indexOf('/') >= 0)) {
+            throw tree.error(path + "." + key, "'" + v.get() + "' is not a registry location",
+                    "write host[:port][/namespace], e.g. \"mirror.corp:5000/ghcr\", with no scheme, tag or digest"
+                            + " (plain HTTP: insecure = true)");
+        }
+        return Optional.of(s);
     }
 
     private static boolean isRefresh(String s) {

@@ -14,20 +14,28 @@ import java.util.Optional;
  * @param verify                the signature policy keys
  * @param caCertificates        {@code ca_certificates}: PEM files of CAs trusted in addition to the JDK's (registries,
  *                              token servers, {@code https://} plugin downloads), resolved against the config file's directory
+ * @param registries            the {@code [[oci.registry]]} tables: mirrors, remaps and blocks (docs/mirrors.md)
  */
 public record OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
-        Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates) {
+        Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates, List<RegistrySettings> registries) {
 
     /** The refresh interval used when the file does not say. */
     public static final String DEFAULT_REFRESH = "1h";
 
     /** The keys of {@code [oci]} other than the signature policy ones. */
     public static final List<String> KEYS = List.of("insecure_skip_signature", "insecure_registries", "refresh",
-            "cache_dir", "ca_certificates");
+            "cache_dir", "ca_certificates", "registry");
 
     public OciSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
         caCertificates = List.copyOf(caCertificates);
+        registries = List.copyOf(registries);
+    }
+
+    /** Settings without {@code [[oci.registry]]} tables. */
+    public OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
+            Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates) {
+        this(insecureSkipSignature, insecureRegistries, refresh, cacheDir, verify, caCertificates, List.of());
     }
 
     /** The settings with no {@code [oci]} table: secure, default refresh, default cache directory. */

@@ -42,7 +42,8 @@ final class TomlLines {
             }
             Matcher m;
             if ((m = ARRAY_TABLE.matcher(line)).find()) {
-                String name = key(m.group(1));
+                // A nested array of tables ([[oci.registry.mirror]]) belongs to its parent's last element.
+                String name = resolve(key(m.group(1)), arrayCounts);
                 int n = arrayCounts.merge(name, 1, Integer::sum) - 1;
                 table = name + "[" + n + "]";
                 lines.putIfAbsent(name, i + 1);
@@ -61,12 +62,19 @@ final class TomlLines {
 
     /** A sub-table of an array of tables ({@code [providers.config]}) belongs to its last element. */
     private static String resolve(String name, Map<String, Integer> arrayCounts) {
-        for (Map.Entry<String, Integer> e : arrayCounts.entrySet()) {
-            if (name.startsWith(e.getKey() + ".")) {
-                return e.getKey() + "[" + (e.getValue() - 1) + "]" + name.substring(e.getKey().length());
+        String[] parts = name.split("\\.");
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                out.append('.');
+            }
+            out.append(parts[i]);
+            Integer n = i < parts.length - 1 ? arrayCounts.get(out.toString()) : null;
+            if (n != null) {
+                out.append('[').append(n - 1).append(']');
             }
         }
-        return name;
+        return out.toString();
     }
 
     private static String key(String raw) {
