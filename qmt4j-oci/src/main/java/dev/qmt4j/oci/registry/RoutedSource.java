@@ -78,12 +78,21 @@ final class RoutedSource implements ImageSource {
     @Override
     public Optional<ManifestBlob> manifestForTag(String tag) {
         List<RouteSource> sources = DIGEST_TAG.matcher(tag).matches() ? route.forDigests() : route.forTags();
-        return attempt("manifest " + tag, sources, s -> s.manifestForTag(tag));
+        return lookup("manifest " + tag, sources, s -> s.manifestForTag(tag));
     }
 
     @Override
     public Optional<ManifestBlob> referrers(Digest subject) {
-        return attempt("referrers of " + subject, route.forDigests(), s -> s.referrers(subject));
+        return lookup("referrers of " + subject, route.forDigests(), s -> s.referrers(subject));
+    }
+
+    /**
+     * Something that may not exist (a signature tag, a referrers list): a source that does not have it gives way
+     * to the next, since a mirror may hold less than its upstream; once one source has said "none", the others are
+     * asked without retries, and "none" is the answer if they fail.
+     */
+    private <T> Optional<T> lookup(String what, List<RouteSource> candidates, Function<RegistrySource, Optional<T>> op) {
+        return attempt(what, candidates, op, true);
     }
 
     @Override
@@ -99,6 +108,11 @@ final class RoutedSource implements ImageSource {
      * allowed the client's retries (with their backoff): before it, a failure moves on at once.
      */
     private <T> T attempt(String what, List<RouteSource> candidates, Function<RegistrySource, T> op) {
+        return attempt(what, candidates, op, false);
+    }
+
+    private <T> T attempt(String what, List<RouteSource> candidates, Function<RegistrySource, T> op, boolean optional) {
+        T none = null;
         List<RouteSource> usable = candidates.stream().filter(s -> !distrusted.contains(s)).toList();
         List<String> failures = new ArrayList<>();
         List<RouteSource> cooling = new ArrayList<>();
@@ -111,12 +125,20 @@ final class RoutedSource implements ImageSource {
                 cooling.add(s);
                 continue;
             }
-            boolean retrying = i == usable.size() - 1 && cooling.isEmpty();
+            boolean retrying = i == usable.size() - 1 && cooling.isEmpty() && none == null;
             try {
-                return one(s, what, retrying, op);
+                T result = one(s, what, retrying, op);
+                if (optional && ((Optional<?>) result).isEmpty()) {
+                    none = result;
+                    continue;
+                }
+                return result;
             } catch (Qmt4jException e) {
                 last = failed(s, e, failures);
             }
+        }
+        if (none != null) {
+            return none;
         }
         for (RouteSource s : cooling) {
             // No other source is left: wait until the host said it would answer again (capped).
@@ -125,10 +147,18 @@ final class RoutedSource implements ImageSource {
             Duration cap = client.options().maxRetryAfter();
             sleep(wait.compareTo(cap) > 0 ? cap : wait);
             try {
-                return one(s, what, true, op);
+                T result = one(s, what, true, op);
+                if (optional && ((Optional<?>) result).isEmpty()) {
+                    none = result;
+                    continue;
+                }
+                return result;
             } catch (Qmt4jException e) {
                 last = failed(s, e, failures);
             }
+        }
+        if (none != null) {
+            return none;
         }
         throw exhausted(what, candidates, failures, last);
     }
@@ -136,7 +166,11 @@ final class RoutedSource implements ImageSource {
     private <T> T one(RouteSource s, String what, boolean retrying, Function<RegistrySource, T> op) {
         try (RegistrySource source = client.source(s, route.upstream().registry(), retrying)) {
             T result = op.apply(source);
-            LOG.info("{} of {} from {}", what, route.upstream().name(), s.describe());
+            if (result instanceof Optional<?> o && o.isEmpty()) {
+                LOG.info("{} of {}: none at {}", what, route.upstream().name(), s.describe());
+            } else {
+                LOG.info("{} of {} from {}", what, route.upstream().name(), s.describe());
+            }
             return result;
         }
     }
