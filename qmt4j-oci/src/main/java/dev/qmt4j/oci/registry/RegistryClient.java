@@ -76,8 +76,13 @@ public final class RegistryClient {
      * credentials, if it wants any. Throws a {@code NETWORK} or {@code AUTH} error otherwise.
      */
     public void ping(String registry) {
+        ping(registry, true);
+    }
+
+    /** As {@link #ping(String)}; without {@code retry}, one attempt (a mirror check must not wait for backoff). */
+    public void ping(String registry, boolean retry) {
         URI uri = baseUri(registry).resolve("/v2/");
-        transport.retrying(registry, () -> {
+        (retry ? transport : failFast).retrying(registry, () -> {
             HttpResponse<InputStream> r = transport.exchange(Transport.Call.get(uri, registry, List.of(), Map.of()));
             if (r.statusCode() / 100 != 2) {
                 throw RegistryErrors.fromResponse(r, registry, "(none)", "API version check /v2/");
