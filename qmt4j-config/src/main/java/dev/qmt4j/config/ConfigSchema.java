@@ -117,36 +117,76 @@ final class ConfigSchema {
                 registries(t));
     }
 
-    /** {@code [[oci.registry]]} tables with their {@code [[oci.registry.mirror]]} lists (docs/mirrors.md). */
+    /** {@code [[oci.registry]]} tables, after those of {@code registries_conf} when set (docs/mirrors.md). */
     private List<RegistrySettings> registries(Map<String, Object> oci) {
-        Object v = oci.get("registry");
+        List<RegistrySettings> own = registryList(oci.get("registry"), "oci.registry", false);
+        Optional<String> conf = optionalString(oci, "oci", "registries_conf");
+        if (conf.isEmpty()) {
+            return own;
+        }
+        List<RegistrySettings> system = conf.get().equals("system") ? RegistriesConf.system(System.getenv())
+                : RegistriesConf.read(resolvePath(conf.get()));
+        return RegistriesConf.merge(system, own);
+    }
+
+    /** The {@code [[registry]]} tables of a containers registries.conf file (v2). */
+    static List<RegistrySettings> registriesConf(ConfigTree tree) {
+        ConfigSchema schema = new ConfigSchema(tree);
+        Object root = tree.root();
+        if (root == null) {
+            return List.of();
+        }
+        Map<String, Object> top = schema.table(root, "");
+        if (top.containsKey("registries")) {
+            throw tree.error("registries", "this is a version 1 registries.conf ([registries.search] ...)",
+                    "only version 2 files ([[registry]] tables) are read; see containers-registries.conf(5)");
+        }
+        return schema.registryList(top.get("registry"), "registry", true);
+    }
+
+    /**
+     * A list of registry tables with their mirror lists. In a registries.conf ({@code conf}), {@code prefix} defaults
+     * to {@code location}, {@code mirror-by-digest-only} is accepted, and only v2 keys are known.
+     */
+    private List<RegistrySettings> registryList(Object v, String base, boolean conf) {
         if (v == null) {
             return List.of();
         }
         if (!(v instanceof List<?> list)) {
-            throw tree.error("oci.registry", "expected a list of registry tables, got " + describe(v),
-                    "write [[oci.registry]] tables (TOML) or a registry: list");
+            throw tree.error(base, "expected a list of registry tables, got " + describe(v),
+                    "write [[" + base + "]] tables (TOML) or a registry: list");
+        }
+        List<String> keys = new ArrayList<>(RegistrySettings.KEYS);
+        if (conf) {
+            keys.add("mirror-by-digest-only");
         }
         List<RegistrySettings> out = new ArrayList<>();
         Map<String, Integer> seen = new java.util.HashMap<>();
         for (int i = 0; i < list.size(); i++) {
-            String path = "oci.registry[" + i + "]";
+            String path = base + "[" + i + "]";
             Map<String, Object> t = table(list.get(i), path);
-            checkKeys(t, path, RegistrySettings.KEYS);
-            String prefix = location(t, path, "prefix", true).orElseThrow();
+            checkKeys(t, path, keys);
+            Optional<String> location = location(t, path, "location", false);
+            String prefix = conf && !t.containsKey("prefix")
+                    ? location.orElseThrow(() -> tree.error(path, "missing required key 'location' (or 'prefix')", null))
+                    : location(t, path, "prefix", true).orElseThrow();
+            if (prefix.startsWith("*.")) {
+                throw tree.error(path + ".prefix", "wildcard prefix '" + prefix + "' is not supported",
+                        "name the registry host: prefix = \"host\" or \"host/namespace\"");
+            }
             Integer first = seen.putIfAbsent(prefix, i);
             if (first != null) {
                 throw tree.error(path + ".prefix", "duplicate prefix '" + prefix + "' (first at "
-                        + tree.where("oci.registry[" + first + "].prefix") + ")", "merge the two [[oci.registry]] tables");
+                        + tree.where(base + "[" + first + "].prefix") + ")", "merge the two [[" + base + "]] tables");
             }
-            Optional<String> location = location(t, path, "location", false);
             boolean insecure = optionalBoolean(t, path, "insecure").orElse(false);
             boolean blocked = optionalBoolean(t, path, "blocked").orElse(false);
+            boolean byDigest = conf && optionalBoolean(t, path, "mirror-by-digest-only").orElse(false);
             List<RegistrySettings.MirrorSettings> mirrors = new ArrayList<>();
             Object m = t.get("mirror");
             if (m != null && !(m instanceof List<?>)) {
                 throw tree.error(path + ".mirror", "expected a list of mirror tables, got " + describe(m),
-                        "write [[oci.registry.mirror]] tables (TOML) or a mirror: list");
+                        "write [[" + base + ".mirror]] tables (TOML) or a mirror: list");
             }
             List<?> ms = m == null ? List.of() : (List<?>) m;
             for (int j = 0; j < ms.size(); j++) {
@@ -154,7 +194,12 @@ final class ConfigSchema {
                 Map<String, Object> mt = table(ms.get(j), mp);
                 checkKeys(mt, mp, RegistrySettings.MirrorSettings.KEYS);
                 String loc = location(mt, mp, "location", true).orElseThrow();
-                String pull = optionalString(mt, mp, "pull-from-mirror").orElse("all");
+                // registries.conf: mirror-by-digest-only on the registry makes every mirror digest-only unless it says otherwise.
+                if (byDigest && mt.containsKey("pull-from-mirror")) {
+                    throw tree.error(mp + ".pull-from-mirror", "cannot be set when the registry sets mirror-by-digest-only",
+                            "use one of the two (containers/image refuses the combination too)");
+                }
+                String pull = optionalString(mt, mp, "pull-from-mirror").orElse(byDigest ? "digest-only" : "all");
                 if (!RegistrySettings.MirrorSettings.PULL_FROM.contains(pull.strip().toLowerCase(java.util.Locale.ROOT))) {
                     throw tree.error(mp + ".pull-from-mirror", "expected 'all', 'digest-only' or 'tag-only', got '" + pull + "'",
                             "'digest-only' never sends a tag to the mirror (Spegel, peer caches); 'tag-only' is for tag resolution only");
