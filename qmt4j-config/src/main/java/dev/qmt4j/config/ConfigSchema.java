@@ -113,8 +113,16 @@ final class ConfigSchema {
         Optional<Path> cacheDir = optionalString(t, "oci", "cache_dir").map(this::resolvePath);
         // One file or a list of files, like QueryMT's other path-valued keys accept.
         List<String> ca = t.get("ca_certificates") instanceof String one ? List.of(one) : stringList(t, "oci", "ca_certificates");
-        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t), ca.stream().map(this::resolvePath).toList(),
-                registries(t));
+        List<Path> caFiles = new ArrayList<>(ca.stream().map(this::resolvePath).toList());
+        List<RegistrySettings> registries = registries(t);
+        Optional<String> hostsDir = optionalString(t, "oci", "hosts_dir");
+        if (hostsDir.isPresent()) {
+            HostsDir.Read read = HostsDir.read(resolvePath(hostsDir.get()));
+            // The config file's own [[oci.registry]] tables win over a hosts.toml for the same registry.
+            registries = RegistriesConf.merge(read.registries(), registries);
+            read.caFiles().stream().filter(f -> !caFiles.contains(f)).forEach(caFiles::add);
+        }
+        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t), caFiles, registries);
     }
 
     /** {@code [[oci.registry]]} tables, after those of {@code registries_conf} when set (docs/mirrors.md). */
@@ -127,6 +135,27 @@ final class ConfigSchema {
         List<RegistrySettings> system = conf.get().equals("system") ? RegistriesConf.system(System.getenv())
                 : RegistriesConf.read(resolvePath(conf.get()));
         return RegistriesConf.merge(system, own);
+    }
+
+    /** Typed access to a hosts.toml's values, for {@link HostsDir}. */
+    static ConfigSchema of(ConfigTree tree) {
+        return new ConfigSchema(tree);
+    }
+
+    Optional<String> string(Map<String, Object> t, String path, String key) {
+        return optionalString(t, path, key);
+    }
+
+    Optional<Boolean> bool(Map<String, Object> t, String path, String key) {
+        return optionalBoolean(t, path, key);
+    }
+
+    List<String> strings(Map<String, Object> t, String path, String key) {
+        return t.get(key) instanceof String one ? List.of(one) : stringList(t, path, key);
+    }
+
+    Map<String, Object> asTable(Object value, String path) {
+        return table(value, path);
     }
 
     /** The {@code [[registry]]} tables of a containers registries.conf file (v2). */

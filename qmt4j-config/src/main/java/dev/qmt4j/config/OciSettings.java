@@ -24,7 +24,7 @@ public record OciSettings(boolean insecureSkipSignature, List<String> insecureRe
 
     /** The keys of {@code [oci]} other than the signature policy ones. */
     public static final List<String> KEYS = List.of("insecure_skip_signature", "insecure_registries", "refresh",
-            "cache_dir", "ca_certificates", "registry", "registries_conf");
+            "cache_dir", "ca_certificates", "registry", "registries_conf", "hosts_dir");
 
     public OciSettings {
         insecureRegistries = List.copyOf(insecureRegistries);

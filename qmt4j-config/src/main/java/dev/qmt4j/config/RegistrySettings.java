@@ -28,8 +28,15 @@ public record RegistrySettings(String prefix, Optional<String> location, boolean
      * @param location       {@code location}: {@code host[:port][/namespace]} standing in for the prefix
      * @param pullFromMirror {@code pull-from-mirror}: {@code all}, {@code digest-only} or {@code tag-only}
      * @param insecure       {@code insecure}: plain HTTP to the mirror
+     * @param apiRoot        where the mirror serves the distribution API: {@code /v2} (null), or a containerd
+     *                       host's path ({@code hosts_dir})
      */
-    public record MirrorSettings(String location, String pullFromMirror, boolean insecure) {
+    public record MirrorSettings(String location, String pullFromMirror, boolean insecure, String apiRoot) {
+        /** A mirror serving the API at {@code /v2}. */
+        public MirrorSettings(String location, String pullFromMirror, boolean insecure) {
+            this(location, pullFromMirror, insecure, null);
+        }
+
         /** The keys of an {@code [[oci.registry.mirror]]} table. */
         public static final List<String> KEYS = List.of("location", "pull-from-mirror", "insecure");
         /** The values {@code pull-from-mirror} accepts. */

@@ -77,18 +77,29 @@ final class TomlLines {
         return out.toString();
     }
 
+    /** A dotted key with its quotes removed; dots inside quotes ({@code host."https://m.corp"}) stay in their part. */
     private static String key(String raw) {
         StringBuilder out = new StringBuilder();
-        for (String part : raw.split("\\.")) {
-            String p = part.strip();
-            if (p.length() >= 2 && (p.startsWith("\"") || p.startsWith("'"))) {
-                p = p.substring(1, p.length() - 1);
+        StringBuilder part = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    part.append(c);
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '.') {
+                out.append(out.length() > 0 ? "." : "").append(part.toString().strip());
+                part.setLength(0);
+            } else {
+                part.append(c);
             }
-            if (out.length() > 0) {
-                out.append('.');
-            }
-            out.append(p);
         }
+        out.append(out.length() > 0 ? "." : "").append(part.toString().strip());
         return out.toString();
     }
 

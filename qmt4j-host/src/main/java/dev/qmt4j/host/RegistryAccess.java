@@ -41,7 +41,7 @@ final class RegistryAccess {
         List<RegistryEntry> entries = new ArrayList<>();
         for (RegistrySettings r : settings.registries()) {
             List<RegistryMirror> mirrors = r.mirrors().stream().map(m -> new RegistryMirror(m.location(),
-                    PullFrom.parse(m.pullFromMirror()).orElse(PullFrom.ALL), m.insecure())).toList();
+                    PullFrom.parse(m.pullFromMirror()).orElse(PullFrom.ALL), m.insecure(), m.apiRoot())).toList();
             entries.add(new RegistryEntry(r.prefix(), r.location().orElse(null), r.insecure(), r.blocked(), mirrors));
         }
         return new RegistryRoutes(entries);

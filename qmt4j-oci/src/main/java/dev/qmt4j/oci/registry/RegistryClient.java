@@ -121,7 +121,7 @@ public final class RegistryClient {
     /** A source for one route source; mirrors get {@code ?ns=<upstream host>}, and only the last source retries. */
     RegistrySource source(RouteSource s, String upstreamHost, boolean retrying) {
         String query = s.mirror() ? "?ns=" + java.net.URLEncoder.encode(upstreamHost, java.nio.charset.StandardCharsets.UTF_8) : "";
-        return new RegistrySource(s.ref(), retrying ? transport : failFast, baseUri(s.ref().registry()), query);
+        return new RegistrySource(s.ref(), retrying ? transport : failFast, baseUri(s.ref().registry()), query, s.apiRoot());
     }
 
     CoolDowns coolDowns() {

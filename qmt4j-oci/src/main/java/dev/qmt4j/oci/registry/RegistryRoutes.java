@@ -47,7 +47,7 @@ public record RegistryRoutes(List<RegistryEntry> entries) {
         List<RouteSource> sources = new ArrayList<>();
         for (RegistryMirror m : e.mirrors()) {
             sources.add(new RouteSource(at(m.location(), rest, ref, "mirror of prefix '" + e.prefix() + "'"), true,
-                    m.pullFrom(), m.insecure()));
+                    m.pullFrom(), m.insecure(), m.apiRoot()));
         }
         if (!e.blocked()) {
             sources.add(new RouteSource(primary, false, PullFrom.ALL, e.insecure()));

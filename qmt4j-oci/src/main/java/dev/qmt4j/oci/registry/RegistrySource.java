@@ -48,11 +48,15 @@ public final class RegistrySource implements ImageSource {
     /** Appended to every URI: {@code ?ns=<upstream host>} for a mirror (docs/mirrors.md), else empty. */
     private final String query;
 
+    /** The API root: {@code /v2}, or a containerd host's own path ({@code /cache/v2}, docs/mirrors.md). */
+    private final String api;
+
     RegistrySource(RegistryRef ref, Transport transport, URI base) {
-        this(ref, transport, base, "");
+        this(ref, transport, base, "", RouteSource.API_ROOT);
     }
 
-    RegistrySource(RegistryRef ref, Transport transport, URI base, String query) {
+    RegistrySource(RegistryRef ref, Transport transport, URI base, String query, String api) {
+        this.api = api;
         this.ref = ref;
         this.transport = transport;
         this.base = base;
@@ -96,7 +100,7 @@ public final class RegistrySource implements ImageSource {
 
     @Override
     public Optional<ManifestBlob> referrers(Digest subject) {
-        URI uri = base.resolve("/v2/" + ref.repository() + "/referrers/" + subject + query);
+        URI uri = base.resolve(api + "/" + ref.repository() + "/referrers/" + subject + query);
         ManifestBlob blob = fetchManifest(uri, "referrers of " + subject, Optional.empty(), MediaTypes.OCI_INDEX, true);
         if (blob == null) {
             return Optional.empty();
@@ -168,7 +172,7 @@ public final class RegistrySource implements ImageSource {
     public void fetchBlob(Descriptor descriptor, Path target, TransferListener listener) {
         Digest digest = descriptor.digest();
         long size = descriptor.size();
-        URI uri = base.resolve("/v2/" + ref.repository() + "/blobs/" + digest + query);
+        URI uri = base.resolve(api + "/" + ref.repository() + "/blobs/" + digest + query);
         PartialBlob blob = new PartialBlob(target, digest.newHasher(), size);
         try {
             transport.retrying(ref.registry(), () -> {
@@ -239,7 +243,7 @@ public final class RegistrySource implements ImageSource {
     }
 
     private URI manifestUri(String reference) {
-        return base.resolve("/v2/" + ref.repository() + "/manifests/" + reference + query);
+        return base.resolve(api + "/" + ref.repository() + "/manifests/" + reference + query);
     }
 
     private Qmt4jException tooLarge(String what, long size) {

@@ -74,6 +74,7 @@ public record Route(RegistryRef upstream, Optional<RegistryEntry> entry, Registr
             }
             String what = s.mirror() ? "pull-from-mirror=" + s.pullFrom().id() : "primary";
             lines.add(n++ + ". " + (s.mirror() ? "mirror  " : "primary ") + s.ref().name() + (s.insecure() ? " (http)" : "")
+                    + (s.apiRoot().equals(RouteSource.API_ROOT) ? "" : " (API at " + s.apiRoot() + ")")
                     + "  [" + what + "]  " + use);
         }
         if (blocked()) {

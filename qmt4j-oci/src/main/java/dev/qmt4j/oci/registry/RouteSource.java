@@ -11,11 +11,22 @@ import java.util.Objects;
  * @param mirror   a mirror (requests carry {@code ?ns=<upstream host>}), or the primary location
  * @param pullFrom what it may serve ({@link PullFrom#ALL} for the primary)
  * @param insecure plain HTTP to it
+ * @param apiRoot  the path the distribution API is served under: {@code /v2}, or a containerd host's own
+ *                 ({@code /cache/v2}; {@code override_path} gives it whole)
  */
-public record RouteSource(RegistryRef ref, boolean mirror, PullFrom pullFrom, boolean insecure) {
+public record RouteSource(RegistryRef ref, boolean mirror, PullFrom pullFrom, boolean insecure, String apiRoot) {
+    /** The distribution API's usual root. */
+    public static final String API_ROOT = "/v2";
+
     public RouteSource {
         Objects.requireNonNull(ref, "ref");
         Objects.requireNonNull(pullFrom, "pullFrom");
+        Objects.requireNonNull(apiRoot, "apiRoot");
+    }
+
+    /** A source whose API is at {@code /v2}. */
+    public RouteSource(RegistryRef ref, boolean mirror, PullFrom pullFrom, boolean insecure) {
+        this(ref, mirror, pullFrom, insecure, API_ROOT);
     }
 
     /** {@code host[:port]} contacted, which also picks the credentials. */
@@ -35,6 +46,6 @@ public record RouteSource(RegistryRef ref, boolean mirror, PullFrom pullFrom, bo
 
     /** {@code mirror 127.0.0.1:5001/ghcr/querymt/x} or {@code primary ghcr.io/querymt/x}, for messages. */
     public String describe() {
-        return (mirror ? "mirror " : "primary ") + ref.name();
+        return (mirror ? "mirror " : "primary ") + ref.name() + (apiRoot.equals(API_ROOT) ? "" : " (API at " + apiRoot + ")");
     }
 }
