@@ -205,6 +205,35 @@ class MirrorPullTest {
     }
 
     @Test
+    void aCoolingMirrorIsWaitedForOnlyWhenNoOtherSourceIsLeft() throws Exception {
+        RegistryRef open = publish("cool/open");
+        RegistryRef sealed = publish("cool/sealed");
+        // One client, two entries on the same mirror host: "cool/open" may fall back to the primary, "cool/sealed" may not.
+        RegistryClient client = new RegistryClient(options(CredentialStore.anonymous()).build(), new RegistryRoutes(List.of(
+                new RegistryEntry(primary.host() + "/cool/open", null, false, false,
+                        List.of(new RegistryMirror(mirror.host() + "/cool/open", PullFrom.ALL, false))),
+                new RegistryEntry(primary.host() + "/cool/sealed", null, false, true,
+                        List.of(new RegistryMirror(mirror.host() + "/cool/sealed", PullFrom.ALL, false))))));
+        mirror.inject(r -> true, new Fault.Status(429, "3"), 1);
+        long t0 = System.nanoTime();
+        pull(client, open);
+        Duration first = Duration.ofNanos(System.nanoTime() - t0);
+        assertTrue(first.compareTo(Duration.ofSeconds(2)) < 0, "the primary served at once: " + first);
+        assertTrue(primary.requests().stream().anyMatch(MirrorPullTest::namesTag), "the primary resolved the tag");
+        long asked = mirror.requests().size();
+        assertEquals(1, asked, "after its 429 the mirror cools down and is not asked again: " + mirror.requests());
+
+        // Blocked: the cooling mirror is the only source left, so the pull waits for its Retry-After, then uses it.
+        t0 = System.nanoTime();
+        PullResult r = pull(client, sealed);
+        Duration waited = Duration.ofNanos(System.nanoTime() - t0);
+        assertEquals(sealed, r.reference());
+        assertTrue(waited.compareTo(Duration.ofMillis(1500)) > 0, "waited for the cool-down: " + waited);
+        assertTrue(mirror.requests().size() > asked);
+        assertTrue(primary.requests().stream().noneMatch(q -> q.path().contains("/cool/sealed/")), "blocked: " + primary.requests());
+    }
+
+    @Test
     void digestOnlyMirrorNeverSeesTheTagButServesTheContent() throws Exception {
         RegistryRef ref = publish("digest-only/plugin");
         PullResult byTag = pull(client(PullFrom.DIGEST_ONLY, false), ref);
