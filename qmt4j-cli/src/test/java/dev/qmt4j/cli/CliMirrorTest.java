@@ -7,6 +7,7 @@ import dev.qmt4j.testkit.FaultProxy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,6 +53,25 @@ class CliMirrorTest {
 
         Cli.Result none = cli.run("--config", cfg.toString(), "inspect", "--route", "oci://" + registry.host() + "/other/p:1");
         assertTrue(none.out().contains("no [[oci.registry]] prefix matches"), none.out());
+    }
+
+    @Test
+    void pushAndSignNeverGoThroughAMirror() throws Exception {
+        Cli cli = new Cli(tmp.resolve("cache"));
+        Path wasm = Fixtures.wasm(tmp, "p.wasm", 5_000, 12);
+        try (FaultProxy mirror = FaultProxy.to(registry.host())) {
+            Path cfg = config(mirror.host(), "all", false);
+            String ref = "oci://" + registry.host() + "/fleet/pushed:1";
+            Cli.Result push = cli.run("--config", cfg.toString(), "push", ref, "--wasm", wasm.toString());
+            assertEquals(0, push.exitCode(), push::toString);
+            cli.env().put("COSIGN_PASSWORD", "pw");
+            Cli.Result keys = cli.run("generate-key-pair", "--output-key-prefix", tmp.resolve("k").toString());
+            assertEquals(0, keys.exitCode(), keys::toString);
+            Cli.Result sign = cli.run("--config", cfg.toString(), "sign", "--key", tmp.resolve("k.key").toString(),
+                    "oci://" + registry.host() + "/fleet/pushed@" + push.out().strip());
+            assertEquals(0, sign.exitCode(), sign::toString);
+            assertEquals(List.of(), mirror.requests(), "a write went to the mirror");
+        }
     }
 
     @Test

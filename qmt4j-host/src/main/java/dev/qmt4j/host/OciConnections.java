@@ -161,6 +161,18 @@ public final class OciConnections {
         return registry().source((RegistryRef) ref);
     }
 
+    /**
+     * Opens {@code ref} for a read that precedes a write to it (signing reads the image and its existing
+     * signatures, then writes them back): straight from the registry the reference names, never a mirror, whose
+     * copy may be stale (docs/mirrors.md).
+     */
+    public ImageSource sourceForWrite(ImageRef ref) {
+        if (ref instanceof LayoutRef layout) {
+            return new OciLayoutSource(layout);
+        }
+        return registryClient().source((RegistryRef) ref);
+    }
+
     /** Opens {@code ref} for writing: a layout directly, a registry through the client. */
     public ImageTarget target(ImageRef ref) {
         if (ref instanceof LayoutRef layout) {
