@@ -199,9 +199,9 @@ final class ConfigSchema {
             String prefix = conf && !t.containsKey("prefix")
                     ? location.orElseThrow(() -> tree.error(path, "missing required key 'location' (or 'prefix')", null))
                     : location(t, path, "prefix", true).orElseThrow();
-            if (prefix.startsWith("*.")) {
-                throw tree.error(path + ".prefix", "wildcard prefix '" + prefix + "' is not supported",
-                        "name the registry host: prefix = \"host\" or \"host/namespace\"");
+            if (prefix.startsWith("*.") && t.containsKey("location")) {
+                throw tree.error(path + ".location", "a wildcard prefix ('" + prefix + "') cannot have a location",
+                        "remove location: the registry each reference names is its own primary (containers-registries.conf(5))");
             }
             Integer first = seen.putIfAbsent(prefix, i);
             if (first != null) {

@@ -122,6 +122,20 @@ class RegistriesConfOracleTest {
                 prefix = "127.0.0.1:%1$d/replaced"
                 location = "127.0.0.1:%1$d/replaced"
                 insecure = true
+
+                [[registry]]
+                prefix = "*.qmt4j.test"
+                [[registry.mirror]]
+                location = "127.0.0.1:%4$d/wild"
+                insecure = true
+
+                [[registry]]
+                prefix = "b.qmt4j.test/team"
+                location = "b.qmt4j.test/team"
+                [[registry.mirror]]
+                location = "127.0.0.1:%2$d/exact"
+                pull-from-mirror = "digest-only"
+                insecure = true
                 """.formatted(primary, digestOnly, tagOnly, all));
         // A drop-in replaces the entry with the same prefix (containers-registries.conf.d(5)).
         Files.createDirectories(tmp.resolve("registries.conf.d"));
@@ -156,6 +170,13 @@ class RegistriesConfOracleTest {
                 compared++;
             }
         }
-        assertEquals(8, compared);
+        // Wildcard prefixes: a host under the domain, the longest prefix string winning (exact beats wildcard here).
+        for (String ref : List.of("a.qmt4j.test/team/p:1", "x.a.qmt4j.test/p" + DIGEST, "b.qmt4j.test/team/p:1",
+                "b.qmt4j.test/team/p" + DIGEST, "b.qmt4j.test/other/p:1", "qmt4j.test/p:1")) {
+            Route route = oci.routes().route((RegistryRef) ImageRef.parse(ref));
+            assertEquals(skopeoOrder(tmp.resolve("registries.conf"), home, ref), ours(route), ref);
+            compared++;
+        }
+        assertEquals(14, compared);
     }
 }

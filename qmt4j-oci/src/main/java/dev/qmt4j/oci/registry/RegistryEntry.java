@@ -7,9 +7,10 @@ import java.util.Objects;
 /**
  * One {@code [[oci.registry]]} entry, with the names of containers' registries.conf v2.
  *
- * @param prefix   the references it applies to: {@code host}, {@code host/namespace} or {@code host/repo}; the longest
- *                 matching prefix wins
- * @param location where the prefix really lives (defaults to the prefix itself)
+ * @param prefix   the references it applies to: {@code host}, {@code host/namespace} or {@code host/repo}, or
+ *                 {@code *.example.com} for every registry host under that domain; the longest matching prefix
+ *                 (as a string) wins, as in containers/image
+ * @param location where the prefix really lives (defaults to the prefix itself; a wildcard prefix has none)
  * @param insecure plain HTTP to {@code location}
  * @param blocked  never contact {@code location} itself; the mirrors still serve
  * @param mirrors  tried in order before {@code location}
@@ -37,8 +38,21 @@ public record RegistryEntry(String prefix, String location, boolean insecure, bo
         return slash < 0 ? location : location.substring(0, slash);
     }
 
+    /** Whether the prefix is {@code *.domain}. */
+    public boolean wildcard() {
+        return prefix.startsWith("*.");
+    }
+
     /** Whether {@code name} ({@code registry/repository}) falls under this entry's prefix. */
     boolean matches(String name) {
+        if (wildcard()) {
+            return hostOf(name).endsWith(prefix.substring(1));
+        }
         return name.equals(prefix) || name.startsWith(prefix + "/");
+    }
+
+    /** How much of {@code name} the prefix stands for: the host for a wildcard, else the prefix. */
+    int matchedLength(String name) {
+        return wildcard() ? hostOf(name).length() : prefix.length();
     }
 }

@@ -42,8 +42,9 @@ public record RegistryRoutes(List<RegistryEntry> entries) {
             return Route.direct(ref);
         }
         RegistryEntry e = match.get();
-        String rest = ref.name().substring(e.prefix().length());
-        RegistryRef primary = at(e.location(), rest, ref, "location of prefix '" + e.prefix() + "'");
+        String rest = ref.name().substring(e.matchedLength(ref.name()));
+        // A wildcard entry has no location of its own: the primary is the registry the reference names.
+        RegistryRef primary = e.wildcard() ? ref : at(e.location(), rest, ref, "location of prefix '" + e.prefix() + "'");
         List<RouteSource> sources = new ArrayList<>();
         for (RegistryMirror m : e.mirrors()) {
             sources.add(new RouteSource(at(m.location(), rest, ref, "mirror of prefix '" + e.prefix() + "'"), true,
@@ -59,7 +60,7 @@ public record RegistryRoutes(List<RegistryEntry> entries) {
     public List<String> insecureHosts() {
         List<String> hosts = new ArrayList<>();
         for (RegistryEntry e : entries) {
-            if (e.insecure()) {
+            if (e.insecure() && !e.wildcard()) {
                 hosts.add(RegistryEntry.hostOf(e.location()));
             }
             e.mirrors().stream().filter(RegistryMirror::insecure).map(m -> RegistryEntry.hostOf(m.location())).forEach(hosts::add);
