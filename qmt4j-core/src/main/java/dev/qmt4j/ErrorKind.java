@@ -36,6 +36,11 @@ public enum ErrorKind {
      * plugins and trust material could have been swapped (docs/verification.md, "The cache's permissions").
      */
     PERMISSIONS(14),
+    /**
+     * The reference's registry is {@code blocked} in {@code [[oci.registry]]} and no mirror could serve it
+     * (none configured for this kind of reference, or every one failed).
+     */
+    BLOCKED(15),
     /** A bug in qmt4j: anything not classified above. */
     INTERNAL(70);
 

@@ -13,6 +13,9 @@ import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.oci.registry.CaCertificates;
 import dev.qmt4j.oci.registry.RegistryClient;
+import dev.qmt4j.oci.registry.RegistryEntry;
+import dev.qmt4j.oci.registry.RegistryMirror;
+import dev.qmt4j.oci.registry.RegistryRoutes;
 import dev.qmt4j.oci.registry.auth.CredentialLookup;
 import dev.qmt4j.oci.registry.auth.DockerConfigCredentialStore;
 import java.security.cert.X509Certificate;
@@ -88,6 +91,7 @@ final class DoctorCommand implements Callable<Integer> {
         OciConnections oci = new OciConnections(config.oci(), context.env(), home);
         checkCaCertificates(oci);
         checkRegistries(context, config, home, oci);
+        checkMirrors(oci);
         checkTrust(config, cacheDir);
         if (!permissionsOk) {
             // Loading would only repeat the refusal above for every provider.
@@ -194,8 +198,8 @@ final class DoctorCommand implements Callable<Integer> {
             if (p.isOci()) {
                 try {
                     ImageRef ref = ImageRef.parse(p.path());
-                    if (ref instanceof RegistryRef r) {
-                        registries.add(r.registry());
+                    if (ref instanceof RegistryRef r && !oci.routes().route(r).blocked()) {
+                        registries.add(r.registry()); // a blocked registry is never contacted, not even by doctor
                     }
                 } catch (Qmt4jException e) {
                     // reported by the provider's own load check
@@ -238,6 +242,49 @@ final class DoctorCommand implements Callable<Integer> {
                 line("ok", "registry " + reg, "reachable");
             } catch (Qmt4jException e) {
                 record(e, "registry " + reg);
+            }
+        }
+    }
+
+    /**
+     * Each {@code [[oci.registry.mirror]]} answers {@code /v2/} (one attempt each): a silent mirror is a warning
+     * (pulls fall over to the next source), or a failure when its registry is blocked and the mirrors are the only way.
+     */
+    private void checkMirrors(OciConnections oci) {
+        RegistryRoutes routes;
+        try {
+            routes = oci.routes();
+        } catch (Qmt4jException e) {
+            record(e, "mirrors");
+            return;
+        }
+        if (routes.isEmpty()) {
+            return;
+        }
+        RegistryClient client;
+        try {
+            client = oci.registryClient();
+        } catch (Qmt4jException e) {
+            record(e, "mirrors not checked");
+            return;
+        }
+        for (RegistryEntry entry : routes.entries()) {
+            for (RegistryMirror m : entry.mirrors()) {
+                String host = m.location().contains("/") ? m.location().substring(0, m.location().indexOf('/')) : m.location();
+                String check = "mirror " + m.location() + " (" + m.pullFrom().id() + ", for " + entry.prefix() + ")";
+                try {
+                    client.ping(host, false);
+                    line("ok", check, "reachable");
+                } catch (Qmt4jException e) {
+                    if (entry.blocked()) {
+                        record(e, check);
+                    } else {
+                        line("warn", check, HostAccess.reason(e) + " (pulls fall over to the next source)");
+                    }
+                }
+            }
+            if (entry.blocked()) {
+                line("ok", "registry " + entry.location(), "blocked by [[oci.registry]] prefix " + entry.prefix() + "; never contacted");
             }
         }
     }

@@ -42,10 +42,18 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print as JSON.")
     boolean json;
 
+    @Option(names = "--route", description = "Only print the ordered sources ([[oci.registry]] mirrors, then the primary)"
+            + " REF would be read from, what each may serve and why each is or is not used; contacts nothing.")
+    boolean route;
+
     @Override
     public Integer call() {
         CliContext context = root.context;
         ImageRef ref = ImageRef.parse(reference);
+        if (route) {
+            RouteText.print(ref, context.services().connections().routes(), json, context.out());
+            return 0;
+        }
         Optional<Platform> override = Optional.ofNullable(platform).or(() -> Optional.ofNullable(root.context.platform))
                 .map(Platform::parse);
         Platform host = Platform.host();

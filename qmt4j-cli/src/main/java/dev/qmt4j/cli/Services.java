@@ -82,6 +82,11 @@ final class Services {
         return connections().source(ref);
     }
 
+    /** A source for reading what is about to be rewritten ({@code sign}): the registry itself, never a mirror. */
+    ImageSource sourceForWrite(ImageRef ref) {
+        return connections().sourceForWrite(ref);
+    }
+
     ImageTarget target(ImageRef ref) {
         return connections().target(ref);
     }

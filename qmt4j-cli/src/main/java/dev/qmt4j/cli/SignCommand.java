@@ -55,7 +55,8 @@ final class SignCommand implements Callable<Integer> {
         Services services = context.services();
         String where;
         Digest digest;
-        try (ImageSource source = services.source(ref); ImageTarget target = services.target(ref)) {
+        // Signing rewrites the signature manifest it reads: both from the registry itself, never a mirror.
+        try (ImageSource source = services.sourceForWrite(ref); ImageTarget target = services.target(ref)) {
             digest = source.resolve().digest();
             if (ref.digest().isPresent() && !ref.digest().get().equals(digest)) {
                 throw new Qmt4jException(ErrorKind.INTEGRITY, source.describe() + " returned manifest " + digest + " for " + ref.canonical());

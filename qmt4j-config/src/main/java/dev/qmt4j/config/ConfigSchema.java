@@ -201,9 +201,155 @@ final class ConfigSchema {
         Optional<Path> cacheDir = optionalString(t, "oci", "cache_dir").map(this::resolvePath);
         // One file or a list of files, like QueryMT's other path-valued keys accept.
         List<String> ca = t.get("ca_certificates") instanceof String one ? List.of(one) : stringList(t, "oci", "ca_certificates");
+        List<Path> caFiles = new ArrayList<>(ca.stream().map(this::resolvePath).toList());
+        List<RegistrySettings> registries = registries(t);
+        Optional<String> hostsDir = optionalString(t, "oci", "hosts_dir");
+        if (hostsDir.isPresent()) {
+            HostsDir.Read read = HostsDir.read(resolvePath(hostsDir.get()));
+            // The config file's own [[oci.registry]] tables win over a hosts.toml for the same registry.
+            registries = RegistriesConf.merge(read.registries(), registries);
+            read.caFiles().stream().filter(f -> !caFiles.contains(f)).forEach(caFiles::add);
+        }
         boolean permissionsCheck = optionalBoolean(t, "oci", "cache_permissions_check").orElse(true);
-        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t), ca.stream().map(this::resolvePath).toList(),
-                permissionsCheck);
+        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t), caFiles, permissionsCheck, registries);
+    }
+
+    /** {@code [[oci.registry]]} tables, after those of {@code registries_conf} when set (docs/mirrors.md). */
+    private List<RegistrySettings> registries(Map<String, Object> oci) {
+        List<RegistrySettings> own = registryList(oci.get("registry"), "oci.registry", false);
+        Optional<String> conf = optionalString(oci, "oci", "registries_conf");
+        if (conf.isEmpty()) {
+            return own;
+        }
+        List<RegistrySettings> system = conf.get().equals("system") ? RegistriesConf.system(System.getenv())
+                : RegistriesConf.read(resolvePath(conf.get()));
+        return RegistriesConf.merge(system, own);
+    }
+
+    /**
+     * Typed access to a hosts.toml's values, for {@link HostsDir}. Strict: a key qmt4j does not know in a
+     * file that routes registry traffic is an error, not a warning that nobody sees.
+     */
+    static ConfigSchema of(ConfigTree tree) {
+        return new ConfigSchema(tree, true);
+    }
+
+    Optional<String> string(Map<String, Object> t, String path, String key) {
+        return optionalString(t, path, key);
+    }
+
+    Optional<Boolean> bool(Map<String, Object> t, String path, String key) {
+        return optionalBoolean(t, path, key);
+    }
+
+    List<String> strings(Map<String, Object> t, String path, String key) {
+        return t.get(key) instanceof String one ? List.of(one) : stringList(t, path, key);
+    }
+
+    Map<String, Object> asTable(Object value, String path) {
+        return table(value, path);
+    }
+
+    /** The {@code [[registry]]} tables of a containers registries.conf file (v2). */
+    static List<RegistrySettings> registriesConf(ConfigTree tree) {
+        ConfigSchema schema = new ConfigSchema(tree, true);
+        Object root = tree.root();
+        if (root == null) {
+            return List.of();
+        }
+        Map<String, Object> top = schema.table(root, "");
+        if (top.containsKey("registries")) {
+            throw tree.error("registries", "this is a version 1 registries.conf ([registries.search] ...)",
+                    "only version 2 files ([[registry]] tables) are read; see containers-registries.conf(5)");
+        }
+        return schema.registryList(top.get("registry"), "registry", true);
+    }
+
+    /**
+     * A list of registry tables with their mirror lists. In a registries.conf ({@code conf}), {@code prefix} defaults
+     * to {@code location}, {@code mirror-by-digest-only} is accepted, and only v2 keys are known.
+     */
+    private List<RegistrySettings> registryList(Object v, String base, boolean conf) {
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> list)) {
+            throw tree.error(base, "expected a list of registry tables, got " + describe(v),
+                    "write [[" + base + "]] tables (TOML) or a registry: list");
+        }
+        List<String> keys = new ArrayList<>(RegistrySettings.KEYS);
+        if (conf) {
+            keys.add("mirror-by-digest-only");
+        }
+        List<RegistrySettings> out = new ArrayList<>();
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = base + "[" + i + "]";
+            Map<String, Object> t = table(list.get(i), path);
+            checkKeys(t, path, keys);
+            Optional<String> location = location(t, path, "location", false);
+            String prefix = conf && !t.containsKey("prefix")
+                    ? location.orElseThrow(() -> tree.error(path, "missing required key 'location' (or 'prefix')", null))
+                    : location(t, path, "prefix", true).orElseThrow();
+            if (prefix.startsWith("*.") && t.containsKey("location")) {
+                throw tree.error(path + ".location", "a wildcard prefix ('" + prefix + "') cannot have a location",
+                        "remove location: the registry each reference names is its own primary (containers-registries.conf(5))");
+            }
+            Integer first = seen.putIfAbsent(prefix, i);
+            if (first != null) {
+                throw tree.error(path + ".prefix", "duplicate prefix '" + prefix + "' (first at "
+                        + tree.where(base + "[" + first + "].prefix") + ")", "merge the two [[" + base + "]] tables");
+            }
+            boolean insecure = optionalBoolean(t, path, "insecure").orElse(false);
+            boolean blocked = optionalBoolean(t, path, "blocked").orElse(false);
+            boolean byDigest = conf && optionalBoolean(t, path, "mirror-by-digest-only").orElse(false);
+            List<RegistrySettings.MirrorSettings> mirrors = new ArrayList<>();
+            Object m = t.get("mirror");
+            if (m != null && !(m instanceof List<?>)) {
+                throw tree.error(path + ".mirror", "expected a list of mirror tables, got " + describe(m),
+                        "write [[" + base + ".mirror]] tables (TOML) or a mirror: list");
+            }
+            List<?> ms = m == null ? List.of() : (List<?>) m;
+            for (int j = 0; j < ms.size(); j++) {
+                String mp = path + ".mirror[" + j + "]";
+                Map<String, Object> mt = table(ms.get(j), mp);
+                checkKeys(mt, mp, RegistrySettings.MirrorSettings.KEYS);
+                String loc = location(mt, mp, "location", true).orElseThrow();
+                // registries.conf: mirror-by-digest-only on the registry makes every mirror digest-only unless it says otherwise.
+                if (byDigest && mt.containsKey("pull-from-mirror")) {
+                    throw tree.error(mp + ".pull-from-mirror", "cannot be set when the registry sets mirror-by-digest-only",
+                            "use one of the two (containers/image refuses the combination too)");
+                }
+                String pull = optionalString(mt, mp, "pull-from-mirror").orElse(byDigest ? "digest-only" : "all");
+                if (!RegistrySettings.MirrorSettings.PULL_FROM.contains(pull.strip().toLowerCase(java.util.Locale.ROOT))) {
+                    throw tree.error(mp + ".pull-from-mirror", "expected 'all', 'digest-only' or 'tag-only', got '" + pull + "'",
+                            "'digest-only' never sends a tag to the mirror (Spegel, peer caches); 'tag-only' is for tag resolution only");
+                }
+                mirrors.add(new RegistrySettings.MirrorSettings(loc, pull.strip().toLowerCase(java.util.Locale.ROOT),
+                        optionalBoolean(mt, mp, "insecure").orElse(false)));
+            }
+            out.add(new RegistrySettings(prefix, location, insecure, blocked, mirrors));
+        }
+        return out;
+    }
+
+    /** A registry location: {@code host[:port][/path]}, no scheme, tag or digest. */
+    private Optional<String> location(Map<String, Object> t, String path, String key, boolean required) {
+        Optional<String> v = required ? Optional.of(requiredString(t, path, key)) : optionalString(t, path, key);
+        if (v.isEmpty()) {
+            return v;
+        }
+        String s = v.get().strip();
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.isEmpty() || s.contains("://") || s.contains("@") || s.contains(" ") || s.startsWith("/")
+                || (s.lastIndexOf(':') > s.lastIndexOf('/') && s.indexOf('/') >= 0)) {
+            throw tree.error(path + "." + key, "'" + v.get() + "' is not a registry location",
+                    "write host[:port][/namespace], e.g. \"mirror.corp:5000/ghcr\", with no scheme, tag or digest"
+                            + " (plain HTTP: insecure = true)");
+        }
+        return Optional.of(s);
     }
 
     private static boolean isRefresh(String s) {

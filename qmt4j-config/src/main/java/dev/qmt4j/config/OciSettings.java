@@ -17,26 +17,41 @@ import java.util.Optional;
  * @param cachePermissionsCheck {@code cache_permissions_check} (default true): refuse a cache or trust-root directory
  *                              that group or others can write or another user owns; false for a shared read-only
  *                              cache prepared by an administrator ({@code QMT4J_CACHE_PERMISSIONS_CHECK} wins)
+ * @param registries            the {@code [[oci.registry]]} tables: mirrors, remaps and blocks (docs/mirrors.md)
  */
 public record OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
-        Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates, boolean cachePermissionsCheck) {
+        Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates, boolean cachePermissionsCheck,
+        List<RegistrySettings> registries) {
 
     /** The refresh interval used when the file does not say. */
     public static final String DEFAULT_REFRESH = "1h";
 
     /** The keys of {@code [oci]} other than the signature policy ones. */
     public static final List<String> KEYS = List.of("insecure_skip_signature", "insecure_registries", "refresh",
-            "cache_dir", "ca_certificates", "cache_permissions_check");
+            "cache_dir", "ca_certificates", "cache_permissions_check", "registry", "registries_conf", "hosts_dir");
 
     public OciSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
         caCertificates = List.copyOf(caCertificates);
+        registries = List.copyOf(registries);
     }
 
-    /** As the canonical constructor, with the permissions check on. */
+    /** Settings with the permissions check on and without {@code [[oci.registry]]} tables. */
     public OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
             Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates) {
-        this(insecureSkipSignature, insecureRegistries, refresh, cacheDir, verify, caCertificates, true);
+        this(insecureSkipSignature, insecureRegistries, refresh, cacheDir, verify, caCertificates, true, List.of());
+    }
+
+    /** Settings without {@code [[oci.registry]]} tables. */
+    public OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
+            Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates, boolean cachePermissionsCheck) {
+        this(insecureSkipSignature, insecureRegistries, refresh, cacheDir, verify, caCertificates, cachePermissionsCheck, List.of());
+    }
+
+    /** Settings with the permissions check on. */
+    public OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
+            Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates, List<RegistrySettings> registries) {
+        this(insecureSkipSignature, insecureRegistries, refresh, cacheDir, verify, caCertificates, true, registries);
     }
 
     /** The settings with no {@code [oci]} table: secure, default refresh, default cache directory. */

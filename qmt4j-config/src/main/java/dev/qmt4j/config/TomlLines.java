@@ -42,7 +42,8 @@ final class TomlLines {
             }
             Matcher m;
             if ((m = ARRAY_TABLE.matcher(line)).find()) {
-                String name = key(m.group(1));
+                // A nested array of tables ([[oci.registry.mirror]]) belongs to its parent's last element.
+                String name = resolve(key(m.group(1)), arrayCounts);
                 int n = arrayCounts.merge(name, 1, Integer::sum) - 1;
                 table = name + "[" + n + "]";
                 lines.putIfAbsent(name, i + 1);
@@ -61,26 +62,44 @@ final class TomlLines {
 
     /** A sub-table of an array of tables ({@code [providers.config]}) belongs to its last element. */
     private static String resolve(String name, Map<String, Integer> arrayCounts) {
-        for (Map.Entry<String, Integer> e : arrayCounts.entrySet()) {
-            if (name.startsWith(e.getKey() + ".")) {
-                return e.getKey() + "[" + (e.getValue() - 1) + "]" + name.substring(e.getKey().length());
-            }
-        }
-        return name;
-    }
-
-    private static String key(String raw) {
+        String[] parts = name.split("\\.");
         StringBuilder out = new StringBuilder();
-        for (String part : raw.split("\\.")) {
-            String p = part.strip();
-            if (p.length() >= 2 && (p.startsWith("\"") || p.startsWith("'"))) {
-                p = p.substring(1, p.length() - 1);
-            }
-            if (out.length() > 0) {
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
                 out.append('.');
             }
-            out.append(p);
+            out.append(parts[i]);
+            Integer n = i < parts.length - 1 ? arrayCounts.get(out.toString()) : null;
+            if (n != null) {
+                out.append('[').append(n - 1).append(']');
+            }
         }
+        return out.toString();
+    }
+
+    /** A dotted key with its quotes removed; dots inside quotes ({@code host."https://m.corp"}) stay in their part. */
+    private static String key(String raw) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder part = new StringBuilder();
+        char quote = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    part.append(c);
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+            } else if (c == '.') {
+                out.append(out.length() > 0 ? "." : "").append(part.toString().strip());
+                part.setLength(0);
+            } else {
+                part.append(c);
+            }
+        }
+        out.append(out.length() > 0 ? "." : "").append(part.toString().strip());
         return out.toString();
     }
 

@@ -15,6 +15,7 @@ import dev.qmt4j.oci.registry.NetworkSettings;
 import dev.qmt4j.oci.registry.proxy.EnvironmentProxySelector;
 import java.net.ProxySelector;
 import dev.qmt4j.oci.registry.RegistryClient;
+import dev.qmt4j.oci.registry.RegistryRoutes;
 import dev.qmt4j.pull.PluginPuller;
 import dev.qmt4j.pull.RefreshPolicy;
 import dev.qmt4j.pull.SignatureVerifier;
@@ -144,12 +145,32 @@ public final class OciConnections {
         return registry().client();
     }
 
-    /** Opens {@code ref}: a layout directly, a registry through the client. */
+    /**
+     * The {@code [[oci.registry]]} tables as routes (mirrors, remaps, blocks; docs/mirrors.md), without building
+     * the HTTP client: {@code inspect --route} and {@code doctor} explain them offline.
+     */
+    public RegistryRoutes routes() {
+        return RegistryAccess.routes(settings);
+    }
+
+    /** Opens {@code ref}: a layout directly, a registry through the client (and its mirrors). */
     public ImageSource source(ImageRef ref) {
         if (ref instanceof LayoutRef layout) {
             return new OciLayoutSource(layout);
         }
         return registry().source((RegistryRef) ref);
+    }
+
+    /**
+     * Opens {@code ref} for a read that precedes a write to it (signing reads the image and its existing
+     * signatures, then writes them back): straight from the registry the reference names, never a mirror, whose
+     * copy may be stale (docs/mirrors.md).
+     */
+    public ImageSource sourceForWrite(ImageRef ref) {
+        if (ref instanceof LayoutRef layout) {
+            return new OciLayoutSource(layout);
+        }
+        return registryClient().source((RegistryRef) ref);
     }
 
     /** Opens {@code ref} for writing: a layout directly, a registry through the client. */

@@ -8,6 +8,13 @@ import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.oci.registry.NetworkSettings;
 import dev.qmt4j.oci.registry.RegistryClient;
 import dev.qmt4j.oci.registry.RegistryOptions;
+import dev.qmt4j.config.RegistrySettings;
+import dev.qmt4j.oci.registry.PullFrom;
+import dev.qmt4j.oci.registry.RegistryEntry;
+import dev.qmt4j.oci.registry.RegistryMirror;
+import dev.qmt4j.oci.registry.RegistryRoutes;
+import java.util.ArrayList;
+import java.util.List;
 import dev.qmt4j.oci.registry.auth.DockerConfigCredentialStore;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,7 +33,18 @@ final class RegistryAccess {
                 .credentials(new DockerConfigCredentialStore(env, home))
                 .caCertificates(network.caCertificates())
                 .proxySelector(network.proxies().orElse(null))
-                .build());
+                .build(), routes(settings));
+    }
+
+    /** The {@code [[oci.registry]]} tables as the client's routing value (docs/mirrors.md). */
+    static RegistryRoutes routes(OciSettings settings) {
+        List<RegistryEntry> entries = new ArrayList<>();
+        for (RegistrySettings r : settings.registries()) {
+            List<RegistryMirror> mirrors = r.mirrors().stream().map(m -> new RegistryMirror(m.location(),
+                    PullFrom.parse(m.pullFromMirror()).orElse(PullFrom.ALL), m.insecure(), m.apiRoot())).toList();
+            entries.add(new RegistryEntry(r.prefix(), r.location().orElse(null), r.insecure(), r.blocked(), mirrors));
+        }
+        return new RegistryRoutes(entries);
     }
 
     RegistryClient client() {

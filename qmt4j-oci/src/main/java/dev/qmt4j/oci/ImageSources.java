@@ -8,10 +8,10 @@ import dev.qmt4j.oci.registry.RegistryClient;
 public final class ImageSources {
     private ImageSources() {}
 
-    /** A registry repository through {@code client}, or an OCI layout directory. */
+    /** A registry repository through {@code client} (and its mirrors), or an OCI layout directory. */
     public static ImageSource open(ImageRef ref, RegistryClient client) {
         if (ref instanceof RegistryRef r) {
-            return client.source(r);
+            return client.open(r);
         }
         return new OciLayoutSource((LayoutRef) ref);
     }

@@ -47,10 +47,17 @@ public final class RegistryServer implements AutoCloseable {
     private final Path config;
     private final TokenServer tokenServer;
     private final TestCertificates tls;
+    /** {@code proxy:} settings for a pull-through cache: remote URL, then optional user and password; else null. */
+    private final List<String> proxy;
     private int port;
     private Process process;
 
     private RegistryServer(Auth auth, boolean anonymousPull, boolean tls) {
+        this(auth, anonymousPull, tls, null);
+    }
+
+    private RegistryServer(Auth auth, boolean anonymousPull, boolean tls, List<String> proxy) {
+        this.proxy = proxy;
         Processes.requireExecutable(BINARY, "docker-registry");
         this.auth = auth;
         this.tls = tls ? TestCertificates.shared() : null;
@@ -77,6 +84,17 @@ public final class RegistryServer implements AutoCloseable {
      */
     public static RegistryServer startTls(Auth auth) {
         return start(new RegistryServer(auth, false, true));
+    }
+
+    /**
+     * Starts a pull-through cache (Distribution's proxy mode, {@code proxy.remoteurl}) of {@code upstream}, without
+     * auth of its own: it fetches what it is asked for from the upstream once, stores it, and serves it again even
+     * while the upstream is down (tags too, from the last answer). Pushing to it is refused.
+     */
+    public static RegistryServer startProxy(RegistryServer upstream) {
+        List<String> p = upstream.auth() == Auth.NONE
+                ? List.of(upstream.url()) : List.of(upstream.url(), upstream.username(), upstream.password());
+        return start(new RegistryServer(Auth.NONE, false, false, p));
     }
 
     private static RegistryServer start(RegistryServer server) {
@@ -180,6 +198,13 @@ public final class RegistryServer implements AutoCloseable {
         if (tls != null) {
             yml.append("  tls:\n    certificate: ").append(tls.certificate()).append('\n')
                     .append("    key: ").append(tls.privateKey()).append('\n');
+        }
+        if (proxy != null) {
+            yml.append("proxy:\n  remoteurl: ").append(proxy.get(0)).append('\n');
+            if (proxy.size() == 3) {
+                yml.append("  username: ").append(proxy.get(1)).append('\n')
+                        .append("  password: ").append(proxy.get(2)).append('\n');
+            }
         }
         switch (auth) {
             case NONE -> { }

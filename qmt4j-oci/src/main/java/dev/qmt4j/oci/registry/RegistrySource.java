@@ -45,12 +45,23 @@ public final class RegistrySource implements ImageSource {
     private final Transport transport;
     private final URI base;
     private final List<String> scopes;
+    /** Appended to every URI: {@code ?ns=<upstream host>} for a mirror (docs/mirrors.md), else empty. */
+    private final String query;
+
+    /** The API root: {@code /v2}, or a containerd host's own path ({@code /cache/v2}, docs/mirrors.md). */
+    private final String api;
 
     RegistrySource(RegistryRef ref, Transport transport, URI base) {
+        this(ref, transport, base, "", RouteSource.API_ROOT);
+    }
+
+    RegistrySource(RegistryRef ref, Transport transport, URI base, String query, String api) {
+        this.api = api;
         this.ref = ref;
         this.transport = transport;
         this.base = base;
         this.scopes = List.of("repository:" + ref.repository() + ":pull");
+        this.query = query;
     }
 
     @Override
@@ -89,7 +100,7 @@ public final class RegistrySource implements ImageSource {
 
     @Override
     public Optional<ManifestBlob> referrers(Digest subject) {
-        URI uri = base.resolve("/v2/" + ref.repository() + "/referrers/" + subject);
+        URI uri = base.resolve(api + "/" + ref.repository() + "/referrers/" + subject + query);
         ManifestBlob blob = fetchManifest(uri, "referrers of " + subject, Optional.empty(), MediaTypes.OCI_INDEX, true);
         if (blob == null) {
             return Optional.empty();
@@ -193,7 +204,7 @@ public final class RegistrySource implements ImageSource {
     public void fetchBlob(Descriptor descriptor, Path target, TransferListener listener) {
         Digest digest = descriptor.digest();
         long size = descriptor.size();
-        URI uri = base.resolve("/v2/" + ref.repository() + "/blobs/" + digest);
+        URI uri = base.resolve(api + "/" + ref.repository() + "/blobs/" + digest + query);
         PartialBlob blob = new PartialBlob(target, digest.newHasher(), size);
         try {
             transport.retrying(ref.registry(), () -> {
@@ -264,7 +275,7 @@ public final class RegistrySource implements ImageSource {
     }
 
     private URI manifestUri(String reference) {
-        return base.resolve("/v2/" + ref.repository() + "/manifests/" + reference);
+        return base.resolve(api + "/" + ref.repository() + "/manifests/" + reference + query);
     }
 
     private Qmt4jException tooLarge(String what, long size) {
