@@ -13,7 +13,7 @@ public record CacheEntry(EntryKey key, Path directory, EntryContents contents) {
 
     /** Where the plugin tree lives: the plugin file and its companions. */
     public Path tree() {
-        return directory.resolve(PluginCache.TREE_DIR);
+        return directory.resolve(EntryStore.TREE_DIR);
     }
 
     /** The plugin file. */

@@ -5,7 +5,6 @@ import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageIndex;
 import dev.qmt4j.oci.ImageManifest;
 import dev.qmt4j.oci.Manifest;
-import dev.qmt4j.oci.ManifestBlob;
 import dev.qmt4j.oci.Platform;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,18 +15,20 @@ import java.util.Optional;
 
 /**
  * Finds the cached builds of references. A reference record names only the entry of its last pull, so
- * the builds are found the way {@link PluginCache#prune()} finds what a reference keeps alive: its
+ * the builds are found the way {@link Pruner} finds what a reference keeps alive: its
  * cached top manifest, the cached children of an index (each with its platform), their layers, and
  * the entries of those layers (any variant). Nothing is re-hashed but the manifests, as on a load.
  */
 final class CacheListing {
-    private final PluginCache cache;
+    private final ManifestStore manifests;
+    private final EntryStore store;
     /** Entry keys by layer digest, from one listing of {@code entries/}. */
     private final Map<Digest, List<EntryKey>> entries = new HashMap<>();
 
-    CacheListing(PluginCache cache, List<EntryKey> allEntries) {
-        this.cache = cache;
-        for (EntryKey k : allEntries) {
+    CacheListing(ManifestStore manifests, EntryStore store) {
+        this.manifests = manifests;
+        this.store = store;
+        for (EntryKey k : store.keys()) {
             entries.computeIfAbsent(k.layer(), l -> new ArrayList<>()).add(k);
         }
     }
@@ -39,7 +40,7 @@ final class CacheListing {
     List<CachedBuild> builds(RefRecord record) {
         List<CachedBuild> out = new ArrayList<>();
         for (Reached r : reached(record)) {
-            cache.readEntryQuietly(r.key()).ifPresent(e -> out.add(new CachedBuild(r.platform(), e.contents().type(),
+            store.readQuietly(r.key()).ifPresent(e -> out.add(new CachedBuild(r.platform(), e.contents().type(),
                     r.manifest(), r.key(), e.contents().size(), e.pluginPath(),
                     record.entry().map(r.key()::equals).orElse(false))));
         }
@@ -78,14 +79,6 @@ final class CacheListing {
     }
 
     private Optional<Manifest> manifest(Digest d) {
-        return cache.findManifest(d).flatMap(CacheListing::parse);
-    }
-
-    private static Optional<Manifest> parse(ManifestBlob blob) {
-        try {
-            return Optional.of(blob.parse());
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
+        return manifests.parsed(d);
     }
 }

@@ -9,7 +9,7 @@ import java.util.Optional;
  * An exclusive lock on one cache key, held across threads and processes (a {@link ProcessLock} on
  * the key's lock file under {@code locks/}); re-entrant for the thread that holds it.
  */
-public final class CacheLock implements AutoCloseable {
+final class CacheLock implements AutoCloseable {
     private final ProcessLock lock;
 
     private CacheLock(ProcessLock lock) {

@@ -64,14 +64,11 @@ class CacheListingTest {
         Digest layer = image.manifest().layers().get(0).digest();
         // A Wasm entry's file is the layer itself (checked on a full re-hash); a native one is unpacked from it.
         byte[] content = (type == PluginType.WASM ? "wasm" : "plugin of " + layer).getBytes(StandardCharsets.UTF_8);
-        EntryKey key = EntryKey.of(layer);
-        try (CacheLock lock = cache.lock(key); Staging staging = cache.stage()) {
-            Path tree = PluginCache.stagedTree(staging);
+        return cache.install(EntryKey.of(layer), false, PluginCacheTest::fail, (scratch, tree) -> {
             Files.createDirectories(tree);
             Files.write(tree.resolve(file), content);
-            return cache.commit(staging, key, new EntryContents(type, layer, file,
-                    Map.of(file, Digest.sha256(content).hex()), Map.of(), content.length), false);
-        }
+            return new EntryContents(type, layer, file, Map.of(file, Digest.sha256(content).hex()), Map.of(), content.length);
+        }, PluginCache.Installed::entry);
     }
 
     @Test

@@ -34,7 +34,7 @@ public final class EvidenceChild {
         try {
             for (int i = 0; i < rounds && writer.equals(READER); i++) {
                 // A reader must never see evidence without its files, even mid-replacement.
-                Optional<Map<String, byte[]>> seen = cache.readEvidence(top);
+                Optional<Map<String, byte[]>> seen = cache.readEvidence(top).map(StoredEvidence::files);
                 if (seen.isPresent() && !seen.get().containsKey("bundle.json")) {
                     System.err.println("torn evidence: " + seen.get().keySet());
                     System.exit(1);

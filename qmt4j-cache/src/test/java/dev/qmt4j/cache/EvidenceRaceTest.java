@@ -61,7 +61,7 @@ class EvidenceRaceTest {
             Future<?> reader = pool.submit(() -> {
                 start.await();
                 while (writing.get()) {
-                    Optional<Map<String, byte[]>> seen = cache.readEvidence(TOP);
+                    Optional<Map<String, byte[]>> seen = cache.readEvidence(TOP).map(StoredEvidence::files);
                     if (seen.isPresent() && !seen.get().containsKey("bundle.json")) {
                         torn.add(seen.get().keySet().toString());
                     }
@@ -108,10 +108,10 @@ class EvidenceRaceTest {
     private void assertConsistent() throws IOException {
         PluginCache cache = PluginCache.open(dir);
         assertTrue(cache.hasEvidence(TOP));
-        byte[] bundle = cache.readEvidence(TOP).orElseThrow().get("bundle.json");
+        byte[] bundle = cache.readEvidence(TOP).orElseThrow().files().get("bundle.json");
         String writer = new String(bundle, StandardCharsets.UTF_8);
         Path stored = dir.resolve("evidence").resolve(TOP.algorithm()).resolve(TOP.hex());
-        assertEquals(summary(writer), Files.readString(stored.resolve(PluginCache.SUMMARY)));
+        assertEquals(summary(writer), Files.readString(stored.resolve(EvidenceStore.SUMMARY)));
         try (var left = Files.list(dir.resolve("tmp"))) {
             assertEquals(List.of(), left.filter(Files::isDirectory).toList(), "no staging left behind");
         }

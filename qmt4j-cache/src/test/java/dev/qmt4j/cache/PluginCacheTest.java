@@ -2,8 +2,10 @@ package dev.qmt4j.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImagePackager;
 import dev.qmt4j.oci.ImageRef;
@@ -21,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,10 +76,12 @@ class PluginCacheTest {
     @Test
     void uncommittedStagingLeavesNothing() throws IOException {
         PluginCache cache = PluginCache.open(dir);
-        try (Staging staging = cache.stage()) {
-            Files.createDirectories(PluginCache.stagedTree(staging));
-            Files.writeString(PluginCache.stagedTree(staging).resolve("half"), "x");
-        }
+        EntryKey key = EntryKey.of(Digest.sha256(new byte[] {4}));
+        assertThrows(Qmt4jException.class, () -> cache.install(key, false, PluginCacheTest::fail, (scratch, tree) -> {
+            Files.createDirectories(tree);
+            Files.writeString(tree.resolve("half"), "x");
+            throw new IOException("download cut short");
+        }, installed -> installed));
         assertEquals(List.of(), list(dir.resolve("tmp")));
         assertEquals(List.of(), list(dir.resolve("entries")));
     }
@@ -121,35 +124,6 @@ class PluginCacheTest {
     }
 
     @Test
-    void lockIsReentrantForItsHolder() {
-        PluginCache cache = PluginCache.open(dir);
-        EntryKey key = EntryKey.of(Digest.sha256(new byte[] {3}));
-        Path lockFile = dir.resolve("locks").resolve(key.lockName() + ".lock");
-        try (CacheLock outer = cache.lock(key)) {
-            try (CacheLock inner = cache.lock(key)) {
-                assertFalse(tryFromAnotherThread(lockFile));
-            }
-            assertFalse(tryFromAnotherThread(lockFile), "still held after the inner close");
-        }
-        assertTrue(tryFromAnotherThread(lockFile), "released after the outer close");
-    }
-
-    private static boolean tryFromAnotherThread(Path lockFile) {
-        boolean[] got = {false};
-        Thread t = new Thread(() -> CacheLock.tryAcquire(lockFile).ifPresent(l -> {
-            got[0] = true;
-            l.close();
-        }));
-        t.start();
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-        return got[0];
-    }
-
-    @Test
     void corruptManifestIsDroppedRatherThanServed() throws IOException {
         PluginCache cache = PluginCache.open(dir);
         byte[] bytes = "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8);
@@ -168,40 +142,12 @@ class PluginCacheTest {
         Files.createDirectories(dir.resolve("tmp/s-dead/entry/plugin"));
         Files.writeString(dir.resolve("tmp/s-dead/entry/plugin/plugin.wasm"), "partial");
         Files.writeString(dir.resolve("tmp/s-dead.lock"), "");
-        try (Staging live = cache.stage()) {
+        try (Staging live = Staging.create(dir.resolve("tmp"))) {
             PluginCache.open(dir);
             assertFalse(Files.exists(dir.resolve("tmp/s-dead")));
             assertFalse(Files.exists(dir.resolve("tmp/s-dead.lock")));
             assertTrue(Files.isDirectory(live.dir()), "a staging area in use is not swept");
         }
-    }
-
-    @Test
-    void lockAdmitsOneHolderAtATime() throws Exception {
-        PluginCache.open(dir);
-        EntryKey key = EntryKey.of(Digest.sha256(new byte[] {7}));
-        AtomicInteger inside = new AtomicInteger();
-        AtomicInteger maxInside = new AtomicInteger();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            // A separate PluginCache per thread, as separate pulls would have.
-            PluginCache own = PluginCache.open(dir);
-            Thread t = new Thread(() -> {
-                for (int j = 0; j < 50; j++) {
-                    try (CacheLock lock = own.lock(key)) {
-                        maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
-                        Thread.yield();
-                        inside.decrementAndGet();
-                    }
-                }
-            });
-            t.start();
-            threads.add(t);
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        assertEquals(1, maxInside.get());
     }
 
     @Test
@@ -238,6 +184,19 @@ class PluginCacheTest {
     }
 
     @Test
+    void evidenceReadsBackWithTheVerifiersSummary() {
+        PluginCache cache = PluginCache.open(dir);
+        Digest top = Digest.sha256(new byte[] {5});
+        assertEquals(Optional.empty(), cache.readEvidence(top));
+        cache.putEvidence(top, "signed by ci\n", Map.of("bundle.json", new byte[] {1, 2}));
+
+        StoredEvidence stored = cache.readEvidence(top).orElseThrow();
+        assertEquals("signed by ci\n", stored.summary(), "exactly as stored");
+        assertEquals(Set.of("bundle.json"), stored.files().keySet());
+        assertTrue(java.util.Arrays.equals(new byte[] {1, 2}, stored.files().get("bundle.json")));
+    }
+
+    @Test
     void listShowsTheLastPulledEntryEvenWithoutItsManifests() {
         PluginCache cache = PluginCache.open(dir);
         CacheEntry entry = commitWasm(cache, "12345".getBytes(StandardCharsets.UTF_8));
@@ -269,19 +228,15 @@ class PluginCacheTest {
         return p;
     }
 
-    /** Commits a Wasm entry the way the pull pipeline does. */
+    /** Installs a Wasm entry the way the pull pipeline does. */
     static CacheEntry commitWasm(PluginCache cache, byte[] wasm) {
         Digest layer = Digest.sha256(wasm);
-        EntryKey key = EntryKey.of(layer);
-        try (CacheLock lock = cache.lock(key); Staging staging = cache.stage()) {
-            Path tree = PluginCache.stagedTree(staging);
+        return cache.install(EntryKey.of(layer), false, PluginCacheTest::fail, (scratch, tree) -> {
             Files.createDirectories(tree);
             Files.write(tree.resolve("plugin.wasm"), wasm);
-            return cache.commit(staging, key, new EntryContents(PluginType.WASM, layer, "plugin.wasm",
-                    Map.of("plugin.wasm", layer.hex()), Map.of(), wasm.length), false);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+            return new EntryContents(PluginType.WASM, layer, "plugin.wasm", Map.of("plugin.wasm", layer.hex()), Map.of(),
+                    wasm.length);
+        }, PluginCache.Installed::entry);
     }
 
     private static List<Path> list(Path p) throws IOException {

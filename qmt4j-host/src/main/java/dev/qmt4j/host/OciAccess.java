@@ -3,9 +3,7 @@ package dev.qmt4j.host;
 import dev.qmt4j.cache.PluginCache;
 import dev.qmt4j.config.OciSettings;
 import dev.qmt4j.config.ProviderEntry;
-import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
-import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.Platform;
 import dev.qmt4j.pull.PluginPuller;
 import dev.qmt4j.pull.PullListener;
@@ -13,16 +11,11 @@ import dev.qmt4j.pull.PullRequest;
 import dev.qmt4j.pull.PullResult;
 import dev.qmt4j.pull.RefreshPolicy;
 import dev.qmt4j.pull.SignatureVerifier;
-import dev.qmt4j.pull.VerificationEvidence;
 import dev.qmt4j.sigstore.PolicyFlags;
 import dev.qmt4j.sigstore.TrustRoots;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -37,7 +30,6 @@ final class OciAccess {
     private final OciSettings settings;
     private final Map<String, String> env;
     private final Function<ProviderEntry, SignatureVerifier> verifierOverride;
-    private final Map<Digest, String> signers = new ConcurrentHashMap<>();
     private final Path configDir;
     private TrustRoots trustRoots;
 
@@ -57,7 +49,7 @@ final class OciAccess {
 
     /** @param platform the index entry to pull ({@code --platform} or the provider's {@code platform}); empty: this machine's */
     Pulled pull(ProviderEntry entry, ImageRef ref, Optional<Platform> platform, boolean force, PullListener listener) {
-        SignatureVerifier verifier = capturing(verifierOverride != null ? verifierOverride.apply(entry) : sigstore(entry));
+        SignatureVerifier verifier = verifierOverride != null ? verifierOverride.apply(entry) : sigstore(entry);
         PluginPuller.Builder b = connections.puller(cache, verifier);
         if (force) {
             b.refresh(new RefreshPolicy.Always());
@@ -65,9 +57,7 @@ final class OciAccess {
         PluginPuller puller = b.build();
         PullResult r = puller.pull(new PullRequest(ref, platform, entry.file(), force, settings.insecureSkipSignature()),
                 listener);
-        Optional<String> signer = settings.insecureSkipSignature() ? Optional.empty()
-                : Optional.ofNullable(signers.get(r.digest())).or(() -> storedSummary(r.digest()));
-        return new Pulled(r, signer);
+        return new Pulled(r, r.verification());
     }
 
     /**
@@ -86,30 +76,5 @@ final class OciAccess {
                     dev.qmt4j.cache.CachePermissions.enabled(env, settings.cachePermissionsCheck()));
         }
         return trustRoots;
-    }
-
-    private SignatureVerifier capturing(SignatureVerifier inner) {
-        return new SignatureVerifier() {
-            @Override
-            public VerificationEvidence verify(ImageSource source, ImageRef reference, Digest digest) {
-                VerificationEvidence e = inner.verify(source, reference, digest);
-                signers.put(digest, e.summary());
-                return e;
-            }
-
-            @Override
-            public Optional<String> reverify(ImageRef reference, Digest digest, VerificationEvidence evidence) {
-                return inner.reverify(reference, digest, evidence);
-            }
-        };
-    }
-
-    private Optional<String> storedSummary(Digest d) {
-        Path f = cache.root().resolve("evidence").resolve(d.algorithm()).resolve(d.hex()).resolve("summary.txt");
-        try {
-            return Files.isRegularFile(f) ? Optional.of(Files.readString(f, StandardCharsets.UTF_8).strip()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -3,13 +3,12 @@ package dev.qmt4j.pull;
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.cache.CacheEntry;
-import dev.qmt4j.cache.CacheLock;
 import dev.qmt4j.cache.EntryContents;
 import dev.qmt4j.cache.EntryKey;
 import dev.qmt4j.cache.PluginCache;
 import dev.qmt4j.cache.RefRecord;
 import dev.qmt4j.cache.Selection;
-import dev.qmt4j.cache.Staging;
+import dev.qmt4j.cache.StoredEvidence;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.FeatureTags;
@@ -59,6 +58,8 @@ final class PullAttempt {
     private final Instant now;
     /** The reference's record as read at the start, if any (its recorded selection may spare a hit the manifests). */
     private Optional<RefRecord> record = Optional.empty();
+    /** The verifier's summary for the digest being served: fresh from the verifier, or as stored with its evidence. */
+    private Optional<String> verification = Optional.empty();
 
     PullAttempt(PluginPuller puller, PullRequest request, PullListener listener) {
         this.puller = puller;
@@ -145,18 +146,11 @@ final class PullAttempt {
                 return recorded(result(digest, image, entry.get(), true, false), top.mediaType());
             }
         }
-        try (CacheLock lock = cache.lock(key)) {
-            if (!request.force()) {
-                // Another thread or process may have fetched it while we waited for the lock.
-                Optional<CacheEntry> entry = cache.findEntry(key, warnings::add);
-                if (entry.isPresent()) {
-                    return recorded(result(digest, image, entry.get(), true, false), top.mediaType());
-                }
-            }
-            CacheEntry entry = download(source, image, key);
-            // Written under the lock, so a concurrent prune never sees the entry unreferenced.
-            return recorded(result(digest, image, entry, false, false), top.mediaType());
-        }
+        // Under the layer's lock: downloaded once across threads and processes, and the record is written
+        // before the lock is released, so a concurrent prune never sees the entry unreferenced.
+        return cache.install(key, request.force(), warnings::add,
+                (scratch, tree) -> download(source, image, scratch, tree),
+                installed -> recorded(result(digest, image, installed.entry(), installed.found(), false), top.mediaType()));
     }
 
     private void verify(ImageSource source, Digest digest) {
@@ -167,26 +161,22 @@ final class PullAttempt {
         listener.on(new PullEvent.VerifyingSignature(digest.toString()));
         VerificationEvidence evidence = puller.verifier().verify(source, ref, digest);
         cache.putEvidence(digest, evidence.summary(), evidence.files());
+        verification = Optional.of(evidence.summary());
     }
 
-    private CacheEntry download(ImageSource source, PluginImage image, EntryKey key) {
-        try (Staging staging = cache.stage()) {
-            Path blob = staging.dir().resolve("layer");
-            long declared = image.layer().size();
-            listener.on(new PullEvent.Downloading(0, declared));
-            source.fetchBlob(image.layer(), blob, (done, total) -> listener.on(new PullEvent.Downloading(done, total)));
-            listener.on(new PullEvent.Extracting());
-            ExtractedTree tree = puller.extractor().extract(image.type(), image.layer().digest(), blob,
-                    PluginCache.stagedTree(staging), request.fileName());
-            Files.deleteIfExists(blob);
-            listener.on(new PullEvent.Persisting());
-            EntryContents contents = new EntryContents(image.type(), image.layer().digest(), tree.pluginFile(),
-                    tree.files(), tree.links(), tree.size());
-            return cache.commit(staging, key, contents, request.force());
-        } catch (IOException e) {
-            throw new Qmt4jException(ErrorKind.CACHE, "cannot stage the plugin in " + cache.root() + ": " + e.getMessage(),
-                    "check that the cache directory is writable and the disk is not full", e);
-        }
+    /** Fetches the layer into {@code scratch} and extracts the plugin into {@code tree}, for {@link PluginCache#install}. */
+    private EntryContents download(ImageSource source, PluginImage image, Path scratch, Path tree) throws IOException {
+        Path blob = scratch.resolve("layer");
+        long declared = image.layer().size();
+        listener.on(new PullEvent.Downloading(0, declared));
+        source.fetchBlob(image.layer(), blob, (done, total) -> listener.on(new PullEvent.Downloading(done, total)));
+        listener.on(new PullEvent.Extracting());
+        ExtractedTree extracted = puller.extractor().extract(image.type(), image.layer().digest(), blob, tree,
+                request.fileName());
+        Files.deleteIfExists(blob);
+        listener.on(new PullEvent.Persisting());
+        return new EntryContents(image.type(), image.layer().digest(), extracted.pluginFile(),
+                extracted.files(), extracted.links(), extracted.size());
     }
 
     /**
@@ -197,9 +187,11 @@ final class PullAttempt {
         if (!request.insecureSkipSignature() && !cache.hasEvidence(top)) {
             return Optional.empty(); // never verified (pulled insecurely before): must ask the verifier
         }
+        Optional<StoredEvidence> stored = Optional.empty();
         if (!request.insecureSkipSignature()) {
+            stored = cache.readEvidence(top);
             Optional<String> problem = puller.verifier().reverify(ref, top,
-                    new VerificationEvidence("", cache.readEvidence(top).orElse(java.util.Map.of())));
+                    new VerificationEvidence("", stored.map(StoredEvidence::files).orElse(java.util.Map.of())));
             if (problem.isPresent()) {
                 warnings.add("the cached verification of " + top + " no longer holds (" + problem.get() + "); not using the cached copy");
                 return Optional.empty();
@@ -224,6 +216,7 @@ final class PullAttempt {
         if (request.insecureSkipSignature()) {
             warnings.add(skipWarning(top));
         }
+        verification = stored.map(StoredEvidence::summary);
         return Optional.of(result(top, image, entry.get(), true, offline));
     }
 
@@ -320,7 +313,7 @@ final class PullAttempt {
 
     private PullResult result(Digest top, Chosen image, CacheEntry entry, boolean cached, boolean offline) {
         return new PullResult(ref, top, image.manifestDigest(), image.layer(), image.type(), image.platform(),
-                pluginPath(entry), cached, offline, warnings);
+                pluginPath(entry), cached, offline, warnings, verification);
     }
 
     /**
@@ -366,7 +359,7 @@ final class PullAttempt {
 
     private PullResult withWarnings(PullResult r) {
         return new PullResult(r.reference(), r.digest(), r.manifestDigest(), r.layerDigest(), r.type(), r.platform(),
-                r.path(), r.cached(), r.offline(), warnings);
+                r.path(), r.cached(), r.offline(), warnings, r.verification());
     }
 
     private String skipWarning(Digest digest) {

@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param cached         true if no download was needed
  * @param offline        true if the registry was unreachable and the last resolved digest was used
  * @param warnings       things the user should know (offline use, skipped verification)
+ * @param verification   the signature verifier's summary (who signed it): from the verifier on this pull, or as
+ *                       stored with the cached evidence on a cache hit; empty when verification was skipped
  */
 public record PullResult(ImageRef reference, Digest digest, Digest manifestDigest, Digest layerDigest,
         PluginType type, Optional<Platform> platform, Path path, boolean cached, boolean offline,
-        List<String> warnings) {
+        List<String> warnings, Optional<String> verification) {
 
     public PullResult {
         warnings = List.copyOf(warnings);

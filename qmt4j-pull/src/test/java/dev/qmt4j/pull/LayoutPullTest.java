@@ -189,6 +189,23 @@ class LayoutPullTest {
         assertTrue(secure.cached(), "the entry itself is reused once the digest is verified");
     }
 
+    @Test
+    void theVerifiersSummaryComesBackFromTheVerifierAndThenFromTheCache() throws IOException {
+        ImagePackager.pushWasm(target("1.0"), write("echo.wasm", "\0asm"), "1.0", Map.of());
+
+        PullResult fresh = puller().pull(request("1.0"), PullListener.NONE);
+        assertEquals(Optional.of("accepted by test"), fresh.verification());
+
+        PullResult hit = puller().pull(request("1.0"), PullListener.NONE);
+        assertTrue(hit.cached());
+        assertEquals(1, verified.size(), "a cache hit is not verified again");
+        assertEquals(Optional.of("accepted by test"), hit.verification(), "read back with the stored evidence");
+
+        PullResult insecure = puller().pull(new PullRequest(ref("1.0"), Optional.empty(), Optional.empty(), false, true),
+                PullListener.NONE);
+        assertEquals(Optional.empty(), insecure.verification(), "nothing verified, no summary");
+    }
+
     // ------------------------------------------------------------------ cache behaviour
 
     @Test
