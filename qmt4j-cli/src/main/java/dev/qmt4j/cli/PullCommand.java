@@ -54,7 +54,7 @@ final class PullCommand implements Callable<Integer> {
         Services services = context.services();
         boolean skip = services.skipSignature(insecureSkipSignature);
         PullRequest request = new PullRequest(ref, override, Optional.ofNullable(file), force, skip);
-        PullResult result = services.puller(skip, policy.flags()).pull(request, ProgressListeners.forCli(context, json));
+        PullResult result = services.puller(policy.flags()).pull(request, ProgressListeners.forCli(context, json));
 
         for (String warning : result.warnings()) {
             context.err().println("warning: " + warning);

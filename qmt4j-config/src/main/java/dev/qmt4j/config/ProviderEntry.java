@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One {@code [[providers]]} entry. {@code config} and {@code verify} are free-form tables kept raw for
- * the host and signature issues.
+ * One {@code [[providers]]} entry. {@code config} and {@code verify} are free-form tables kept as
+ * written: the host checks {@code config} against the plugin's {@code config_schema} when it loads it,
+ * and the verifier reads the signature policy (docs/verification.md).
  *
  * @param name    the provider name
  * @param path    a local file or an {@code oci://} / {@code oci-layout://} reference

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Sigstore keys of the {@code [oci]} table, kept as written for the signature issue. QueryMT's
- * keys come first, then ours.
+ * The Sigstore keys of the {@code [oci]} table or of a provider's {@code verify} block, as written (the
+ * verifier resolves paths and builds the policy: docs/verification.md). QueryMT's keys come first, then ours.
  *
  * @param useSigstoreTufData        {@code use_sigstore_tuf_data}
  * @param rekorPubKeys              {@code rekor_pub_keys}: path to a PEM Rekor key
