@@ -24,10 +24,6 @@ final class CliContext {
     boolean quiet;
     private Services services;
 
-    CliContext(PrintStream out, PrintStream err, Map<String, String> env) {
-        this(out, err, env, CliContext::systemTerminal);
-    }
-
     /** @param terminal whether the user watches the output on a terminal (progress bars); tests force it */
     CliContext(PrintStream out, PrintStream err, Map<String, String> env, BooleanSupplier terminal) {
         this.out = out;

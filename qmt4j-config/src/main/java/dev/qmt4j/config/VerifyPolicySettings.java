@@ -48,17 +48,6 @@ public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optiona
         explicitlyUnset = Set.copyOf(explicitlyUnset);
     }
 
-    /** Without {@code check_docker_reference}. */
-    public VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optional<String> rekorPubKeys,
-            Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
-            Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
-            Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
-            Optional<String> ctfePubKeys, Map<String, String> annotations, Set<String> explicitlyUnset) {
-        this(useSigstoreTufData, rekorPubKeys, fulcioCerts, certEmail, certIssuer, certUrl, githubWorkflowRepository,
-                certIdentityRegexp, certIssuerRegexp, publicKey, requireTlog, ctfePubKeys, annotations, Optional.empty(),
-                explicitlyUnset);
-    }
-
     /** Without {@code ctfe_pub_keys}, {@code annotations} and {@code check_docker_reference}. */
     public VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optional<String> rekorPubKeys,
             Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,

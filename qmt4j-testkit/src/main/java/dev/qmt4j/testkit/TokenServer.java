@@ -43,10 +43,6 @@ public final class TokenServer implements AutoCloseable {
     private final List<String> scopesRequested = new CopyOnWriteArrayList<>();
     private volatile long expiresInSeconds = 300;
 
-    public TokenServer(String username, String password, boolean anonymousPull) {
-        this(username, password, anonymousPull, false);
-    }
-
     /** @param tls serve HTTPS (clients must trust {@link TestCertificates#caCertificate()}) */
     public TokenServer(String username, String password, boolean anonymousPull, boolean tls) {
         this.username = username;

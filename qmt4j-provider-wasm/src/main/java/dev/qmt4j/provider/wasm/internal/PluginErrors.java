@@ -8,7 +8,6 @@ import dev.qmt4j.wasm.PluginException;
 import dev.qmt4j.wasm.PluginSandboxException;
 import dev.qmt4j.wasm.PluginTimeoutException;
 import dev.qmt4j.wasm.PluginTrapException;
-import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
