@@ -235,8 +235,7 @@ public final class PluginCache {
         } catch (IOException e) {
             throw CacheFiles.failure("cannot read " + file, e);
         }
-        // Compared as text: a record's equals bootstraps through ObjectMethods, slow on a cache hit's start-up.
-        if (!digest.withHash(digest.newHasher().digest(bytes)).hex().equals(digest.hex())) {
+        if (!digest.withHash(digest.newHasher().digest(bytes)).equals(digest)) {
             CacheFiles.deleteTree(tmp, file);
             return Optional.empty();
         }
@@ -693,7 +692,7 @@ public final class PluginCache {
             long recordedAt = FileStamp.nanos(Files.getLastModifiedTime(json, LinkOption.NOFOLLOW_LINKS));
             CacheJson.Stored stored = CacheJson.readStored(bytes);
             EntryContents contents = stored.contents();
-            if (!sameDigest(contents.layer(), key.layer())) {
+            if (!contents.layer().equals(key.layer())) {
                 throw new IllegalArgumentException("entry.json names layer " + contents.layer());
             }
             return Optional.of(new Loaded(new CacheEntry(key, dir, contents), stored.stamps(), recordedAt));
@@ -707,11 +706,6 @@ public final class PluginCache {
         } catch (IOException e) {
             throw CacheFiles.failure("cannot read " + json, e);
         }
-    }
-
-    /** Digest equality without the record's equals (see {@link #findManifest}). */
-    static boolean sameDigest(Digest a, Digest b) {
-        return a.algorithm().equals(b.algorithm()) && a.hex().equals(b.hex());
     }
 
     Optional<CacheEntry> readEntryQuietly(EntryKey key) {
