@@ -35,16 +35,10 @@ public record ProviderEntry(String name, String path, Map<String, Object> config
         sandbox = sandbox == null ? SandboxSettings.none() : sandbox;
     }
 
-    /** An entry without a {@code [providers.sandbox]} table. */
-    public ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
-            Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform) {
-        this(name, path, config, verify, sha256, file, extras, platform, SandboxSettings.none());
-    }
-
-    /** An entry without a {@code platform} key. */
+    /** An entry without a {@code platform} key or a {@code [providers.sandbox]} table. */
     public ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
             Optional<String> sha256, Optional<String> file, Map<String, Object> extras) {
-        this(name, path, config, verify, sha256, file, extras, Optional.empty());
+        this(name, path, config, verify, sha256, file, extras, Optional.empty(), SandboxSettings.none());
     }
 
     /** Whether {@code path} names an OCI image rather than a local file. */
