@@ -170,10 +170,6 @@ final class CacheJson {
         g.writeEndObject();
     }
 
-    static EntryContents readEntry(byte[] bytes) {
-        return readStored(bytes).contents();
-    }
-
     /** An {@code entry.json} with its stamps; stamps that are malformed are dropped (the file is re-hashed). */
     static Stored readStored(byte[] bytes) {
         Map<String, Object> n;

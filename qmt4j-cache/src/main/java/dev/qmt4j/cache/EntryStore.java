@@ -272,7 +272,7 @@ final class EntryStore {
             long recordedAt = FileStamp.nanos(Files.getLastModifiedTime(json, LinkOption.NOFOLLOW_LINKS));
             CacheJson.Stored stored = CacheJson.readStored(bytes);
             EntryContents contents = stored.contents();
-            if (!sameDigest(contents.layer(), key.layer())) {
+            if (!contents.layer().equals(key.layer())) {
                 throw new IllegalArgumentException("entry.json names layer " + contents.layer());
             }
             return Optional.of(new Loaded(new CacheEntry(key, dir, contents), stored.stamps(), recordedAt));
@@ -288,10 +288,6 @@ final class EntryStore {
         }
     }
 
-    /** Digest equality without the record's equals (see {@link ManifestStore#find}). */
-    static boolean sameDigest(Digest a, Digest b) {
-        return a.algorithm().equals(b.algorithm()) && a.hex().equals(b.hex());
-    }
 
     /**
      * Deletes a damaged entry under its lock, after checking again: another process may have

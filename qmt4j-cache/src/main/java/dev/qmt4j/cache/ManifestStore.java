@@ -34,8 +34,7 @@ final class ManifestStore {
         } catch (IOException e) {
             throw CacheFiles.failure("cannot read " + file, e);
         }
-        // Compared as text: a record's equals bootstraps through ObjectMethods, slow on a cache hit's start-up.
-        if (!digest.withHash(digest.newHasher().digest(bytes)).hex().equals(digest.hex())) {
+        if (!digest.withHash(digest.newHasher().digest(bytes)).equals(digest)) {
             CacheFiles.deleteTree(layout.tmp(), file);
             return Optional.empty();
         }

@@ -28,10 +28,6 @@ final class CliContext {
     private Services services;
     private final ConfigNotices notices = new ConfigNotices();
 
-    CliContext(PrintStream out, PrintStream err, Map<String, String> env) {
-        this(out, err, env, CliContext::systemTerminal);
-    }
-
     /** @param terminal whether the user watches the output on a terminal (progress bars); tests force it */
     CliContext(PrintStream out, PrintStream err, Map<String, String> env, BooleanSupplier terminal) {
         this.out = out;

@@ -68,7 +68,7 @@ final class PullCommand implements Callable<Integer> {
                     + " although the config sets [oci] insecure_skip_signature = true (command-line options win)");
         }
         PullRequest request = new PullRequest(ref, override, Optional.ofNullable(file), force, skip);
-        PullResult result = services.puller(skip, policy.flags()).pull(request, ProgressListeners.forCli(context, json));
+        PullResult result = services.puller(policy.flags()).pull(request, ProgressListeners.forCli(context, json));
 
         for (String warning : result.warnings()) {
             context.err().println("warning: " + warning);

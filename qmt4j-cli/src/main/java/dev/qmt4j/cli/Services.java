@@ -6,7 +6,6 @@ import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.ImageTarget;
 import dev.qmt4j.pull.PluginPuller;
-import dev.qmt4j.pull.SignatureVerifier;
 import dev.qmt4j.config.VerifyPolicySettings;
 import dev.qmt4j.host.OciConnections;
 import dev.qmt4j.host.OciVerification;
@@ -97,16 +96,9 @@ final class Services {
     }
 
     /**
-     * The signature verifier: Sigstore/cosign verification under the policy of the flags, else the
-     * provider's verify block, else {@code [oci]}, else the built-in ghcr.io/querymt policy. When the
-     * user skips verification the puller never calls it.
-     */
-    SignatureVerifier verifier(boolean skip, PolicyFlags flags) {
-        return sigstoreVerifier(flags);
-    }
-
-    /**
-     * The Sigstore verifier for {@code flags} and the config, built by {@link OciVerification} exactly as
+     * The Sigstore verifier: Sigstore/cosign verification under the policy of the flags, else the
+     * provider's verify block, else {@code [oci]}, else the built-in ghcr.io/querymt policy, for
+     * {@code flags} and the config, built by {@link OciVerification} exactly as
      * the plugin host builds it for an oci:// provider; the trust root is loaded on first use (public good
      * through TUF, state under {@code <cache>/sigstore/tuf/}; {@code QMT4J_SIGSTORE_TUF_URL} names another
      * TUF repository; manual roots from the flags or the verify block / {@code [oci]} keys).
@@ -131,11 +123,11 @@ final class Services {
                 context.configFile.toAbsolutePath().getParent());
     }
 
-    PluginPuller puller(boolean skipSignature) {
-        return puller(skipSignature, PolicyFlags.none());
-    }
-
-    PluginPuller puller(boolean skipSignature, PolicyFlags flags) {
-        return connections().puller(cache(), verifier(skipSignature, flags)).build();
+    /**
+     * The puller, verifying under the policy of {@code flags}; a pull skips verification when its
+     * {@code PullRequest} says so (then the puller never calls the verifier).
+     */
+    PluginPuller puller(PolicyFlags flags) {
+        return connections().puller(cache(), sigstoreVerifier(flags)).build();
     }
 }

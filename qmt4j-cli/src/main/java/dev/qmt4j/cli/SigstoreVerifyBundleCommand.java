@@ -46,7 +46,10 @@ final class SigstoreVerifyBundleCommand implements Callable<Integer> {
     @Option(names = "--trusted-root", paramLabel = "FILE", description = "trusted_root.json to use instead of the embedded public-good root.")
     Path trustedRoot;
 
-    @Option(names = "--staging", description = "Use the Sigstore staging instance (needs --trusted-root: no staging root is embedded).")
+    // Part of the sigstore-conformance client protocol. No staging root is embedded, so the flag
+    // selects nothing; what it does is refuse the public-good fallback for a staging bundle.
+    @Option(names = "--staging", description = "The bundle is from the Sigstore staging instance: require --trusted-root "
+            + "(the staging trusted_root.json; none is embedded) instead of falling back to the public-good root.")
     boolean staging;
 
     @Parameters(index = "0", paramLabel = "FILE_OR_DIGEST", description = "The artifact file, or sha256:<hex>.")

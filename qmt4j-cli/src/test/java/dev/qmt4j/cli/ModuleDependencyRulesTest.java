@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The module layering of docs/architecture.md, checked on the main sources of every module (as
  * go-containerregistry's depcheck test does): no module imports another module's {@code internal}
- * packages, and the OCI half (fetching, caching and verifying bytes) never imports the runtime half
- * (running them). Maven only checks that a dependency is declared, not that it points the right way.
+ * packages, the OCI half (fetching, caching and verifying bytes) never imports the runtime half
+ * (running them), and the provider API and the native runtime know nothing of the Wasm runtime (so
+ * an application of native plugins does not carry Chicory). Maven only checks that a dependency is
+ * declared, not that it points the right way.
  */
 class ModuleDependencyRulesTest {
     private static final Path REPO = CliHostCommandsTest.REPO;
@@ -31,6 +33,14 @@ class ModuleDependencyRulesTest {
     /** Packages of the runtime half. */
     private static final List<String> RUNTIME_PACKAGES = List.of("dev.qmt4j.wasm", "dev.qmt4j.provider", "dev.qmt4j.nativeplugin", "dev.qmt4j.host",
             "dev.qmt4j.cli", "dev.qmt4j.langchain4j");
+    /** Modules that must work without the Wasm runtime: the provider API and the native runtime. */
+    private static final Set<String> WITHOUT_WASM = Set.of("qmt4j-provider", "qmt4j-native");
+    /** Packages of the Wasm runtime: the Extism host on Chicory and the Wasm provider on it. */
+    private static final List<String> WASM_PACKAGES = List.of("dev.qmt4j.wasm", "dev.qmt4j.provider.wasm");
+    /** Artifacts of the Wasm runtime, which {@link #WITHOUT_WASM} modules may use in tests only. */
+    private static final Pattern WASM_ARTIFACT = Pattern.compile(
+            "<groupId>com\\.dylibso\\.chicory</groupId>|<artifactId>(qmt4j-wasm|qmt4j-provider-wasm)</artifactId>");
+    private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
 
     @Test
     void noModuleImportsAnotherModulesInternalPackages() {
@@ -56,6 +66,33 @@ class ModuleDependencyRulesTest {
     }
 
     @Test
+    void theProviderApiAndTheNativeRuntimeNeverImportTheWasmRuntime() {
+        List<String> violations = new ArrayList<>();
+        forEachImport((module, file, imported) -> {
+            if (WITHOUT_WASM.contains(module) && WASM_PACKAGES.stream().anyMatch(p -> imported.startsWith(p + "."))) {
+                violations.add(REPO.relativize(file) + " imports " + imported);
+            }
+        });
+        assertEquals(List.of(), violations, "qmt4j-provider and qmt4j-native must not depend on the Wasm runtime");
+    }
+
+    @Test
+    void theProviderApiAndTheNativeRuntimeDeclareNoWasmDependency() throws IOException {
+        // imports cannot see a transitive dependency: a compile-scope qmt4j-wasm would bring Chicory along
+        List<String> violations = new ArrayList<>();
+        for (String module : WITHOUT_WASM) {
+            Matcher d = DEPENDENCY.matcher(Files.readString(REPO.resolve(module).resolve("pom.xml")));
+            while (d.find()) {
+                String dependency = d.group(1);
+                if (WASM_ARTIFACT.matcher(dependency).find() && !dependency.contains("<scope>test</scope>")) {
+                    violations.add(module + ": " + dependency.strip());
+                }
+            }
+        }
+        assertEquals(List.of(), violations, "only test-scope dependencies on the Wasm runtime");
+    }
+
+    @Test
     void theRulesSeeEveryModule() {
         // A rule over no files passes on anything: make sure the scan finds the modules and their imports.
         Map<String, Integer> imports = new TreeMap<>();
@@ -63,7 +100,8 @@ class ModuleDependencyRulesTest {
         // (qmt4j-core imports no other module, so it has no entry)
         assertTrue(imports.keySet().containsAll(List.of("qmt4j-oci", "qmt4j-cache", "qmt4j-pull", "qmt4j-sigstore", "qmt4j-config")),
                 "scanned: " + imports.keySet());
-        assertTrue(imports.keySet().containsAll(List.of("qmt4j-wasm", "qmt4j-provider", "qmt4j-host", "qmt4j-cli")), "scanned: " + imports.keySet());
+        assertTrue(imports.keySet().containsAll(List.of("qmt4j-wasm", "qmt4j-provider", "qmt4j-provider-wasm", "qmt4j-native",
+                "qmt4j-host", "qmt4j-cli")), "scanned: " + imports.keySet());
         assertTrue(imports.get("qmt4j-cli") > 50, "CLI imports: " + imports.get("qmt4j-cli"));
     }
 

@@ -4,8 +4,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One {@code [[providers]]} entry. {@code config} and {@code verify} are free-form tables kept raw for
- * the host and signature issues.
+ * One {@code [[providers]]} entry. {@code config} and {@code verify} are free-form tables kept as
+ * written: the host checks {@code config} against the plugin's {@code config_schema} when it loads it,
+ * and the verifier reads the signature policy (docs/verification.md).
  *
  * @param name    the provider name
  * @param path    a local file or an {@code oci://} / {@code oci-layout://} reference
@@ -34,16 +35,10 @@ public record ProviderEntry(String name, String path, Map<String, Object> config
         sandbox = sandbox == null ? SandboxSettings.none() : sandbox;
     }
 
-    /** An entry without a {@code [providers.sandbox]} table. */
-    public ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
-            Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform) {
-        this(name, path, config, verify, sha256, file, extras, platform, SandboxSettings.none());
-    }
-
-    /** An entry without a {@code platform} key. */
+    /** An entry without a {@code platform} key or a {@code [providers.sandbox]} table. */
     public ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
             Optional<String> sha256, Optional<String> file, Map<String, Object> extras) {
-        this(name, path, config, verify, sha256, file, extras, Optional.empty());
+        this(name, path, config, verify, sha256, file, extras, Optional.empty(), SandboxSettings.none());
     }
 
     /** Whether {@code path} names an OCI image rather than a local file. */

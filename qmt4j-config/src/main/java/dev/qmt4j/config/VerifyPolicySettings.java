@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Sigstore keys of the {@code [oci]} table, kept as written for the signature issue. QueryMT's
- * keys come first, then ours.
+ * The Sigstore keys of the {@code [oci]} table or of a provider's {@code verify} block, as written (the
+ * verifier resolves paths and builds the policy: docs/verification.md). QueryMT's keys come first, then ours.
  *
  * @param useSigstoreTufData        {@code use_sigstore_tuf_data}
  * @param rekorPubKeys              {@code rekor_pub_keys}: path to a PEM Rekor key
@@ -46,17 +46,6 @@ public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optiona
     public VerifyPolicySettings {
         annotations = Map.copyOf(annotations);
         explicitlyUnset = Set.copyOf(explicitlyUnset);
-    }
-
-    /** Without {@code check_docker_reference}. */
-    public VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optional<String> rekorPubKeys,
-            Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
-            Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
-            Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
-            Optional<String> ctfePubKeys, Map<String, String> annotations, Set<String> explicitlyUnset) {
-        this(useSigstoreTufData, rekorPubKeys, fulcioCerts, certEmail, certIssuer, certUrl, githubWorkflowRepository,
-                certIdentityRegexp, certIssuerRegexp, publicKey, requireTlog, ctfePubKeys, annotations, Optional.empty(),
-                explicitlyUnset);
     }
 
     /** Without {@code ctfe_pub_keys}, {@code annotations} and {@code check_docker_reference}. */

@@ -16,10 +16,6 @@ final class LoadedPlugin {
     private final AtomicInteger refs = new AtomicInteger(1);
     private final AtomicBoolean retired = new AtomicBoolean();
 
-    LoadedPlugin(ProviderPlugin plugin, LoadResult.Loaded info) {
-        this(plugin, info, null);
-    }
-
     LoadedPlugin(ProviderPlugin plugin, LoadResult.Loaded info, java.nio.file.Path file) {
         this.plugin = plugin;
         this.info = info;

@@ -1,16 +1,17 @@
 package dev.qmt4j.nativeplugin;
 
+import static dev.qmt4j.provider.PluginCalls.requireObject;
+
 import dev.qmt4j.nativeplugin.internal.NativeAbi;
 import dev.qmt4j.nativeplugin.internal.NativeJson;
 import dev.qmt4j.provider.Capability;
-import dev.qmt4j.provider.Embeddings;
+import dev.qmt4j.provider.PluginCalls;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderErrors;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,7 +22,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A provider plugin in a shared library implementing qmt4j's C ABI ({@code include/qmt4j_plugin.h},
@@ -152,22 +152,14 @@ public final class NativeProvider implements ProviderPlugin {
     public List<String> listModels(JsonNode cfg) {
         require(Capability.LIST_MODELS, "list_models");
         requireObject(cfg);
-        JsonNode out = call("list_models", cfg);
-        if (out == null || !out.isArray()) throw malformed("list_models", "an array of strings");
-        List<String> models = new ArrayList<>();
-        for (JsonNode n : out) {
-            if (n.isString()) models.add(n.stringValue());
-            else if (n.isObject() && n.path("id").isString()) models.add(n.get("id").stringValue());
-            else throw malformed("list_models", "an array of strings");
-        }
-        return models;
+        return PluginCalls.modelIds(call("list_models", cfg), () -> malformed("list_models", "an array of strings"));
     }
 
     @Override
     public JsonNode chat(JsonNode cfg, JsonNode messages, JsonNode tools) {
         require(Capability.CHAT, "chat");
         requireObject(cfg);
-        return call("chat", chatInput(cfg, messages, tools));
+        return call("chat", PluginCalls.chatInput(cfg, messages, tools));
     }
 
     /**
@@ -181,7 +173,7 @@ public final class NativeProvider implements ProviderPlugin {
         requireObject(cfg);
         Objects.requireNonNull(consumer, "consumer");
         RuntimeException[] failure = new RuntimeException[1];
-        NativeAbi.Result r = abi.chatStream(NativeJson.bytes(chatInput(cfg, messages, tools)), chunk -> {
+        NativeAbi.Result r = abi.chatStream(NativeJson.bytes(PluginCalls.chatInput(cfg, messages, tools)), chunk -> {
             try {
                 consumer.accept(NativeJson.parse("chat_stream", chunk));
                 return true;
@@ -198,33 +190,29 @@ public final class NativeProvider implements ProviderPlugin {
     public float[][] embed(JsonNode cfg, List<String> inputs) {
         require(Capability.EMBED, "embed");
         requireObject(cfg);
-        ObjectNode in = NativeJson.object();
-        in.set("cfg", cfg);
-        inputs.forEach(in.putArray("inputs")::add);
-        JsonNode out = call("embed", in);
-        return Embeddings.fromJson(out, () -> malformed("embed", "an array of vectors"));
+        JsonNode out = call("embed", PluginCalls.embedInput(cfg, inputs));
+        return PluginCalls.embeddings(out, () -> malformed("embed", "an array of vectors"));
     }
 
     @Override
     public JsonNode complete(JsonNode cfg, JsonNode req) {
         require(Capability.COMPLETE, "complete");
         requireObject(cfg);
-        ObjectNode in = NativeJson.object();
-        in.set("cfg", cfg);
-        in.set("req", req);
-        return call("complete", in);
+        return call("complete", PluginCalls.completeInput(cfg, req));
     }
 
     @Override
     public JsonNode transcribe(JsonNode cfg, JsonNode req) {
         require(Capability.TRANSCRIBE, "transcribe");
-        return call("transcribe", withCfg(cfg, req));
+        requireObject(cfg);
+        return call("transcribe", PluginCalls.withCfg(cfg, req));
     }
 
     @Override
     public JsonNode speech(JsonNode cfg, JsonNode req) {
         require(Capability.SPEECH, "speech");
-        return call("speech", withCfg(cfg, req));
+        requireObject(cfg);
+        return call("speech", PluginCalls.withCfg(cfg, req));
     }
 
     /**
@@ -321,30 +309,6 @@ public final class NativeProvider implements ProviderPlugin {
         if (!capabilities.contains(c)) {
             throw new ProviderException(ProviderErrorKind.UNSUPPORTED, "capability not supported: native plugin " + name + " has no " + what);
         }
-    }
-
-    private static void requireObject(JsonNode cfg) {
-        if (cfg == null || !cfg.isObject()) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "provider config must be a JSON object");
-    }
-
-    private static ObjectNode chatInput(JsonNode cfg, JsonNode messages, JsonNode tools) {
-        ObjectNode in = NativeJson.object();
-        in.set("cfg", cfg);
-        in.set("messages", messages == null ? NativeJson.MAPPER.createArrayNode() : messages);
-        in.set("tools", tools == null || tools.isNull() ? null : tools);
-        return in;
-    }
-
-    private static ObjectNode withCfg(JsonNode cfg, JsonNode req) {
-        requireObject(cfg);
-        ObjectNode in = NativeJson.object();
-        in.set("cfg", cfg);
-        if (req != null && req.isObject()) {
-            for (Map.Entry<String, JsonNode> e : req.properties()) {
-                if (!e.getKey().equals("cfg")) in.set(e.getKey(), e.getValue());
-            }
-        }
-        return in;
     }
 
     private static ProviderException malformed(String fn, String expected) {

@@ -90,6 +90,18 @@ public record Digest(String algorithm, String hex) {
         return algorithm + "-" + hex;
     }
 
+    // Written out: a record's generated equals/hashCode bootstrap through java.lang.runtime.ObjectMethods
+    // on first use, which a cache hit's start-up would pay for (docs/benchmarks.md).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Digest d && hex.equals(d.hex) && algorithm.equals(d.algorithm);
+    }
+
+    @Override
+    public int hashCode() {
+        return hex.hashCode();
+    }
+
     @Override
     public String toString() {
         return algorithm + ":" + hex;

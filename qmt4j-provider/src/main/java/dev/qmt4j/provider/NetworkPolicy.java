@@ -246,11 +246,6 @@ public final class NetworkPolicy {
         return configuredHost;
     }
 
-    /** The plugin default host if it is allowed, else null. */
-    public String allowedPluginDefaultHost() {
-        return pluginDefaultAllowed ? pluginDefaultHost : null;
-    }
-
     /** The allowed_hosts globs (lower-cased). */
     public List<String> allowedHostGlobs() {
         return globs;

@@ -20,7 +20,7 @@ import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
- * An LLM provider plugin, whatever runs it (Wasm now, native later). JSON values follow QueryMT's
+ * An LLM provider plugin, whatever runs it (Wasm or native). JSON values follow QueryMT's
  * wire shapes ({@code ChatMessage}, {@code Tool}, {@code StreamChunk}, {@code CompletionRequest}...).
  * Each JSON operation has a typed overload taking and returning the records of
  * {@link dev.qmt4j.provider.model}, converted with {@link QmtJson}; a plugin result that does not

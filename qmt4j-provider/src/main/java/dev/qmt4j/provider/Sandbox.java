@@ -1,6 +1,5 @@
 package dev.qmt4j.provider;
 
-import dev.qmt4j.wasm.WasmManifest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,14 +22,21 @@ import java.util.Objects;
  *                             not ending in {@code _API_KEY} is read only when listed here
  * @param timeout              longest guest call (default {@value #DEFAULT_TIMEOUT_SECONDS} s); legacy
  *                             plugins do their HTTP inside the call
- * @param maxMemoryPages       guest memory cap in 64 KiB pages (default {@value WasmManifest#DEFAULT_MAX_PAGES})
+ * @param maxMemoryPages       guest memory cap in 64 KiB pages (default {@value #DEFAULT_MAX_MEMORY_PAGES})
  * @param maxHttpResponseBytes cap on one HTTP response body, streamed or not (default
- *                             {@value WasmManifest#DEFAULT_MAX_HTTP_RESPONSE_BYTES})
+ *                             {@value #DEFAULT_MAX_HTTP_RESPONSE_BYTES})
  */
 public record Sandbox(List<String> allowedHosts, boolean allowPrivateNetworks, List<String> env,
         Duration timeout, int maxMemoryPages, long maxHttpResponseBytes) {
     /** The default call timeout in seconds. */
     public static final long DEFAULT_TIMEOUT_SECONDS = 300;
+    /**
+     * The default memory cap in 64 KiB pages (64 MiB): the Wasm host's own default
+     * ({@code WasmManifest.DEFAULT_MAX_PAGES}, which a test of qmt4j-provider-wasm keeps equal).
+     */
+    public static final int DEFAULT_MAX_MEMORY_PAGES = 1024;
+    /** The default cap on one HTTP response body (50 MiB), the Wasm host's own default as well. */
+    public static final long DEFAULT_MAX_HTTP_RESPONSE_BYTES = 52_428_800L;
 
     public Sandbox {
         allowedHosts = List.copyOf(allowedHosts);
@@ -44,7 +50,7 @@ public record Sandbox(List<String> allowedHosts, boolean allowPrivateNetworks, L
     /** Nothing beyond the configured {@code base_url}, no environment, default limits. */
     public static Sandbox defaults() {
         return new Sandbox(List.of(), false, List.of(), Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS),
-                WasmManifest.DEFAULT_MAX_PAGES, WasmManifest.DEFAULT_MAX_HTTP_RESPONSE_BYTES);
+                DEFAULT_MAX_MEMORY_PAGES, DEFAULT_MAX_HTTP_RESPONSE_BYTES);
     }
 
     /** This sandbox with {@code globs} added to {@link #allowedHosts}. */

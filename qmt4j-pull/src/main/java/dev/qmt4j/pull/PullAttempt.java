@@ -56,7 +56,11 @@ final class PullAttempt {
     private final PullListener listener;
     private final List<String> warnings = new ArrayList<>();
     private final Instant now;
-    /** The reference's record as read at the start, if any (its recorded selection may spare a hit the manifests). */
+    /**
+     * The reference's record as read at the start of {@link #run}, if any: the digest a fresh tag is
+     * served from, the last digest when the source is unreachable, and a selection that may spare a
+     * hit the manifests.
+     */
     private Optional<RefRecord> record = Optional.empty();
     /** The verifier's summary for the digest being served: fresh from the verifier, or as stored with its evidence. */
     private Optional<String> verification = Optional.empty();
@@ -72,8 +76,7 @@ final class PullAttempt {
     }
 
     PullResult run() {
-        Optional<RefRecord> record = cache.findRef(ref);
-        this.record = record;
+        record = cache.findRef(ref);
         if (!request.force()) {
             Optional<Digest> known = ref.digest().isPresent() ? ref.digest()
                     : record.filter(r -> puller.refresh().isFresh(r.resolvedAt(), now)).map(RefRecord::digest);
@@ -90,25 +93,25 @@ final class PullAttempt {
         try {
             source = puller.sources().apply(ref);
         } catch (Qmt4jException e) {
-            return offline(record, e);
+            return offline(e);
         }
         try (source) {
             ManifestBlob top;
             try {
-                Optional<PullResult> unchanged = unchangedTag(source, record);
+                Optional<PullResult> unchanged = unchangedTag(source);
                 if (unchanged.isPresent()) {
                     return unchanged.get();
                 }
                 top = source.resolve();
             } catch (Qmt4jException e) {
-                return offline(record, e);
+                return offline(e);
             }
             return online(source, top);
         }
     }
 
     /** A HEAD says the tag still points at the cached digest: refresh the record, skip the rest. */
-    private Optional<PullResult> unchangedTag(ImageSource source, Optional<RefRecord> record) {
+    private Optional<PullResult> unchangedTag(ImageSource source) {
         if (request.force() || ref.digest().isPresent() || record.isEmpty()) {
             return Optional.empty();
         }
@@ -221,7 +224,7 @@ final class PullAttempt {
     }
 
     /** The source failed; if it is unreachable and the cache knows the reference, use that. */
-    private PullResult offline(Optional<RefRecord> record, Qmt4jException failure) {
+    private PullResult offline(Qmt4jException failure) {
         if (failure.kind() != ErrorKind.NETWORK || record.isEmpty()) {
             throw failure;
         }
@@ -244,7 +247,7 @@ final class PullAttempt {
      * missing or not naming the digests) means empty, and the caller selects afresh.
      */
     private Optional<Chosen> recordedSelection(Digest top, ManifestBlob topBlob) {
-        if (record.isEmpty() || record.get().selection().isEmpty() || !same(record.get().digest(), top)) {
+        if (record.isEmpty() || record.get().selection().isEmpty() || !record.get().digest().equals(top)) {
             return Optional.empty();
         }
         Selection s = record.get().selection().get();
@@ -253,7 +256,7 @@ final class PullAttempt {
             return Optional.empty();
         }
         byte[] holder = topBlob.bytes();
-        if (!same(s.manifest(), top)) {
+        if (!s.manifest().equals(top)) {
             if (!names(holder, s.manifest())) {
                 return Optional.empty();
             }
@@ -272,11 +275,6 @@ final class PullAttempt {
     /** Whether manifest bytes contain {@code "<digest>"} as a JSON string. */
     private static boolean names(byte[] manifest, Digest digest) {
         return new String(manifest, StandardCharsets.ISO_8859_1).contains("\"" + digest + "\"");
-    }
-
-    /** Digest equality without the record's equals (its ObjectMethods bootstrap costs a hit start-up time). */
-    private static boolean same(Digest a, Digest b) {
-        return a.algorithm().equals(b.algorithm()) && a.hex().equals(b.hex());
     }
 
     /** The platform this request selects for: the override, else the host, normalised. */

@@ -20,11 +20,6 @@ public final class ImageSignatureVerifier {
     private final LegacyLayerVerifier layers;
     private final OciBundleCheck bundleCheck;
 
-    public ImageSignatureVerifier(TrustRoot trustRoot) {
-        this.layers = new LegacyLayerVerifier(trustRoot);
-        this.bundleCheck = new OciBundleCheck(() -> trustRoot);
-    }
-
     /** The trust root is loaded only if a certificate or Rekor entry needs it. */
     public ImageSignatureVerifier(java.util.function.Supplier<TrustRoot> trustRoot) {
         this.layers = new LegacyLayerVerifier(trustRoot);

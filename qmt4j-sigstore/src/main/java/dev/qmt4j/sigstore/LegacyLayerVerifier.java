@@ -36,10 +36,6 @@ import java.util.function.Supplier;
 public final class LegacyLayerVerifier {
     private final Supplier<TrustRoot> trustRoot;
 
-    public LegacyLayerVerifier(TrustRoot trustRoot) {
-        this(() -> trustRoot);
-    }
-
     /** The trust root is only asked for when a certificate or Rekor entry must be checked. */
     public LegacyLayerVerifier(Supplier<TrustRoot> trustRoot) {
         this.trustRoot = trustRoot;

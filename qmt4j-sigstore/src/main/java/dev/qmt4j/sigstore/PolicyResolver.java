@@ -8,7 +8,6 @@ import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.sigstore.cosign.CosignPublicKeys;
 import dev.qmt4j.sigstore.policy.IdentityPolicy;
 import dev.qmt4j.sigstore.policy.StringMatcher;
-import dev.qmt4j.sigstore.trust.TrustRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -145,11 +144,6 @@ public final class PolicyResolver {
 
     private static List<Path> paths(Optional<String> p) {
         return p.map(Path::of).map(List::of).orElse(List.of());
-    }
-
-    /** The trust root of {@code [oci]} and the flags, without TUF (the embedded snapshot for public good). */
-    public TrustRoot trustRoot() {
-        return TrustRoots.embeddedOnly().load(trustSource(null), false);
     }
 
     /**

@@ -241,11 +241,6 @@ public final class RegistryServer implements AutoCloseable {
         return (tls != null ? "https://" : "http://") + host();
     }
 
-    /** Whether the registry speaks HTTPS ({@link #startTls}). */
-    public boolean isTls() {
-        return tls != null;
-    }
-
     public int port() {
         return port;
     }
@@ -270,11 +265,6 @@ public final class RegistryServer implements AutoCloseable {
             throw new IllegalStateException("registry runs with auth " + auth + ", not TOKEN");
         }
         return tokenServer;
-    }
-
-    /** Where the registry stores blobs and manifests. */
-    public Path storageDirectory() {
-        return root.resolve("data");
     }
 
     public Path logFile() {

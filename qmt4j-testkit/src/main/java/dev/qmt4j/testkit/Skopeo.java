@@ -44,19 +44,6 @@ public final class Skopeo {
         return run(command("inspect", "docker://" + ref));
     }
 
-    /** Copies an image into a {@code dir:} directory (one file per blob, named by hex digest). */
-    public void copyToDir(String ref, Path dir) {
-        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--insecure-policy", "copy", "--src-tls-verify=false"));
-        if (credentials != null) {
-            cmd.add("--src-creds=" + credentials);
-        } else {
-            cmd.add("--src-no-creds");
-        }
-        cmd.add("docker://" + ref);
-        cmd.add("dir:" + dir);
-        run(cmd);
-    }
-
     /** Runs skopeo with arbitrary arguments; returns stdout or throws with stderr. */
     public String run(List<String> command) {
         return Processes.check(command, null);

@@ -43,6 +43,7 @@ public final class TokenServer implements AutoCloseable {
     private final List<String> scopesRequested = new CopyOnWriteArrayList<>();
     private volatile long expiresInSeconds = 300;
 
+    /** A token server over plain HTTP. */
     public TokenServer(String username, String password, boolean anonymousPull) {
         this(username, password, anonymousPull, false);
     }

@@ -3,7 +3,6 @@ package dev.qmt4j.sigstore.bundle;
 import dev.qmt4j.sigstore.certs.CertificateIdentity;
 import dev.qmt4j.sigstore.certs.CertificateVerifier;
 import dev.qmt4j.sigstore.certs.FulcioExtensions;
-import dev.qmt4j.sigstore.certs.Keys;
 import dev.qmt4j.sigstore.certs.TimestampVerifier;
 import dev.qmt4j.sigstore.policy.Check;
 import dev.qmt4j.sigstore.policy.IdentityMatch;
@@ -176,10 +175,5 @@ public final class BundleVerifier {
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new VerificationException(Check.FORMAT, "certificate cannot be encoded");
         }
-    }
-
-    /** The key's default hash (JCA name), used for Rekor v2 DSSE digests. */
-    static String hashFor(PublicKey key) {
-        return Keys.defaultHash(key);
     }
 }

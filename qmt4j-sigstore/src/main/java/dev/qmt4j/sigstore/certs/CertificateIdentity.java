@@ -40,11 +40,6 @@ public record CertificateIdentity(List<String> subjectAlternativeNames, Optional
         return extension(FulcioExtensions.GITHUB_WORKFLOW_REPOSITORY);
     }
 
-    /** Source repository URI (OID .1.12, e.g. {@code https://github.com/querymt/querymt}). */
-    public Optional<String> sourceRepositoryUri() {
-        return extension(FulcioExtensions.SOURCE_REPOSITORY_URI);
-    }
-
     /** "identity=... issuer=..." as shown in refusals. */
     @Override
     public String toString() {

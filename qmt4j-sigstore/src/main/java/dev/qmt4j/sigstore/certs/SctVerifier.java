@@ -11,7 +11,6 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
@@ -161,9 +160,5 @@ public final class SctVerifier {
             }
         }
         return new DERSequence(v).getEncoded("DER");
-    }
-
-    static boolean sameBytes(byte[] a, byte[] b) {
-        return Arrays.equals(a, b);
     }
 }

@@ -58,11 +58,6 @@ public sealed interface StringMatcher {
             return compile(pattern).matcher(s).find();
         }
 
-        /** True if the pattern starts with ^ and ends with $ (worth a warning otherwise). */
-        public boolean isAnchored() {
-            return pattern.startsWith("^") && pattern.endsWith("$");
-        }
-
         @Override
         public String toString() {
             return "/" + pattern + "/";

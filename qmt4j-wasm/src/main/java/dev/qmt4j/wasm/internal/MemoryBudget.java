@@ -32,10 +32,6 @@ public final class MemoryBudget {
         usedPages += pages;
     }
 
-    public long usedPages() {
-        return usedPages;
-    }
-
     /** Thrown from inside a call when growth would pass the budget; becomes "oom" for the caller. */
     public static final class OutOfBudget extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -1,20 +1,23 @@
 package dev.qmt4j.provider.wasm;
 
+import static dev.qmt4j.provider.PluginCalls.requireObject;
+
 import dev.qmt4j.provider.Capability;
-import dev.qmt4j.provider.Embeddings;
 import dev.qmt4j.provider.HttpLimits;
 import dev.qmt4j.provider.NetworkPolicy;
+import dev.qmt4j.provider.PluginCalls;
 import dev.qmt4j.provider.ProviderErrorKind;
+import dev.qmt4j.provider.ProviderErrors;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
 import dev.qmt4j.provider.Sandbox;
-import dev.qmt4j.provider.internal.AddressCheck;
-import dev.qmt4j.provider.internal.CallState;
-import dev.qmt4j.provider.internal.HttpWire;
-import dev.qmt4j.provider.internal.Json;
-import dev.qmt4j.provider.internal.PluginErrors;
-import dev.qmt4j.provider.internal.QmtHostFunctions;
-import dev.qmt4j.provider.internal.SafeHttp;
+import dev.qmt4j.provider.wasm.internal.AddressCheck;
+import dev.qmt4j.provider.wasm.internal.CallState;
+import dev.qmt4j.provider.wasm.internal.HttpWire;
+import dev.qmt4j.provider.wasm.internal.Json;
+import dev.qmt4j.provider.wasm.internal.PluginErrors;
+import dev.qmt4j.provider.wasm.internal.QmtHostFunctions;
+import dev.qmt4j.provider.wasm.internal.SafeHttp;
 import dev.qmt4j.wasm.ExtismPlugin;
 import dev.qmt4j.wasm.PluginException;
 import dev.qmt4j.wasm.PluginInstance;
@@ -452,13 +455,7 @@ public final class WasmProvider implements ProviderPlugin {
         require(Capability.EMBED, "embed");
         requireObject(cfg);
         CallState st = new CallState(policy, null);
-        byte[] input = obj(g -> {
-            Json.tree(g, "cfg", cfg);
-            g.writeName("inputs");
-            g.writeStartArray();
-            for (String s : inputs) g.writeString(s);
-            g.writeEndArray();
-        });
+        byte[] input = Json.bytes(PluginCalls.embedInput(cfg, inputs));
         JsonNode out;
         if (abi == Abi.LEGACY) {
             out = callJson("embed", input, st);
@@ -467,7 +464,7 @@ public final class WasmProvider implements ProviderPlugin {
             HttpWire.Response resp = send(req, st, false);
             out = callJson("parse_embed_response", obj(g -> { Json.tree(g, "cfg", cfg); resp(g, resp); }), st);
         }
-        return Embeddings.fromJson(out, () -> malformed("embed", "an array of vectors"));
+        return PluginCalls.embeddings(out, () -> malformed("embed", "an array of vectors"));
     }
 
     @Override
@@ -480,7 +477,7 @@ public final class WasmProvider implements ProviderPlugin {
         require(Capability.COMPLETE, "complete");
         requireObject(cfg);
         CallState st = new CallState(policy, null);
-        byte[] input = obj(g -> { Json.tree(g, "cfg", cfg); Json.tree(g, "req", req); });
+        byte[] input = Json.bytes(PluginCalls.completeInput(cfg, req));
         if (abi == Abi.LEGACY) return callJson("complete", input, st);
         HttpWire.Request hreq = request(callJson("complete_request", input, st), "complete_request");
         HttpWire.Response resp = send(hreq, st, false);
@@ -502,14 +499,7 @@ public final class WasmProvider implements ProviderPlugin {
     JsonNode callWithFields(NetworkPolicy policy, String fn, JsonNode cfg, JsonNode req) {
         require(fn.equals("speech") ? Capability.SPEECH : Capability.TRANSCRIBE, fn);
         requireObject(cfg);
-        ObjectNode in = Json.object();
-        in.set("cfg", cfg);
-        if (req != null && req.isObject()) {
-            for (Map.Entry<String, JsonNode> e : req.properties()) {
-                if (!e.getKey().equals("cfg")) in.set(e.getKey(), e.getValue());
-            }
-        }
-        return callJson(fn, Json.bytes(in), new CallState(policy, null));
+        return callJson(fn, Json.bytes(PluginCalls.withCfg(cfg, req)), new CallState(policy, null));
     }
 
     @Override
@@ -524,7 +514,7 @@ public final class WasmProvider implements ProviderPlugin {
             try {
                 JsonNode pe = callJson("classify_chat_error", obj(g -> { Json.tree(g, "cfg", cfg); resp(g, resp); }), st);
                 if (pe != null && pe.isObject() && pe.has("payload")) {
-                    ProviderException e = PluginErrors.fromPayload(pe.get("payload"));
+                    ProviderException e = ProviderErrors.fromPayload(pe.get("payload"));
                     return new ProviderException(e.providerKind(), e.getMessage(), e.retryAfterSeconds().isPresent() ? e.retryAfterSeconds().getAsLong() : null,
                             resp.status(), e.payload(), null);
                 }
@@ -576,11 +566,7 @@ public final class WasmProvider implements ProviderPlugin {
     }
 
     private static byte[] chatInput(JsonNode cfg, JsonNode messages, JsonNode tools) {
-        return obj(g -> {
-            Json.tree(g, "cfg", cfg);
-            Json.tree(g, "messages", messages == null ? Json.MAPPER.createArrayNode() : messages);
-            Json.tree(g, "tools", tools == null || tools.isNull() ? null : tools);
-        });
+        return Json.bytes(PluginCalls.chatInput(cfg, messages, tools));
     }
 
     private void require(Capability c, String what) {
@@ -589,19 +575,8 @@ public final class WasmProvider implements ProviderPlugin {
         }
     }
 
-    private static void requireObject(JsonNode cfg) {
-        if (cfg == null || !cfg.isObject()) throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "provider config must be a JSON object");
-    }
-
     private static List<String> strings(JsonNode out, String fn) {
-        if (out == null || !out.isArray()) throw malformed(fn, "an array of strings");
-        List<String> r = new ArrayList<>();
-        for (JsonNode n : out) {
-            if (n.isString()) r.add(n.stringValue());
-            else if (n.isObject() && n.path("id").isString()) r.add(n.get("id").stringValue());
-            else throw malformed(fn, "an array of strings");
-        }
-        return r;
+        return PluginCalls.modelIds(out, () -> malformed(fn, "an array of strings"));
     }
 
     private static ProviderException malformed(String fn, String expected) {

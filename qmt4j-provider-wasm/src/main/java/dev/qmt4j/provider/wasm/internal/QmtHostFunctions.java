@@ -1,6 +1,7 @@
-package dev.qmt4j.provider.internal;
+package dev.qmt4j.provider.wasm.internal;
 
 import dev.qmt4j.provider.ProviderErrorKind;
+import dev.qmt4j.provider.ProviderErrors;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.wasm.CallContext;
 import dev.qmt4j.wasm.HostFunction;
@@ -110,13 +111,13 @@ public final class QmtHostFunctions {
                 }
                 ObjectNode pe = Json.object();
                 pe.set("payload", PluginErrors.payloadForStatus(full));
-                out.put("status", "error").put("plugin_error", pe.toString()).put("error_code", PluginErrors.STRUCTURED);
+                out.put("status", "error").put("plugin_error", pe.toString()).put("error_code", ProviderErrors.STRUCTURED);
             } else {
                 out.put("status", "ok").put("stream_id", st.addStream(o));
             }
         } catch (SafeHttp.NetworkFailure e) {
             out.put("status", "error").put("plugin_error", PluginErrors.transportPluginError(e.transportKind(), e.getMessage()))
-                    .put("error_code", PluginErrors.STRUCTURED);
+                    .put("error_code", ProviderErrors.STRUCTURED);
         }
         return ctx.write(Json.bytes(out));
     }

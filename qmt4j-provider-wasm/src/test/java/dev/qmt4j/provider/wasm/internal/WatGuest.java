@@ -1,4 +1,4 @@
-package dev.qmt4j.provider.internal;
+package dev.qmt4j.provider.wasm.internal;
 
 import dev.qmt4j.testkit.Wat2Wasm;
 import java.nio.charset.StandardCharsets;

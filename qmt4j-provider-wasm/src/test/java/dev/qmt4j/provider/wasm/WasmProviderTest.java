@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qmt4j.provider.Capability;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
-import dev.qmt4j.provider.internal.WatGuest;
+import dev.qmt4j.provider.Sandbox;
+import dev.qmt4j.provider.wasm.internal.WatGuest;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
 import dev.qmt4j.testplugins.TestPlugins;
+import dev.qmt4j.wasm.WasmManifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -69,6 +71,13 @@ class WasmProviderTest {
 
     static final JsonNode TOOLS = JSON.readTree("[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"description\":\"w\","
             + "\"parameters\":{\"type\":\"object\",\"properties\":{\"input\":{\"type\":\"string\"}}}}}]");
+
+    @Test
+    void theSandboxDefaultsAreTheWasmHostsDefaults() {
+        // qmt4j-provider does not depend on the Wasm host, so Sandbox keeps its own copy of these
+        assertEquals(WasmManifest.DEFAULT_MAX_PAGES, Sandbox.defaults().maxMemoryPages());
+        assertEquals(WasmManifest.DEFAULT_MAX_HTTP_RESPONSE_BYTES, Sandbox.defaults().maxHttpResponseBytes());
+    }
 
     @Test
     void metadataAndAbi() {

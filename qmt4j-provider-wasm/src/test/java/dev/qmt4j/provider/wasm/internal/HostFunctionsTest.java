@@ -1,4 +1,4 @@
-package dev.qmt4j.provider.internal;
+package dev.qmt4j.provider.wasm.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qmt4j.provider.HttpLimits;
 import dev.qmt4j.provider.NetworkPolicy;
 import dev.qmt4j.provider.ProviderErrorKind;
+import dev.qmt4j.provider.ProviderErrors;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
 import dev.qmt4j.wasm.ExtismPlugin;
@@ -116,7 +117,7 @@ class HostFunctionsTest {
         JsonNode pe = Json.parse(so.get("plugin_error").stringValue().getBytes());
         assertEquals("rate_limited", pe.at("/payload/type").stringValue());
         assertEquals(9, pe.at("/payload/retry_after_secs").asInt());
-        assertEquals(ProviderErrorKind.RATE_LIMITED, PluginErrors.fromPluginErrorJson(so.get("plugin_error").stringValue()).providerKind());
+        assertEquals(ProviderErrorKind.RATE_LIMITED, ProviderErrors.fromPluginErrorJson(so.get("plugin_error").stringValue()).providerKind());
         JsonNode ok = call("stream_open", WatGuest.getRequest(server.baseUrl() + "models", server.apiKey()), new CallState(ALLOW_127, null));
         assertEquals("{\"status\":\"ok\",\"stream_id\":1}", ok.toString());
     }

@@ -2,11 +2,11 @@ package dev.qmt4j.provider.wasm;
 
 import dev.qmt4j.provider.HttpLimits;
 import dev.qmt4j.provider.NetworkPolicy;
+import dev.qmt4j.provider.ProviderErrors;
 import dev.qmt4j.provider.ProviderException;
-import dev.qmt4j.provider.internal.CallState;
-import dev.qmt4j.provider.internal.PluginErrors;
-import dev.qmt4j.provider.internal.QmtHostFunctions;
-import dev.qmt4j.provider.internal.SafeHttp;
+import dev.qmt4j.provider.wasm.internal.CallState;
+import dev.qmt4j.provider.wasm.internal.QmtHostFunctions;
+import dev.qmt4j.provider.wasm.internal.SafeHttp;
 import dev.qmt4j.wasm.HostFunction;
 import dev.qmt4j.wasm.ModuleSummary;
 import dev.qmt4j.wasm.PluginCallException;
@@ -45,10 +45,10 @@ public final class QmtHost {
      */
     public static Optional<ProviderException> structuredError(String function, PluginCallException e) {
         String guest = e.guestError();
-        if (e.returnCode() != PluginErrors.STRUCTURED || guest == null) {
+        if (e.returnCode() != ProviderErrors.STRUCTURED || guest == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(PluginErrors.fromPluginErrorJson(guest))
+        return Optional.ofNullable(ProviderErrors.fromPluginErrorJson(guest))
                 .map(p -> new ProviderException(p.providerKind(), function + " returned a QueryMT plugin error: " + guest.strip(), e));
     }
 

@@ -1,4 +1,4 @@
-package dev.qmt4j.provider.internal;
+package dev.qmt4j.provider.wasm.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.util.function.Consumer;

@@ -1,4 +1,4 @@
-package dev.qmt4j.provider.internal;
+package dev.qmt4j.provider.wasm.internal;
 
 import dev.qmt4j.http.SelectorThreads;
 import dev.qmt4j.provider.HttpLimits;

@@ -1,13 +1,13 @@
-package dev.qmt4j.provider.internal;
+package dev.qmt4j.provider.wasm.internal;
 
 import dev.qmt4j.provider.ProviderErrorKind;
+import dev.qmt4j.provider.ProviderErrors;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.wasm.PluginCallException;
 import dev.qmt4j.wasm.PluginException;
 import dev.qmt4j.wasm.PluginSandboxException;
 import dev.qmt4j.wasm.PluginTimeoutException;
 import dev.qmt4j.wasm.PluginTrapException;
-import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -15,15 +15,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Maps QueryMT's error transport to {@link ProviderException}: guest errors with return code 1
- * and a {@code {"payload": LLMErrorPayload}} body (tag {@code type}, snake_case variants of
- * {@code querymt::error::LLMErrorPayload}), HTTP statuses ({@code classify_http_status} /
- * {@code classify_status_only}), and Wasm runtime failures.
+ * Maps what the Wasm runtime sees to {@link ProviderException}: failed calls (guest errors, with
+ * QueryMT's structured payloads decoded by {@link ProviderErrors}, timeouts, sandbox refusals,
+ * traps), and the HTTP responses the host received for the plugin ({@code classify_http_status} /
+ * {@code classify_status_only}).
  */
 public final class PluginErrors {
-    /** QueryMT's {@code error_codes::STRUCTURED}. */
-    public static final int STRUCTURED = 1;
-
     private PluginErrors() {}
 
     /** Converts a failure of export {@code function} into a provider error. */
@@ -31,8 +28,8 @@ public final class PluginErrors {
         if (e instanceof ProviderException pe) return pe;
         if (e instanceof PluginCallException call) {
             String guest = call.guestError();
-            if (call.returnCode() == STRUCTURED && guest != null) {
-                ProviderException structured = fromPluginErrorJson(guest);
+            if (call.returnCode() == ProviderErrors.STRUCTURED && guest != null) {
+                ProviderException structured = ProviderErrors.fromPluginErrorJson(guest);
                 if (structured != null) return structured;
             }
             String msg = guest != null && !guest.isEmpty() ? guest : call.getMessage();
@@ -60,8 +57,8 @@ public final class PluginErrors {
      * as {@code extism call} would print it, with the kind and payload the payload describes.
      */
     public static ProviderException fromRawCall(String function, RuntimeException e) {
-        if (e instanceof PluginCallException call && call.returnCode() == STRUCTURED && call.guestError() != null) {
-            ProviderException structured = fromPluginErrorJson(call.guestError());
+        if (e instanceof PluginCallException call && call.returnCode() == ProviderErrors.STRUCTURED && call.guestError() != null) {
+            ProviderException structured = ProviderErrors.fromPluginErrorJson(call.guestError());
             if (structured != null) {
                 return new ProviderException(structured.providerKind(), function + " failed: " + call.guestError().strip(),
                         structured.retryAfterSeconds().isPresent() ? structured.retryAfterSeconds().getAsLong() : null,
@@ -69,75 +66,6 @@ public final class PluginErrors {
             }
         }
         return fromCall(function, e);
-    }
-
-    /** Decodes a {@code PluginError} JSON text ({@code {"payload": {...}}}); null if it is not one. */
-    public static ProviderException fromPluginErrorJson(String json) {
-        JsonNode n;
-        try {
-            n = Json.parse(json.getBytes(StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-        if (n == null || !n.isObject() || !n.has("payload")) return null;
-        return fromPayload(n.get("payload"));
-    }
-
-    /** Maps one {@code LLMErrorPayload}. */
-    public static ProviderException fromPayload(JsonNode p) {
-        if (p == null || !p.isObject()) {
-            return new ProviderException(ProviderErrorKind.PLUGIN_ERROR, "plugin error: " + p, null, null, p, null);
-        }
-        String type = str(p, "type", "");
-        String message = str(p, "message", type.isEmpty() ? "plugin error" : type.replace('_', ' '));
-        Long retry = p.hasNonNull("retry_after_secs") && p.get("retry_after_secs").isIntegralNumber() ? p.get("retry_after_secs").asLong() : null;
-        Integer status = null;
-        ProviderErrorKind kind;
-        switch (type) {
-            case "provider_error" -> kind = providerKind(str(p, "kind", null));
-            case "auth_error" -> kind = ProviderErrorKind.AUTHENTICATION;
-            case "tool_config_error", "invalid_request" -> kind = ProviderErrorKind.INVALID_REQUEST;
-            case "plugin_error" -> kind = ProviderErrorKind.PLUGIN_ERROR;
-            case "generic_error" -> kind = ProviderErrorKind.PROVIDER_ERROR;
-            case "response_format_error", "json_error" -> kind = ProviderErrorKind.RESPONSE_FORMAT;
-            case "rate_limited" -> kind = ProviderErrorKind.RATE_LIMITED;
-            case "http_status" -> {
-                status = p.hasNonNull("status_code") ? p.get("status_code").asInt() : null;
-                kind = status == null ? ProviderErrorKind.PROVIDER_ERROR : statusKind(status, false);
-            }
-            case "http_error", "transport", "io_error", "remote_stream_disconnected", "remote_stream_reconnected" ->
-                    kind = ProviderErrorKind.NETWORK;
-            case "cancelled" -> {
-                kind = ProviderErrorKind.CANCELLED;
-                message = "cancelled";
-            }
-            case "not_implemented" -> kind = ProviderErrorKind.UNSUPPORTED;
-            case "invalid_url" -> kind = ProviderErrorKind.INVALID_REQUEST;
-            default -> kind = ProviderErrorKind.PLUGIN_ERROR;
-        }
-        return new ProviderException(kind, message, retry, status, p, null);
-    }
-
-    static ProviderErrorKind providerKind(String k) {
-        if (k == null) return ProviderErrorKind.PROVIDER_ERROR;
-        return switch (k) {
-            case "server_overloaded" -> ProviderErrorKind.SERVER_OVERLOADED;
-            case "rate_limited" -> ProviderErrorKind.RATE_LIMITED;
-            case "quota_exceeded" -> ProviderErrorKind.QUOTA_EXCEEDED;
-            case "context_window_exceeded" -> ProviderErrorKind.CONTEXT_WINDOW_EXCEEDED;
-            case "authentication" -> ProviderErrorKind.AUTHENTICATION;
-            case "invalid_request" -> ProviderErrorKind.INVALID_REQUEST;
-            case "unsupported_operation" -> ProviderErrorKind.UNSUPPORTED;
-            default -> ProviderErrorKind.PROVIDER_ERROR;
-        };
-    }
-
-    static ProviderErrorKind statusKind(int status, boolean chat) {
-        if (status == 499) return ProviderErrorKind.CANCELLED;
-        if (status == 401 || status == 403) return ProviderErrorKind.AUTHENTICATION;
-        if (status == 429) return ProviderErrorKind.RATE_LIMITED;
-        if (status == 400 || (chat && status == 422)) return ProviderErrorKind.INVALID_REQUEST;
-        return ProviderErrorKind.PROVIDER_ERROR;
     }
 
     /**
@@ -164,7 +92,7 @@ public final class PluginErrors {
         if (json != null && json.at("/error/message").isString()) message = json.at("/error/message").stringValue().trim();
         if (message == null) message = body.trim();
         if (message.isEmpty()) message = "HTTP " + r.status();
-        ProviderErrorKind kind = statusKind(r.status(), chat);
+        ProviderErrorKind kind = ProviderErrors.statusKind(r.status(), chat);
         if (kind == ProviderErrorKind.CANCELLED) message = "cancelled";
         return new ProviderException(kind, message, retry, r.status(), null, null);
     }
@@ -233,10 +161,5 @@ public final class PluginErrors {
         } catch (RuntimeException ignored) {
             return null;
         }
-    }
-
-    private static String str(JsonNode o, String f, String dflt) {
-        JsonNode v = o.get(f);
-        return v != null && v.isString() ? v.stringValue() : dflt;
     }
 }

@@ -1,4 +1,4 @@
-package dev.qmt4j.provider.internal;
+package dev.qmt4j.provider.wasm.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

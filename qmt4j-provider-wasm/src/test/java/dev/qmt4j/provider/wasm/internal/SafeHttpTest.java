@@ -1,4 +1,4 @@
-package dev.qmt4j.provider.internal;
+package dev.qmt4j.provider.wasm.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -9,6 +9,7 @@ import dev.qmt4j.provider.HttpLimits;
 import dev.qmt4j.provider.NetworkPolicy;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
+import dev.qmt4j.provider.internal.IpRanges;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
