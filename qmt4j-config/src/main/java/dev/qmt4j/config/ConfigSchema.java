@@ -286,7 +286,9 @@ final class ConfigSchema {
         for (int i = 0; i < list.size(); i++) {
             String path = base + "[" + i + "]";
             Map<String, Object> t = table(list.get(i), path);
-            checkKeys(t, path, keys);
+            // qmt4j's own table (QueryMT has none): a misspelt key such as 'blocked' would quietly
+            // route around a mirror or a block, so unknown keys are errors here, as in sandbox tables.
+            checkKeys(t, path, keys, true);
             Optional<String> location = location(t, path, "location", false);
             String prefix = conf && !t.containsKey("prefix")
                     ? location.orElseThrow(() -> tree.error(path, "missing required key 'location' (or 'prefix')", null))
@@ -313,7 +315,7 @@ final class ConfigSchema {
             for (int j = 0; j < ms.size(); j++) {
                 String mp = path + ".mirror[" + j + "]";
                 Map<String, Object> mt = table(ms.get(j), mp);
-                checkKeys(mt, mp, RegistrySettings.MirrorSettings.KEYS);
+                checkKeys(mt, mp, RegistrySettings.MirrorSettings.KEYS, true);
                 String loc = location(mt, mp, "location", true).orElseThrow();
                 // registries.conf: mirror-by-digest-only on the registry makes every mirror digest-only unless it says otherwise.
                 if (byDigest && mt.containsKey("pull-from-mirror")) {
