@@ -101,7 +101,7 @@ class CliMirrorTest {
 
             Path blocked = config(mirror.host(), "all", true);
             Cli.Result pull = cli.run("--config", blocked.toString(), "pull", ref);
-            assertEquals(14, pull.exitCode(), pull::toString);
+            assertEquals(15, pull.exitCode(), pull::toString);
             assertTrue(pull.err().contains("is blocked"), pull::toString);
             Cli.Result failed = cli.run("--config", blocked.toString(), "doctor");
             assertTrue(failed.out().contains("fail  mirror " + mirror.host()), failed::toString);

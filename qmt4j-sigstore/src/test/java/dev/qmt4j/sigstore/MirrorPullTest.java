@@ -282,7 +282,7 @@ class MirrorPullTest {
         primary.resetCounts();
         Qmt4jException e = assertThrows(Qmt4jException.class, () -> pull(client(PullFrom.DIGEST_ONLY, true), ref));
         assertEquals(ErrorKind.BLOCKED, e.kind(), e.getMessage());
-        assertEquals(14, e.kind().exitCode());
+        assertEquals(15, e.kind().exitCode());
         assertTrue(e.getMessage().contains("blocked"), e.getMessage());
         assertEquals(ok.digest(), pull(client(PullFrom.DIGEST_ONLY, true), ref.withDigest(ok.digest())).digest());
         assertEquals(0, primary.requests().size(), "a blocked location is never contacted");
