@@ -11,7 +11,7 @@ import dev.qmt4j.host.OciConnections;
 import dev.qmt4j.host.PluginRegistry;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.RegistryRef;
-import dev.qmt4j.oci.registry.CaCertificates;
+import dev.qmt4j.http.CaCertificates;
 import dev.qmt4j.oci.registry.RegistryClient;
 import dev.qmt4j.oci.registry.RegistryEntry;
 import dev.qmt4j.oci.registry.RegistryMirror;

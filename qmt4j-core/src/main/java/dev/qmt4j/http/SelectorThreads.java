@@ -22,8 +22,8 @@ import java.util.WeakHashMap;
  * <p>Only threads that appeared while one of our clients was being built are touched, never
  * another HTTP client of the embedding application (whose shutdown hooks may still use it).
  * Every {@link HttpClient} qmt4j builds goes through {@link #build}: registries, TUF and
- * {@code https://} downloads (qmt4j-oci's {@code HttpAccess}), provider plugins' HTTP
- * (qmt4j-provider's {@code SafeHttp}) and Extism's {@code http_request} (qmt4j-wasm).
+ * {@code https://} downloads ({@link HttpAccess}), provider plugins' HTTP
+ * (qmt4j-provider-wasm's {@code SafeHttp}) and Extism's {@code http_request} (qmt4j-wasm).
  */
 public final class SelectorThreads {
     /** The selector threads of clients built by {@link #build}; weak, so a collected client's thread is forgotten. */

@@ -5,7 +5,7 @@ import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.ImageSources;
 import dev.qmt4j.oci.ImageTarget;
 import dev.qmt4j.oci.RegistryRef;
-import dev.qmt4j.oci.registry.NetworkSettings;
+import dev.qmt4j.http.NetworkSettings;
 import dev.qmt4j.oci.registry.RegistryClient;
 import dev.qmt4j.oci.registry.RegistryOptions;
 import dev.qmt4j.config.RegistrySettings;

@@ -2,8 +2,9 @@ package dev.qmt4j.host;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
-import dev.qmt4j.oci.registry.HttpAccess;
-import dev.qmt4j.oci.registry.NetworkSettings;
+import dev.qmt4j.http.HttpAccess;
+import dev.qmt4j.http.HttpTimeouts;
+import dev.qmt4j.http.NetworkSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,11 +22,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -46,12 +42,6 @@ import java.util.function.Supplier;
  */
 final class UrlDownloader {
     private static final long MAX_BYTES = 512L << 20;
-    /** Closes a body that went silent; one daemon thread for all downloads. */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "qmt4j-download-idle");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final Path root;
     private final Supplier<NetworkSettings> network;
@@ -144,9 +134,9 @@ final class UrlDownloader {
             throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": no response headers within "
                     + seconds(headersTimeout), RETRY_HINT, e);
         } catch (IOException e) {
-            if (dev.qmt4j.oci.registry.CaCertificates.isUntrusted(e)) {
+            if (dev.qmt4j.http.CaCertificates.isUntrusted(e)) {
                 throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": the TLS certificate of "
-                        + uri.getHost() + " is not signed by a trusted CA", dev.qmt4j.oci.registry.CaCertificates.UNTRUSTED_HINT, e);
+                        + uri.getHost() + " is not signed by a trusted CA", dev.qmt4j.http.CaCertificates.UNTRUSTED_HINT, e);
             }
             throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": " + e.getMessage(), null, e);
         } catch (InterruptedException e) {
@@ -154,13 +144,14 @@ final class UrlDownloader {
             throw new Qmt4jException(ErrorKind.NETWORK, "interrupted while downloading " + uri);
         }
         MessageDigest md = dev.qmt4j.oci.Digest.newMessageDigest("sha256");
-        try (InputStream in = response.body(); OutputStream out = Files.newOutputStream(tmp)) {
+        // A body that brings no byte for idleTimeout is closed and its read fails (HttpTimeouts).
+        try (InputStream in = HttpTimeouts.idleGuarded(response.body(), idleTimeout); OutputStream out = Files.newOutputStream(tmp)) {
             if (response.statusCode() != 200) {
                 throw new Qmt4jException(ErrorKind.NETWORK, "cannot download " + uri + ": HTTP " + response.statusCode());
             }
             byte[] buf = new byte[64 * 1024];
             long total = 0;
-            for (int n; (n = readWithin(in, buf, uri)) > 0; ) {
+            for (int n; (n = in.read(buf)) > 0; ) {
                 total += n;
                 if (total > MAX_BYTES) {
                     throw new Qmt4jException(ErrorKind.NETWORK, "download of " + uri + " exceeds " + MAX_BYTES + " bytes");
@@ -168,6 +159,8 @@ final class UrlDownloader {
                 md.update(buf, 0, n);
                 out.write(buf, 0, n);
             }
+        } catch (HttpTimeouts.IdleTimeout e) {
+            throw stalled(uri, e);
         } catch (IOException e) {
             throw new Qmt4jException(ErrorKind.NETWORK, "download of " + uri + " failed: " + e.getMessage(), null, e);
         }
@@ -175,37 +168,6 @@ final class UrlDownloader {
     }
 
     private static final String RETRY_HINT = "check that the server is up and reachable (and the proxy settings), then retry";
-
-    /** One read of the body, abandoned (the stream closed) when no byte comes within the idle timeout. */
-    private int readWithin(InputStream in, byte[] buf, URI uri) throws IOException {
-        // The flag, not cancel()'s answer, says whether the watchdog acted: cancel(false) still
-        // succeeds while the task is running, i.e. after it has closed the stream.
-        AtomicBoolean fired = new AtomicBoolean();
-        ScheduledFuture<?> watch = WATCHDOG.schedule(() -> {
-            fired.set(true);
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // closing a stalled body
-            }
-        }, idleTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        int n;
-        try {
-            n = in.read(buf);
-        } catch (IOException e) {
-            watch.cancel(false);
-            if (fired.get()) {
-                throw stalled(uri, e);
-            }
-            throw e;
-        }
-        watch.cancel(false);
-        // A stream the watchdog closed may read as a (false) end.
-        if (fired.get()) {
-            throw stalled(uri, null);
-        }
-        return n;
-    }
 
     private Qmt4jException stalled(URI uri, IOException cause) {
         return new Qmt4jException(ErrorKind.NETWORK, "download of " + uri + " stalled: no body bytes for "

@@ -1,6 +1,6 @@
 package dev.qmt4j.sigstore;
 
-import dev.qmt4j.oci.registry.NetworkSettings;
+import dev.qmt4j.http.NetworkSettings;
 import dev.qmt4j.sigstore.trust.TrustRoot;
 import dev.qmt4j.sigstore.trust.tuf.HttpTufFetcher;
 import dev.qmt4j.sigstore.trust.tuf.SigstoreTufRoot;

@@ -1,10 +1,10 @@
 package dev.qmt4j.oci.registry;
 
+import dev.qmt4j.http.HttpTimeouts;
 import dev.qmt4j.oci.TransferListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A body handler for one blob request: the body of a {@code 200}, or of a {@code 206} that continues
@@ -181,9 +180,9 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
             }
         }
 
-        /** Checks again in {@code nanos}; the JDK's shared delay scheduler runs the check (no thread of ours). */
+        /** Checks again in {@code nanos}, on the watchdog every qmt4j HTTP body shares ({@link HttpTimeouts}). */
         private void watch(long nanos) {
-            CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(this::checkIdle);
+            HttpTimeouts.schedule(Duration.ofNanos(nanos), this::checkIdle);
         }
 
         private synchronized void checkIdle() {
@@ -197,8 +196,7 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
                 return;
             }
             subscription.cancel();
-            fail(new HttpTimeoutException("no body bytes for " + idleTimeout.toMillis() + " ms after " + blob.held()
-                    + " of " + blob.size()));
+            fail(new HttpTimeouts.IdleTimeout(idleTimeout, "after " + blob.held() + " of " + blob.size()));
         }
 
         private void fail(Throwable t) {

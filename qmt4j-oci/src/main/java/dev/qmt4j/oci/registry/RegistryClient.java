@@ -1,5 +1,6 @@
 package dev.qmt4j.oci.registry;
 
+import dev.qmt4j.http.HttpAccess;
 import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.oci.registry.auth.Authenticator;

@@ -1,7 +1,8 @@
 package dev.qmt4j.oci.registry;
 
+import dev.qmt4j.http.CaCertificates;
 import dev.qmt4j.oci.registry.auth.CredentialStore;
-import dev.qmt4j.oci.registry.proxy.EnvironmentProxySelector;
+import dev.qmt4j.http.proxy.EnvironmentProxySelector;
 import java.net.ProxySelector;
 import java.time.Duration;
 import java.util.List;

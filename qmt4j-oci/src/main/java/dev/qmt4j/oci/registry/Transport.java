@@ -1,5 +1,7 @@
 package dev.qmt4j.oci.registry;
 
+import dev.qmt4j.http.HttpAccess;
+import dev.qmt4j.http.CaCertificates;
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.oci.registry.auth.Authenticator;

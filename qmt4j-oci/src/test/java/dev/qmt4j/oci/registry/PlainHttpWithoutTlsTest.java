@@ -1,5 +1,6 @@
 package dev.qmt4j.oci.registry;
 
+import dev.qmt4j.http.CaCertificates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,7 +49,7 @@ class PlainHttpWithoutTlsTest {
             assertTrue(java.util.Arrays.equals(image.layer(), Files.readAllBytes(out)), "the layer arrived whole");
             assertEquals(List.of(), run.loaded("sun.security.ssl.").stream().limit(5).toList(), "no TLS implementation class");
             assertEquals(List.of(), run.loaded("javax.net.ssl.TrustManagerFactory").stream().toList(), "no trust anchors read");
-            assertTrue(run.loadedClasses().contains("dev.qmt4j.oci.registry.PlainHttpOnly"), "the plain-HTTP client was used");
+            assertTrue(run.loadedClasses().contains("dev.qmt4j.http.PlainHttpOnly"), "the plain-HTTP client was used");
         }
     }
 

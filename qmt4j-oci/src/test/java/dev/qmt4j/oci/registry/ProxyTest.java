@@ -1,5 +1,6 @@
 package dev.qmt4j.oci.registry;
 
+import dev.qmt4j.http.CaCertificates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.oci.RegistryRef;
-import dev.qmt4j.oci.registry.proxy.EnvironmentProxySelector;
+import dev.qmt4j.http.proxy.EnvironmentProxySelector;
 import dev.qmt4j.testkit.ForwardingProxy;
 import dev.qmt4j.testkit.RegistryServer;
 import dev.qmt4j.testkit.TestCertificates;

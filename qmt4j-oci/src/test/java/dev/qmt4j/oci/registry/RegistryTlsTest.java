@@ -1,5 +1,6 @@
 package dev.qmt4j.oci.registry;
 
+import dev.qmt4j.http.CaCertificates;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

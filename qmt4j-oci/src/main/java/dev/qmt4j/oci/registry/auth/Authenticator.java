@@ -2,7 +2,7 @@ package dev.qmt4j.oci.registry.auth;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
-import dev.qmt4j.oci.registry.HttpAccess;
+import dev.qmt4j.http.HttpAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -183,9 +183,9 @@ public final class Authenticator {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            if (dev.qmt4j.oci.registry.CaCertificates.isUntrusted(e)) {
+            if (dev.qmt4j.http.CaCertificates.isUntrusted(e)) {
                 throw new Qmt4jException(ErrorKind.NETWORK, "cannot reach the token service " + realmUri.getHost() + " of registry "
-                        + registry + ": its TLS certificate is not signed by a trusted CA", dev.qmt4j.oci.registry.CaCertificates.UNTRUSTED_HINT, e);
+                        + registry + ": its TLS certificate is not signed by a trusted CA", dev.qmt4j.http.CaCertificates.UNTRUSTED_HINT, e);
             }
             throw new Qmt4jException(ErrorKind.NETWORK, "cannot reach the token service " + realmUri.getHost()
                     + " of registry " + registry + ": " + e.getMessage(), "check your network and proxy settings", e);

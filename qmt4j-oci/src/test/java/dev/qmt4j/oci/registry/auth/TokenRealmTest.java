@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
-import dev.qmt4j.oci.registry.CaCertificates;
-import dev.qmt4j.oci.registry.HttpAccess;
+import dev.qmt4j.http.CaCertificates;
+import dev.qmt4j.http.HttpAccess;
 import dev.qmt4j.oci.registry.RegistryOptions;
-import dev.qmt4j.oci.registry.proxy.EnvironmentProxySelector;
+import dev.qmt4j.http.proxy.EnvironmentProxySelector;
 import dev.qmt4j.testkit.ForwardingProxy;
 import dev.qmt4j.testkit.TestCertificates;
 import dev.qmt4j.testkit.TokenServer;

@@ -1,5 +1,6 @@
 package dev.qmt4j.provider.wasm.internal;
 
+import dev.qmt4j.http.HttpTimeouts;
 import dev.qmt4j.http.SelectorThreads;
 import dev.qmt4j.provider.HttpLimits;
 import dev.qmt4j.provider.NetworkPolicy;
@@ -25,13 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,11 +42,6 @@ public final class SafeHttp {
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
     private static final Set<String> CREDENTIALS = Set.of("authorization", "proxy-authorization", "cookie", "x-api-key",
             "api-key", "x-goog-api-key");
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "qmt4j-http-deadline");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** A network-level failure (not a policy decision): the guest sees it as a synthetic response or error. */
     public static final class NetworkFailure extends IOException {
@@ -82,7 +72,7 @@ public final class SafeHttp {
             this.status = status;
             this.headers = headers;
             this.version = version;
-            this.in = in;
+            this.in = HttpTimeouts.idleGuarded(in, limits.streamIdleTimeout());
             this.limits = limits;
         }
 
@@ -102,7 +92,7 @@ public final class SafeHttp {
          */
         public byte[] next() throws NetworkFailure {
             byte[] buf = new byte[16384];
-            int n = readWithDeadline(in, buf, limits.streamIdleTimeout());
+            int n = read(in, buf, limits.streamIdleTimeout());
             if (n < 0) return null;
             total += n;
             if (total > limits.maxResponseBytes()) {
@@ -180,7 +170,8 @@ public final class SafeHttp {
         Duration total = cap != null && cap.compareTo(limits.requestTimeout()) < 0 ? cap : limits.requestTimeout();
         long deadline = System.nanoTime() + total.toNanos();
         Opened o = open(req, policy, total);
-        ScheduledFuture<?> killer = TIMER.schedule(o::close, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        // Past the deadline the body is closed; the guarded stream then fails its read (never a short body).
+        ScheduledFuture<?> killer = HttpTimeouts.schedule(Duration.ofNanos(deadline - System.nanoTime()), o::close);
         try {
             return o.readFully();
         } catch (NetworkFailure e) {
@@ -268,18 +259,16 @@ public final class SafeHttp {
         } catch (IllegalArgumentException e) {
             throw new ProviderException(ProviderErrorKind.INVALID_REQUEST, "invalid HTTP request from plugin: " + e.getMessage());
         }
-        CompletableFuture<HttpResponse<InputStream>> f = client().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
         try {
-            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return HttpTimeouts.awaitHeaders(client().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()), timeout);
         } catch (InterruptedException e) {
-            f.cancel(true);
             Thread.currentThread().interrupt();
             throw new NetworkFailure("other", "interrupted", e);
-        } catch (TimeoutException e) {
-            f.cancel(true);
+        } catch (HttpTimeouts.HeadersTimeout e) {
             throw new NetworkFailure("timeout", "request to " + uri.getHost() + " timed out", e);
-        } catch (ExecutionException e) {
-            throw classify(uri, e.getCause());
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof ProviderException p) throw p;
+            throw classify(uri, e);
         }
     }
 
@@ -301,15 +290,14 @@ public final class SafeHttp {
         return new NetworkFailure("other", msg + where, t);
     }
 
-    static int readWithDeadline(InputStream in, byte[] buf, Duration idle) throws NetworkFailure {
-        ScheduledFuture<?> killer = TIMER.schedule(() -> closeQuietly(in), idle.toMillis(), TimeUnit.MILLISECONDS);
+    /** One read of a body guarded by {@link HttpTimeouts#idleGuarded}. */
+    static int read(InputStream in, byte[] buf, Duration idle) throws NetworkFailure {
         try {
             return in.read(buf);
+        } catch (HttpTimeouts.IdleTimeout e) {
+            throw new NetworkFailure("timeout", "no data for " + idle.toMillis() + " ms", e);
         } catch (IOException e) {
-            if (killer.isDone()) throw new NetworkFailure("timeout", "no data for " + idle.toMillis() + " ms", e);
             throw new NetworkFailure("connection_reset", "read failed: " + e.getMessage(), e);
-        } finally {
-            killer.cancel(false);
         }
     }
 

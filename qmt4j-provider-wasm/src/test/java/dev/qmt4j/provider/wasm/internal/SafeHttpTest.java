@@ -128,6 +128,73 @@ class SafeHttpTest {
         }
     }
 
+    /**
+     * A server that sends the headers (announcing 100 body bytes) and 10 of them, then goes silent
+     * without closing the connection.
+     */
+    static ServerSocket silentAfterPartOfTheBody(List<Socket> held) throws Exception {
+        ServerSocket s = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    Socket c = s.accept();
+                    held.add(c);
+                    java.io.InputStream in = c.getInputStream();
+                    // read the request head (up to the empty line)
+                    int state = 0;
+                    while (state < 4) {
+                        int b = in.read();
+                        if (b < 0) break;
+                        state = (b == '\r' && (state == 0 || state == 2)) || (b == '\n' && (state == 1 || state == 3)) ? state + 1 : 0;
+                    }
+                    c.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\n"
+                            + "0123456789").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    c.getOutputStream().flush();
+                }
+            } catch (Exception ignored) {
+                // closed
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return s;
+    }
+
+    @Test
+    void aBodyThatGoesSilentIsATimeoutNotATruncatedResponse() throws Exception {
+        List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket s = silentAfterPartOfTheBody(held)) {
+            SafeHttp quick = new SafeHttp(HttpLimits.DEFAULT.withRequestTimeout(Duration.ofMillis(500)));
+            SafeHttp.NetworkFailure f = assertThrows(SafeHttp.NetworkFailure.class,
+                    () -> quick.send(get("http://127.0.0.1:" + s.getLocalPort() + "/"), only127, null));
+            assertEquals("timeout", f.transportKind());
+        } finally {
+            for (Socket x : held) x.close();
+        }
+    }
+
+    @Test
+    void aStreamThatGoesSilentIsAnIdleTimeoutNotAnEnd() throws Exception {
+        List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (ServerSocket s = silentAfterPartOfTheBody(held)) {
+            SafeHttp quick = new SafeHttp(HttpLimits.DEFAULT.withStreamIdleTimeout(Duration.ofMillis(50)));
+            // Several rounds: the watchdog's close races with the blocked read it interrupts.
+            for (int round = 0; round < 40; round++) {
+                try (SafeHttp.Opened o = quick.open(get("http://127.0.0.1:" + s.getLocalPort() + "/"), only127, Duration.ofSeconds(5))) {
+                    assertEquals(200, o.status());
+                    SafeHttp.NetworkFailure f = assertThrows(SafeHttp.NetworkFailure.class, () -> {
+                        while (o.next() != null) {
+                            // the 10 bytes, then the silence
+                        }
+                    }, "round " + round);
+                    assertEquals("timeout", f.transportKind(), "round " + round + ": " + f.getMessage());
+                }
+            }
+        } finally {
+            for (Socket x : held) x.close();
+        }
+    }
+
     @Test
     void streamsChunks() throws Exception {
         HttpWire.Headers h = new HttpWire.Headers().add("authorization", "Bearer " + a.apiKey()).add("content-type", "application/json");

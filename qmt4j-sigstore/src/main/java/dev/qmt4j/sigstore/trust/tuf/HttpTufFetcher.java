@@ -1,9 +1,9 @@
 package dev.qmt4j.sigstore.trust.tuf;
 
 import dev.qmt4j.Qmt4jException;
-import dev.qmt4j.oci.registry.CaCertificates;
-import dev.qmt4j.oci.registry.HttpAccess;
-import dev.qmt4j.oci.registry.NetworkSettings;
+import dev.qmt4j.http.CaCertificates;
+import dev.qmt4j.http.HttpAccess;
+import dev.qmt4j.http.NetworkSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -79,16 +79,16 @@ public final class SigstoreTufRoot {
 
     /** Sigstore's public-good repository at {@code base} (production: {@link HttpTufFetcher#PUBLIC_GOOD}). */
     public static SigstoreTufRoot publicGood(URI base, Path cacheRoot) {
-        return publicGood(base, cacheRoot, dev.qmt4j.oci.registry.NetworkSettings.jdkDefaults());
+        return publicGood(base, cacheRoot, dev.qmt4j.http.NetworkSettings.jdkDefaults());
     }
 
     /** As {@link #publicGood(URI, Path)}, fetched with {@code network}'s extra CA certificates and proxies. */
-    public static SigstoreTufRoot publicGood(URI base, Path cacheRoot, dev.qmt4j.oci.registry.NetworkSettings network) {
+    public static SigstoreTufRoot publicGood(URI base, Path cacheRoot, dev.qmt4j.http.NetworkSettings network) {
         return publicGood(base, cacheRoot, network, true);
     }
 
     /** As above; {@code checkPermissions = false} skips the ownership and mode check of the TUF state directory. */
-    public static SigstoreTufRoot publicGood(URI base, Path cacheRoot, dev.qmt4j.oci.registry.NetworkSettings network,
+    public static SigstoreTufRoot publicGood(URI base, Path cacheRoot, dev.qmt4j.http.NetworkSettings network,
             boolean checkPermissions) {
         return new SigstoreTufRoot(new HttpTufFetcher(base, DEFAULT_TIMEOUT, network), base.getHost(), cacheRoot,
                 embeddedTufRoot(), TrustRoot::publicGood, Clock.systemUTC(), DEFAULT_REFRESH_INTERVAL)

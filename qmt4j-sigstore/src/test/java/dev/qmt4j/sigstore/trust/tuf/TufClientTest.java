@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qmt4j.oci.registry.CaCertificates;
-import dev.qmt4j.oci.registry.NetworkSettings;
-import dev.qmt4j.oci.registry.proxy.EnvironmentProxySelector;
+import dev.qmt4j.http.CaCertificates;
+import dev.qmt4j.http.NetworkSettings;
+import dev.qmt4j.http.proxy.EnvironmentProxySelector;
 import dev.qmt4j.testkit.ForwardingProxy;
 import dev.qmt4j.sigstore.trust.TrustRoot;
 import dev.qmt4j.testkit.TestCertificates;

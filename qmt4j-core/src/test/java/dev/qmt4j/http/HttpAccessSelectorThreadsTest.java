@@ -1,10 +1,9 @@
-package dev.qmt4j.oci.registry;
+package dev.qmt4j.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qmt4j.http.SelectorThreads;
 import java.net.http.HttpClient;
 import java.util.HashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.qmt4j.oci.registry.proxy;
+package dev.qmt4j.http.proxy;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

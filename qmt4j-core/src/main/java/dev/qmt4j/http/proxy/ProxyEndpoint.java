@@ -1,4 +1,4 @@
-package dev.qmt4j.oci.registry.proxy;
+package dev.qmt4j.http.proxy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,4 +1,4 @@
-package dev.qmt4j.oci.registry.proxy;
+package dev.qmt4j.http.proxy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.qmt4j.oci.registry.proxy;
+package dev.qmt4j.http.proxy;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;

@@ -1,4 +1,4 @@
-package dev.qmt4j.oci.registry;
+package dev.qmt4j.http;
 
 import java.security.KeyManagementException;
 import java.security.SecureRandom;

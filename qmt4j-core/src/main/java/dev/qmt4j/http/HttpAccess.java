@@ -1,10 +1,9 @@
-package dev.qmt4j.oci.registry;
+package dev.qmt4j.http;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
-import dev.qmt4j.http.SelectorThreads;
-import dev.qmt4j.oci.registry.proxy.ProxyEndpoint;
-import dev.qmt4j.oci.registry.proxy.ProxyRouting;
+import dev.qmt4j.http.proxy.ProxyEndpoint;
+import dev.qmt4j.http.proxy.ProxyRouting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ProxySelector;
@@ -16,10 +15,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The JDK {@link HttpClient}s built the one way all of qmt4j's clients are built (registries, token servers,
@@ -128,32 +123,14 @@ public final class HttpAccess {
      * {@code headersTimeout} for the response headers; the body is not bounded here. Why not
      * {@code HttpRequest.timeout}: from JDK-8208693 (newer JDKs) it also covers reading the body,
      * which would cut off any large download that takes longer in all; callers bound a silent
-     * body themselves.
+     * body themselves ({@link HttpTimeouts}).
      *
      * @throws HttpTimeoutException when the headers do not arrive in time (the exchange is cancelled)
      * @throws Qmt4jException {@code AUTH} when a proxy refuses the request (HTTP 407)
      */
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration headersTimeout)
             throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<T>> exchange = clientFor(request.uri()).sendAsync(request, handler);
-        try {
-            return checked(request, exchange.get(headersTimeout.toNanos(), TimeUnit.NANOSECONDS));
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            throw new HttpTimeoutException("no response headers within " + headersTimeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(cause);
-        }
+        return checked(request, HttpTimeouts.awaitHeaders(clientFor(request.uri()).sendAsync(request, handler), headersTimeout));
     }
 
     private <T> HttpResponse<T> checked(HttpRequest request, HttpResponse<T> response) throws IOException {

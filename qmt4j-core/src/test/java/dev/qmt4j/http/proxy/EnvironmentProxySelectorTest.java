@@ -1,4 +1,4 @@
-package dev.qmt4j.oci.registry.proxy;
+package dev.qmt4j.http.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
