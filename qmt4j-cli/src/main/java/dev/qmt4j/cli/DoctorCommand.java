@@ -295,9 +295,9 @@ final class DoctorCommand implements Callable<Integer> {
                 line("warn", "trust root", "signature verification is off ([oci] insecure_skip_signature)");
                 return;
             }
-            Object key = p.verify().get("public_key");
-            if (key != null) {
-                line("ok", "trust root " + p.name(), "public key " + key + " (verify block)");
+            Optional<String> key = p.verify().flatMap(dev.qmt4j.config.VerifyPolicySettings::publicKey);
+            if (key.isPresent()) {
+                line("ok", "trust root " + p.name(), "public key " + key.get() + " (verify block)");
             } else {
                 needsTuf = true;
             }

@@ -122,8 +122,7 @@ final class Services {
         if (context.configFile == null) {
             return Optional.empty();
         }
-        return OciVerification.providerPolicy(context.loadConfig(context.configFile).providers(), ref,
-                context.configFile.toAbsolutePath().getParent());
+        return OciVerification.providerPolicy(context.loadConfig(context.configFile).providers(), ref);
     }
 
     PluginPuller puller(boolean skipSignature) {

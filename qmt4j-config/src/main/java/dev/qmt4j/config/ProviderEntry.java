@@ -4,13 +4,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One {@code [[providers]]} entry. {@code config} and {@code verify} are free-form tables kept raw for
- * the host and signature issues.
+ * One {@code [[providers]]} entry. {@code config} is the plugin's free-form table, kept raw for the host to
+ * check against the plugin's schema.
  *
  * @param name    the provider name
  * @param path    a local file or an {@code oci://} / {@code oci-layout://} reference
  * @param config  the provider's own settings (may be empty)
- * @param verify  a per-provider signature policy (may be empty)
+ * @param verify  the provider's {@code verify} table, read as the {@code [oci]} policy keys are (file paths
+ *                resolved against the config file's directory); empty without one
  * @param sha256  a pinned plugin digest, if given
  * @param file    the plugin file name to extract, if given
  * @param extras  the remaining per-provider keys (currently {@code insecure}) as written
@@ -18,7 +19,7 @@ import java.util.Optional;
  *                {@code wasi/wasm}) instead of this machine's, if given; checked by the config reader
  * @param sandbox  the host-owned {@code [providers.sandbox]} table (never given to the plugin)
  */
-public record ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
+public record ProviderEntry(String name, String path, Map<String, Object> config, Optional<VerifyPolicySettings> verify,
         Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform,
         SandboxSettings sandbox) {
 
@@ -28,20 +29,20 @@ public record ProviderEntry(String name, String path, Map<String, Object> config
 
     public ProviderEntry {
         config = RawMaps.freeze(config);
-        verify = RawMaps.freeze(verify);
+        verify = verify == null ? Optional.empty() : verify;
         extras = RawMaps.freeze(extras);
         platform = platform == null ? Optional.empty() : platform;
         sandbox = sandbox == null ? SandboxSettings.none() : sandbox;
     }
 
     /** An entry without a {@code [providers.sandbox]} table. */
-    public ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
+    public ProviderEntry(String name, String path, Map<String, Object> config, Optional<VerifyPolicySettings> verify,
             Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform) {
         this(name, path, config, verify, sha256, file, extras, platform, SandboxSettings.none());
     }
 
     /** An entry without a {@code platform} key. */
-    public ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
+    public ProviderEntry(String name, String path, Map<String, Object> config, Optional<VerifyPolicySettings> verify,
             Optional<String> sha256, Optional<String> file, Map<String, Object> extras) {
         this(name, path, config, verify, sha256, file, extras, Optional.empty());
     }

@@ -6,8 +6,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Sigstore keys of the {@code [oci]} table, kept as written for the signature issue. QueryMT's
- * keys come first, then ours.
+ * The signature policy keys of the {@code [oci]} table or of a provider's {@code verify} table, read once by the
+ * config reader: typed, each error with {@code file:line}, the file keys ({@link #FILE_KEYS}) resolved against
+ * the config file's directory. qmt4j-sigstore's {@code PolicyResolver} turns them into a policy
+ * (docs/verification.md). QueryMT's keys come first, then ours.
  *
  * @param useSigstoreTufData        {@code use_sigstore_tuf_data}
  * @param rekorPubKeys              {@code rekor_pub_keys}: path to a PEM Rekor key
@@ -38,6 +40,9 @@ public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optiona
     public static final List<String> KEYS = List.of("use_sigstore_tuf_data", "rekor_pub_keys", "fulcio_certs",
             "cert_email", "cert_issuer", "cert_url", "github_workflow_repository", "cert_identity_regexp",
             "cert_issuer_regexp", "public_key", "require_tlog", "ctfe_pub_keys", "annotations", "check_docker_reference");
+
+    /** The keys that name files (read as paths relative to the config file). */
+    public static final List<String> FILE_KEYS = List.of("rekor_pub_keys", "fulcio_certs", "public_key", "ctfe_pub_keys");
 
     /** The keys that choose the trust root rather than the signer. */
     public static final List<String> TRUST_ROOT_KEYS = List.of("use_sigstore_tuf_data", "rekor_pub_keys", "fulcio_certs",

@@ -38,13 +38,10 @@ final class OciAccess {
     private final Map<String, String> env;
     private final Function<ProviderEntry, SignatureVerifier> verifierOverride;
     private final Map<Digest, String> signers = new ConcurrentHashMap<>();
-    private final Path configDir;
     private TrustRoots trustRoots;
 
-    /** @param configDir the config file's directory: a relative {@code public_key} in a verify block is relative to it */
     OciAccess(PluginCache cache, OciConnections connections, Map<String, String> env,
-            Function<ProviderEntry, SignatureVerifier> verifierOverride, Path configDir) {
-        this.configDir = configDir;
+            Function<ProviderEntry, SignatureVerifier> verifierOverride) {
         this.cache = cache;
         this.connections = connections;
         this.settings = connections.settings();
@@ -76,7 +73,7 @@ final class OciAccess {
      * (TUF, manual PEM roots or the embedded snapshot), loaded once per registry.
      */
     private SignatureVerifier sigstore(ProviderEntry entry) {
-        Optional<dev.qmt4j.config.VerifyPolicySettings> own = OciVerification.providerSettings(entry, configDir);
+        Optional<dev.qmt4j.config.VerifyPolicySettings> own = entry.verify();
         return OciVerification.verifier(settings, r -> own, PolicyFlags.none(), trustRoots());
     }
 

@@ -70,7 +70,7 @@ public final class PluginRegistry implements AutoCloseable {
         PluginCache cache = PluginCache.open(cacheDir,
                 dev.qmt4j.cache.CachePermissions.enabled(env, config.oci().cachePermissionsCheck()));
         OciConnections connections = new OciConnections(config.oci(), env, b.home, b.caCertificates);
-        this.oci = new OciAccess(cache, connections, env, b.verifier, config.source().toAbsolutePath().getParent());
+        this.oci = new OciAccess(cache, connections, env, b.verifier);
         this.urls = new UrlDownloader(cacheDir, connections::network);
         for (ProviderEntry e : config.providers()) {
             slots.put(e.name(), new ProviderSlot(e));
