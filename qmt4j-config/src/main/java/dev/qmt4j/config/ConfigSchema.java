@@ -106,7 +106,7 @@ final class ConfigSchema {
             return Optional.empty();
         }
         checkKeys(t, path, VerifyPolicySettings.KEYS, true);
-        return Optional.of(verify(t, path));
+        return Optional.of(verify(t, path, tree.where(path) + ": verify block of provider '" + requiredString(provider, providerPath, "name") + "'"));
     }
 
     /** The provider's {@code [providers.sandbox]} table, each key type-checked. */
@@ -229,7 +229,7 @@ final class ConfigSchema {
             read.caFiles().stream().filter(f -> !caFiles.contains(f)).forEach(caFiles::add);
         }
         boolean permissionsCheck = optionalBoolean(t, "oci", "cache_permissions_check").orElse(true);
-        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t, "oci"), caFiles, permissionsCheck, registries);
+        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t, "oci", tree.where("oci") + ": [oci]"), caFiles, permissionsCheck, registries);
     }
 
     /** {@code [[oci.registry]]} tables, after those of {@code registries_conf} when set (docs/mirrors.md). */
@@ -386,9 +386,10 @@ final class ConfigSchema {
     /**
      * The signature policy keys of {@code t} ({@code [oci]} or a provider's {@code verify} table, at {@code path}):
      * each typed, the file keys ({@link VerifyPolicySettings#FILE_KEYS}) resolved against the config file's
-     * directory, keys set to {@code null} (JSON, YAML) recorded as explicitly unset.
+     * directory, keys set to {@code null} (JSON, YAML) recorded as explicitly unset; {@code origin} names the
+     * table in the errors found when the policy is built from them.
      */
-    private VerifyPolicySettings verify(Map<String, Object> t, String path) {
+    private VerifyPolicySettings verify(Map<String, Object> t, String path, String origin) {
         Set<String> unset = new HashSet<>();
         for (String key : VerifyPolicySettings.KEYS) {
             if (t.containsKey(key) && t.get(key) == null) {
@@ -402,7 +403,7 @@ final class ConfigSchema {
                 optionalString(t, path, "cert_identity_regexp"), optionalString(t, path, "cert_issuer_regexp"),
                 file(t, path, "public_key"), optionalBoolean(t, path, "require_tlog"),
                 file(t, path, "ctfe_pub_keys"), stringTable(t, path, "annotations"),
-                optionalBoolean(t, path, "check_docker_reference"), unset);
+                optionalBoolean(t, path, "check_docker_reference"), unset, origin);
     }
 
     /** A string naming a file, resolved against the config file's directory ({@code ~} is the home directory). */

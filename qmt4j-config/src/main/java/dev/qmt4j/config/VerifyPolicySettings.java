@@ -28,13 +28,16 @@ import java.util.Set;
  *                                  {@code docker-reference} must name the repository being pulled
  * @param explicitlyUnset           keys the file set to {@code null} (JSON/YAML), so a default can be
  *                                  told apart from "switched off"
+ * @param origin                    where the keys were read, for errors found when they are used
+ *                                  ({@code file:line: [oci]}, {@code file:line: verify block of provider 'x'});
+ *                                  empty when they come from elsewhere
  */
 public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optional<String> rekorPubKeys,
         Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
         Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
         Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
         Optional<String> ctfePubKeys, Map<String, String> annotations, Optional<Boolean> checkDockerReference,
-        Set<String> explicitlyUnset) {
+        Set<String> explicitlyUnset, String origin) {
 
     /** The keys, as spelled in the config file. */
     public static final List<String> KEYS = List.of("use_sigstore_tuf_data", "rekor_pub_keys", "fulcio_certs",
@@ -51,6 +54,24 @@ public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optiona
     public VerifyPolicySettings {
         annotations = Map.copyOf(annotations);
         explicitlyUnset = Set.copyOf(explicitlyUnset);
+        origin = origin == null ? "" : origin;
+    }
+
+    /** Without an origin. */
+    public VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optional<String> rekorPubKeys,
+            Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
+            Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
+            Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
+            Optional<String> ctfePubKeys, Map<String, String> annotations, Optional<Boolean> checkDockerReference,
+            Set<String> explicitlyUnset) {
+        this(useSigstoreTufData, rekorPubKeys, fulcioCerts, certEmail, certIssuer, certUrl, githubWorkflowRepository,
+                certIdentityRegexp, certIssuerRegexp, publicKey, requireTlog, ctfePubKeys, annotations, checkDockerReference,
+                explicitlyUnset, "");
+    }
+
+    /** Where these keys were read, or {@code fallback} when that is not known. */
+    public String originOr(String fallback) {
+        return origin.isEmpty() ? fallback : origin;
     }
 
     /** Without {@code check_docker_reference}. */

@@ -263,7 +263,9 @@ public final class PolicyResolver {
     }
 
     /** @param configDefaults QueryMT's config defaults apply (not to the cosign-style flags, which need an issuer). */
-    private static Optional<ImagePolicy> fromSettings(VerifyPolicySettings s, String where, boolean configDefaults) {
+    private static Optional<ImagePolicy> fromSettings(VerifyPolicySettings s, String label, boolean configDefaults) {
+        // file:line of the table when the config reader recorded it
+        String where = s.originOr(label);
         List<String> sanKeys = new ArrayList<>();
         s.certEmail().ifPresent(v -> sanKeys.add("cert_email"));
         s.certUrl().ifPresent(v -> sanKeys.add("cert_url"));
