@@ -69,6 +69,23 @@ public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optiona
                 explicitlyUnset, "");
     }
 
+    /** The same keys with the same values, wherever they were read: {@link #origin} is not part of the policy. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VerifyPolicySettings v && withoutOrigin().equals(v.withoutOrigin());
+    }
+
+    @Override
+    public int hashCode() {
+        return withoutOrigin().hashCode();
+    }
+
+    private List<Object> withoutOrigin() {
+        return List.of(useSigstoreTufData, rekorPubKeys, fulcioCerts, certEmail, certIssuer, certUrl, githubWorkflowRepository,
+                certIdentityRegexp, certIssuerRegexp, publicKey, requireTlog, ctfePubKeys, annotations, checkDockerReference,
+                explicitlyUnset);
+    }
+
     /** Where these keys were read, or {@code fallback} when that is not known. */
     public String originOr(String fallback) {
         return origin.isEmpty() ? fallback : origin;

@@ -144,4 +144,15 @@ class VerifyPolicySettingsTest {
         assertEquals(java.util.Set.of("cert_issuer"), v.explicitlyUnset());
         assertEquals(Optional.empty(), v.certIssuer());
     }
+
+    /** The same keys read from two files are the same policy: the origin names where, it is not part of what. */
+    @Test
+    void originIsNotPartOfEquality() throws IOException {
+        VerifyPolicySettings a = load("a.toml", "[oci]\ncert_issuer = \"https://i\"\n").oci().verify();
+        VerifyPolicySettings b = load("b.json", "{\"oci\": {\"cert_issuer\": \"https://i\"}}").oci().verify();
+        assertTrue(a.origin().startsWith(dir.resolve("a.toml") + ":"), a.origin());
+        assertTrue(b.origin().startsWith(dir.resolve("b.json") + ":"), b.origin());
+        assertEquals(a, b);
+        assertEquals(a.hashCode(), b.hashCode());
+    }
 }
