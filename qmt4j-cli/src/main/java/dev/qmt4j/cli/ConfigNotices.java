@@ -1,6 +1,5 @@
 package dev.qmt4j.cli;
 
-import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.config.ConfigFile;
 import dev.qmt4j.config.ConfigWarning;
 import dev.qmt4j.config.ProviderEntry;
@@ -52,12 +51,8 @@ final class ConfigNotices {
             notes.add(config.source() + ": [oci]" + why);
         }
         for (ProviderEntry p : config.providers()) {
-            try {
-                if (!p.verify().isEmpty() && PolicyResolver.defaultsIssuer(PolicyResolver.settings(p.verify()))) {
-                    notes.add(config.source() + ": the verify block of provider '" + p.name() + "'" + why);
-                }
-            } catch (Qmt4jException e) {
-                // an invalid block fails with its own error where it is used
+            if (p.verify().filter(PolicyResolver::defaultsIssuer).isPresent()) {
+                notes.add(config.source() + ": the verify block of provider '" + p.name() + "'" + why);
             }
         }
         return notes;

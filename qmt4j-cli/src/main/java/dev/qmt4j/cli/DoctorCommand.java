@@ -2,7 +2,7 @@ package dev.qmt4j.cli;
 
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.cache.CachePermissions;
-import dev.qmt4j.cache.PluginCache;
+import dev.qmt4j.cache.CacheDirectory;
 import dev.qmt4j.config.ConfigDiscovery;
 import dev.qmt4j.config.ConfigFile;
 import dev.qmt4j.config.ProviderEntry;
@@ -111,11 +111,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private static Path cacheDir(CliContext context, ConfigFile config, Path home) {
-        if (context.cacheDir != null) {
-            return context.cacheDir;
-        }
-        return context.env("QMT4J_CACHE_DIR").map(Path::of).orElseGet(() -> config.oci().cacheDir()
-                .orElseGet(() -> PluginCache.defaultDirectory(context.env(), System.getProperty("os.name", ""), home)));
+        return CacheDirectory.resolve(context.cacheDir, config.oci().cacheDir(), context.env(), System.getProperty("os.name", ""), home);
     }
 
     /**
@@ -299,9 +295,9 @@ final class DoctorCommand implements Callable<Integer> {
                 line("warn", "trust root", "signature verification is off ([oci] insecure_skip_signature)");
                 return;
             }
-            Object key = p.verify().get("public_key");
-            if (key != null) {
-                line("ok", "trust root " + p.name(), "public key " + key + " (verify block)");
+            Optional<String> key = p.verify().flatMap(dev.qmt4j.config.VerifyPolicySettings::publicKey);
+            if (key.isPresent()) {
+                line("ok", "trust root " + p.name(), "public key " + key.get() + " (verify block)");
             } else {
                 needsTuf = true;
             }

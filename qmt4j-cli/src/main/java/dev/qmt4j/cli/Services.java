@@ -1,5 +1,6 @@
 package dev.qmt4j.cli;
 
+import dev.qmt4j.cache.CacheDirectory;
 import dev.qmt4j.cache.PluginCache;
 import dev.qmt4j.config.OciSettings;
 import dev.qmt4j.oci.ImageRef;
@@ -43,14 +44,8 @@ final class Services {
 
     /** The cache directory: --cache-dir, then $QMT4J_CACHE_DIR, then config cache_dir, then the platform default. */
     Path cacheDirectory() {
-        if (context.cacheDir != null) {
-            return context.cacheDir;
-        }
-        if (context.env("QMT4J_CACHE_DIR").isPresent()) {
-            return Path.of(context.env("QMT4J_CACHE_DIR").get());
-        }
-        return settings().cacheDir().orElseGet(() -> PluginCache.defaultDirectory(context.env(),
-                System.getProperty("os.name", ""), Path.of(System.getProperty("user.home", "."))));
+        return CacheDirectory.resolve(context.cacheDir, settings().cacheDir(), context.env(), System.getProperty("os.name", ""),
+                Path.of(System.getProperty("user.home", ".")));
     }
 
     /** Whether the cache and trust-root directories are checked: QMT4J_CACHE_PERMISSIONS_CHECK, else [oci] cache_permissions_check. */
@@ -119,8 +114,7 @@ final class Services {
         if (context.configFile == null) {
             return Optional.empty();
         }
-        return OciVerification.providerPolicy(context.loadConfig(context.configFile).providers(), ref,
-                context.configFile.toAbsolutePath().getParent());
+        return OciVerification.providerPolicy(context.loadConfig(context.configFile).providers(), ref);
     }
 
     /**

@@ -90,4 +90,35 @@ class CliConfigWarningsTest {
         assertTrue(r.err().contains(cfg + ":5: providers[0].sandbox.alowed_hosts: unknown key"), r.toString());
         assertTrue(r.err().contains("did you mean 'allowed_hosts'?"), r.toString());
     }
+
+    /**
+     * A provider's verify block is read with the config, like {@code [oci]}: a misspelt or mistyped key is an error
+     * naming file and line for every command (it used to surface only when that provider was pulled), and
+     * {@code -v} notes a block whose {@code cert_url} leaves the issuer to QueryMT's GitHub Actions default.
+     */
+    @Test
+    void verifyBlockKeysAreCheckedWhenTheConfigIsRead() throws Exception {
+        String head = """
+                [[providers]]
+                name = "strict"
+                path = "%s"
+                [providers.verify]
+                """.formatted(TestPlugins.path(TestPlugins.QMT_STRICT));
+        Path misspelt = Files.writeString(tmp.resolve("providers.toml"), head + "cert_isuer = \"https://issuer.example\"\n");
+        Cli.Result r = cli().run("--config", misspelt.toString(), "providers");
+        assertEquals(ErrorKind.CONFIG.exitCode(), r.exitCode(), r.toString());
+        assertTrue(r.err().contains(misspelt + ":5: providers[0].verify.cert_isuer: unknown key"), r.toString());
+        assertTrue(r.err().contains("did you mean 'cert_issuer'?"), r.toString());
+
+        Path mistyped = Files.writeString(tmp.resolve("providers.toml"), head + "require_tlog = \"yes\"\n");
+        Cli.Result t = cli().run("--config", mistyped.toString(), "providers");
+        assertEquals(ErrorKind.CONFIG.exitCode(), t.exitCode(), t.toString());
+        assertTrue(t.err().contains(mistyped + ":5: providers[0].verify.require_tlog: expected true or false"), t.toString());
+
+        Path noIssuer = Files.writeString(tmp.resolve("providers.toml"),
+                head + "cert_url = \"https://github.com/acme/p/.github/workflows/r.yml@refs/tags/v1\"\n");
+        Cli.Result v = cli().run("--config", noIssuer.toString(), "-v", "providers");
+        assertEquals(0, v.exitCode(), v.toString());
+        assertTrue(v.err().contains("note: " + noIssuer + ": the verify block of provider 'strict' has no cert_issuer"), v.toString());
+    }
 }

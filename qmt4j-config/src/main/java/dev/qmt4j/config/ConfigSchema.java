@@ -86,9 +86,27 @@ final class ConfigSchema {
                         + " (the plugin sees that table)", "move it to the provider's [providers.sandbox] table");
             }
         }
-        return new ProviderEntry(name, p, config, optionalTable(t, path, "verify"),
+        return new ProviderEntry(name, p, config, verifyBlock(t, path),
                 optionalString(t, path, "sha256"), optionalString(t, path, "file"), extras, platform,
                 sandbox(t, path));
+    }
+
+    /**
+     * The provider's {@code [providers.verify]} table: the keys of {@code [oci]}'s signature policy, typed and with
+     * file paths resolved as there; empty without the table or with an empty one. qmt4j's own table, so an
+     * unknown key is always an error (a misspelt key would fall back to a weaker policy).
+     */
+    private Optional<VerifyPolicySettings> verifyBlock(Map<String, Object> provider, String providerPath) {
+        if (provider.get("verify") == null) {
+            return Optional.empty();
+        }
+        String path = providerPath + ".verify";
+        Map<String, Object> t = table(provider.get("verify"), path);
+        if (t.isEmpty()) {
+            return Optional.empty();
+        }
+        checkKeys(t, path, VerifyPolicySettings.KEYS, true);
+        return Optional.of(verify(t, path, tree.where(path) + ": verify block of provider '" + requiredString(provider, providerPath, "name") + "'"));
     }
 
     /** The provider's {@code [providers.sandbox]} table, each key type-checked. */
@@ -211,7 +229,7 @@ final class ConfigSchema {
             read.caFiles().stream().filter(f -> !caFiles.contains(f)).forEach(caFiles::add);
         }
         boolean permissionsCheck = optionalBoolean(t, "oci", "cache_permissions_check").orElse(true);
-        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t), caFiles, permissionsCheck, registries);
+        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t, "oci", tree.where("oci") + ": [oci]"), caFiles, permissionsCheck, registries);
     }
 
     /** {@code [[oci.registry]]} tables, after those of {@code registries_conf} when set (docs/mirrors.md). */
@@ -367,21 +385,32 @@ final class ConfigSchema {
         }
     }
 
-    private VerifyPolicySettings verify(Map<String, Object> t) {
+    /**
+     * The signature policy keys of {@code t} ({@code [oci]} or a provider's {@code verify} table, at {@code path}):
+     * each typed, the file keys ({@link VerifyPolicySettings#FILE_KEYS}) resolved against the config file's
+     * directory, keys set to {@code null} (JSON, YAML) recorded as explicitly unset; {@code origin} names the
+     * table in the errors found when the policy is built from them.
+     */
+    private VerifyPolicySettings verify(Map<String, Object> t, String path, String origin) {
         Set<String> unset = new HashSet<>();
         for (String key : VerifyPolicySettings.KEYS) {
             if (t.containsKey(key) && t.get(key) == null) {
                 unset.add(key);
             }
         }
-        return new VerifyPolicySettings(optionalBoolean(t, "oci", "use_sigstore_tuf_data"),
-                optionalString(t, "oci", "rekor_pub_keys"), optionalString(t, "oci", "fulcio_certs"),
-                optionalString(t, "oci", "cert_email"), optionalString(t, "oci", "cert_issuer"),
-                optionalString(t, "oci", "cert_url"), optionalString(t, "oci", "github_workflow_repository"),
-                optionalString(t, "oci", "cert_identity_regexp"), optionalString(t, "oci", "cert_issuer_regexp"),
-                optionalString(t, "oci", "public_key"), optionalBoolean(t, "oci", "require_tlog"),
-                optionalString(t, "oci", "ctfe_pub_keys"), stringTable(t, "oci", "annotations"),
-                optionalBoolean(t, "oci", "check_docker_reference"), unset);
+        return new VerifyPolicySettings(optionalBoolean(t, path, "use_sigstore_tuf_data"),
+                file(t, path, "rekor_pub_keys"), file(t, path, "fulcio_certs"),
+                optionalString(t, path, "cert_email"), optionalString(t, path, "cert_issuer"),
+                optionalString(t, path, "cert_url"), optionalString(t, path, "github_workflow_repository"),
+                optionalString(t, path, "cert_identity_regexp"), optionalString(t, path, "cert_issuer_regexp"),
+                file(t, path, "public_key"), optionalBoolean(t, path, "require_tlog"),
+                file(t, path, "ctfe_pub_keys"), stringTable(t, path, "annotations"),
+                optionalBoolean(t, path, "check_docker_reference"), unset, origin);
+    }
+
+    /** A string naming a file, resolved against the config file's directory ({@code ~} is the home directory). */
+    private Optional<String> file(Map<String, Object> t, String path, String key) {
+        return optionalString(t, path, key).map(f -> resolvePath(f).toString());
     }
 
     private Map<String, String> stringTable(Map<String, Object> t, String path, String key) {

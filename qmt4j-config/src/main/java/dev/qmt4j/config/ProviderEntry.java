@@ -4,14 +4,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One {@code [[providers]]} entry. {@code config} and {@code verify} are free-form tables kept as
- * written: the host checks {@code config} against the plugin's {@code config_schema} when it loads it,
- * and the verifier reads the signature policy (docs/verification.md).
+ * One {@code [[providers]]} entry. {@code config} is the plugin's free-form table, kept raw for the host to
+ * check against the plugin's schema; {@code verify} is the signature policy, read and typed like {@code [oci]}'s
+ * (docs/verification.md).
  *
  * @param name    the provider name
  * @param path    a local file or an {@code oci://} / {@code oci-layout://} reference
  * @param config  the provider's own settings (may be empty)
- * @param verify  a per-provider signature policy (may be empty)
+ * @param verify  the provider's {@code verify} table, read as the {@code [oci]} policy keys are (file paths
+ *                resolved against the config file's directory); empty without one
  * @param sha256  a pinned plugin digest, if given
  * @param file    the plugin file name to extract, if given
  * @param extras  the remaining per-provider keys (currently {@code insecure}) as written
@@ -19,7 +20,7 @@ import java.util.Optional;
  *                {@code wasi/wasm}) instead of this machine's, if given; checked by the config reader
  * @param sandbox  the host-owned {@code [providers.sandbox]} table (never given to the plugin)
  */
-public record ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
+public record ProviderEntry(String name, String path, Map<String, Object> config, Optional<VerifyPolicySettings> verify,
         Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform,
         SandboxSettings sandbox) {
 
@@ -29,14 +30,14 @@ public record ProviderEntry(String name, String path, Map<String, Object> config
 
     public ProviderEntry {
         config = RawMaps.freeze(config);
-        verify = RawMaps.freeze(verify);
+        verify = verify == null ? Optional.empty() : verify;
         extras = RawMaps.freeze(extras);
         platform = platform == null ? Optional.empty() : platform;
         sandbox = sandbox == null ? SandboxSettings.none() : sandbox;
     }
 
     /** An entry without a {@code platform} key or a {@code [providers.sandbox]} table. */
-    public ProviderEntry(String name, String path, Map<String, Object> config, Map<String, Object> verify,
+    public ProviderEntry(String name, String path, Map<String, Object> config, Optional<VerifyPolicySettings> verify,
             Optional<String> sha256, Optional<String> file, Map<String, Object> extras) {
         this(name, path, config, verify, sha256, file, extras, Optional.empty(), SandboxSettings.none());
     }

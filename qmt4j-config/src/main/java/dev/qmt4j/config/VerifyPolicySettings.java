@@ -6,8 +6,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Sigstore keys of the {@code [oci]} table or of a provider's {@code verify} block, as written (the
- * verifier resolves paths and builds the policy: docs/verification.md). QueryMT's keys come first, then ours.
+ * The signature policy keys of the {@code [oci]} table or of a provider's {@code verify} table, read once by the
+ * config reader: typed, each error with {@code file:line}, the file keys ({@link #FILE_KEYS}) resolved against
+ * the config file's directory. qmt4j-sigstore's {@code PolicyResolver} turns them into a policy
+ * (docs/verification.md). QueryMT's keys come first, then ours.
  *
  * @param useSigstoreTufData        {@code use_sigstore_tuf_data}
  * @param rekorPubKeys              {@code rekor_pub_keys}: path to a PEM Rekor key
@@ -26,18 +28,24 @@ import java.util.Set;
  *                                  {@code docker-reference} must name the repository being pulled
  * @param explicitlyUnset           keys the file set to {@code null} (JSON/YAML), so a default can be
  *                                  told apart from "switched off"
+ * @param origin                    where the keys were read, for errors found when they are used
+ *                                  ({@code file:line: [oci]}, {@code file:line: verify block of provider 'x'});
+ *                                  empty when they come from elsewhere
  */
 public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optional<String> rekorPubKeys,
         Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
         Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
         Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
         Optional<String> ctfePubKeys, Map<String, String> annotations, Optional<Boolean> checkDockerReference,
-        Set<String> explicitlyUnset) {
+        Set<String> explicitlyUnset, String origin) {
 
     /** The keys, as spelled in the config file. */
     public static final List<String> KEYS = List.of("use_sigstore_tuf_data", "rekor_pub_keys", "fulcio_certs",
             "cert_email", "cert_issuer", "cert_url", "github_workflow_repository", "cert_identity_regexp",
             "cert_issuer_regexp", "public_key", "require_tlog", "ctfe_pub_keys", "annotations", "check_docker_reference");
+
+    /** The keys that name files (read as paths relative to the config file). */
+    public static final List<String> FILE_KEYS = List.of("rekor_pub_keys", "fulcio_certs", "public_key", "ctfe_pub_keys");
 
     /** The keys that choose the trust root rather than the signer. */
     public static final List<String> TRUST_ROOT_KEYS = List.of("use_sigstore_tuf_data", "rekor_pub_keys", "fulcio_certs",
@@ -46,6 +54,41 @@ public record VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optiona
     public VerifyPolicySettings {
         annotations = Map.copyOf(annotations);
         explicitlyUnset = Set.copyOf(explicitlyUnset);
+        origin = origin == null ? "" : origin;
+    }
+
+    /** Without an origin. */
+    public VerifyPolicySettings(Optional<Boolean> useSigstoreTufData, Optional<String> rekorPubKeys,
+            Optional<String> fulcioCerts, Optional<String> certEmail, Optional<String> certIssuer,
+            Optional<String> certUrl, Optional<String> githubWorkflowRepository, Optional<String> certIdentityRegexp,
+            Optional<String> certIssuerRegexp, Optional<String> publicKey, Optional<Boolean> requireTlog,
+            Optional<String> ctfePubKeys, Map<String, String> annotations, Optional<Boolean> checkDockerReference,
+            Set<String> explicitlyUnset) {
+        this(useSigstoreTufData, rekorPubKeys, fulcioCerts, certEmail, certIssuer, certUrl, githubWorkflowRepository,
+                certIdentityRegexp, certIssuerRegexp, publicKey, requireTlog, ctfePubKeys, annotations, checkDockerReference,
+                explicitlyUnset, "");
+    }
+
+    /** The same keys with the same values, wherever they were read: {@link #origin} is not part of the policy. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VerifyPolicySettings v && withoutOrigin().equals(v.withoutOrigin());
+    }
+
+    @Override
+    public int hashCode() {
+        return withoutOrigin().hashCode();
+    }
+
+    private List<Object> withoutOrigin() {
+        return List.of(useSigstoreTufData, rekorPubKeys, fulcioCerts, certEmail, certIssuer, certUrl, githubWorkflowRepository,
+                certIdentityRegexp, certIssuerRegexp, publicKey, requireTlog, ctfePubKeys, annotations, checkDockerReference,
+                explicitlyUnset);
+    }
+
+    /** Where these keys were read, or {@code fallback} when that is not known. */
+    public String originOr(String fallback) {
+        return origin.isEmpty() ? fallback : origin;
     }
 
     /** Without {@code ctfe_pub_keys}, {@code annotations} and {@code check_docker_reference}. */

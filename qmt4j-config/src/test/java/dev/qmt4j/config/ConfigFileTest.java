@@ -123,7 +123,7 @@ class ConfigFileTest {
         assertEquals(Optional.of("openai.wasm"), p.file());
         assertEquals(Optional.of("abc"), p.sha256());
         assertTrue(p.config().containsKey("key"));
-        assertEquals("^https://github.com/acme/.*$", p.verify().get("cert_identity_regexp"));
+        assertEquals("^https://github.com/acme/.*$", p.verify().orElseThrow().certIdentityRegexp().orElseThrow());
         assertTrue(config.oci().insecureSkipSignature());
         assertEquals(OciSettings.DEFAULT_REFRESH, config.oci().refresh());
         assertEquals(java.util.Set.of("github_workflow_repository"), config.oci().verify().explicitlyUnset());

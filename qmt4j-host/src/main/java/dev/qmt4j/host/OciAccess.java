@@ -30,13 +30,10 @@ final class OciAccess {
     private final OciSettings settings;
     private final Map<String, String> env;
     private final Function<ProviderEntry, SignatureVerifier> verifierOverride;
-    private final Path configDir;
     private TrustRoots trustRoots;
 
-    /** @param configDir the config file's directory: a relative {@code public_key} in a verify block is relative to it */
     OciAccess(PluginCache cache, OciConnections connections, Map<String, String> env,
-            Function<ProviderEntry, SignatureVerifier> verifierOverride, Path configDir) {
-        this.configDir = configDir;
+            Function<ProviderEntry, SignatureVerifier> verifierOverride) {
         this.cache = cache;
         this.connections = connections;
         this.settings = connections.settings();
@@ -66,7 +63,7 @@ final class OciAccess {
      * (TUF, manual PEM roots or the embedded snapshot), loaded once per registry.
      */
     private SignatureVerifier sigstore(ProviderEntry entry) {
-        Optional<dev.qmt4j.config.VerifyPolicySettings> own = OciVerification.providerSettings(entry, configDir);
+        Optional<dev.qmt4j.config.VerifyPolicySettings> own = entry.verify();
         return OciVerification.verifier(settings, r -> own, PolicyFlags.none(), trustRoots());
     }
 

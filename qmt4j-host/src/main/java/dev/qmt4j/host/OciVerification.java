@@ -13,11 +13,9 @@ import dev.qmt4j.sigstore.TrustRoots;
 import dev.qmt4j.sigstore.trust.tuf.HttpTufFetcher;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -30,13 +28,10 @@ import java.util.function.Function;
  * loaded through {@link TrustRoots} with TUF (state under {@code <cache>/sigstore/tuf/}, the cached root
  * with its age when a refresh fails; {@code QMT4J_SIGSTORE_TUF_URL} names another TUF repository),
  * manual roots from {@code fulcio_certs} / {@code rekor_pub_keys} / {@code ctfe_pub_keys}, or the embedded
- * snapshot with {@code use_sigstore_tuf_data = false}. Relative file paths in a provider's verify block
- * ({@code public_key} and the trust-root keys) are relative to the config file's directory.
+ * snapshot with {@code use_sigstore_tuf_data = false}. The verify blocks arrive typed, their relative file paths
+ * ({@code public_key} and the trust-root keys) already resolved against the config file's directory by qmt4j-config.
  */
 public final class OciVerification {
-    /** Verify-block keys that name files. */
-    private static final Set<String> FILE_KEYS = Set.of("public_key", "fulcio_certs", "rekor_pub_keys", "ctfe_pub_keys");
-
     private OciVerification() {}
 
     /** The TUF repository: {@code QMT4J_SIGSTORE_TUF_URL} from {@code env}, else Sigstore's public good. */
@@ -67,30 +62,11 @@ public final class OciVerification {
         return new SigstoreVerifier(new PolicyResolver(settings.verify(), providers, flags), roots);
     }
 
-    /**
-     * One provider's {@code verify} block as settings (empty without one), relative file paths resolved
-     * against {@code configDir} (when given).
-     */
-    public static Optional<VerifyPolicySettings> providerSettings(ProviderEntry entry, Path configDir) {
-        if (entry.verify().isEmpty()) {
-            return Optional.empty();
-        }
-        Map<String, Object> block = new LinkedHashMap<>(entry.verify());
-        if (configDir != null) {
-            for (String k : FILE_KEYS) {
-                if (block.get(k) instanceof String file && !file.startsWith("~") && !Path.of(file).isAbsolute()) {
-                    block.put(k, configDir.resolve(file).normalize().toString());
-                }
-            }
-        }
-        return Optional.of(PolicyResolver.settings(block));
-    }
-
     /** The verify block of the first OCI provider with one whose image is in the same repository as {@code ref}. */
-    public static Optional<VerifyPolicySettings> providerPolicy(List<ProviderEntry> providers, ImageRef ref, Path configDir) {
+    public static Optional<VerifyPolicySettings> providerPolicy(List<ProviderEntry> providers, ImageRef ref) {
         for (ProviderEntry p : providers) {
-            if (p.isOci() && !p.verify().isEmpty() && sameRepository(ImageRef.parse(p.path()), ref)) {
-                return providerSettings(p, configDir);
+            if (p.isOci() && p.verify().isPresent() && sameRepository(ImageRef.parse(p.path()), ref)) {
+                return p.verify();
             }
         }
         return Optional.empty();

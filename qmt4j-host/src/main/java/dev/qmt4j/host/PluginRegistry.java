@@ -66,13 +66,11 @@ public final class PluginRegistry implements AutoCloseable {
         this.osName = b.osName;
         this.platform = Optional.ofNullable(b.platform);
         this.sandboxes = Map.copyOf(b.sandboxes);
-        Path cacheDir = b.cacheDir != null ? b.cacheDir
-                : env.containsKey("QMT4J_CACHE_DIR") ? Path.of(env.get("QMT4J_CACHE_DIR"))
-                : config.oci().cacheDir().orElseGet(() -> PluginCache.defaultDirectory(env, osName, b.home));
+        Path cacheDir = dev.qmt4j.cache.CacheDirectory.resolve(b.cacheDir, config.oci().cacheDir(), env, osName, b.home);
         PluginCache cache = PluginCache.open(cacheDir,
                 dev.qmt4j.cache.CachePermissions.enabled(env, config.oci().cachePermissionsCheck()));
         OciConnections connections = new OciConnections(config.oci(), env, b.home, b.caCertificates);
-        this.oci = new OciAccess(cache, connections, env, b.verifier, config.source().toAbsolutePath().getParent());
+        this.oci = new OciAccess(cache, connections, env, b.verifier);
         this.urls = new UrlDownloader(cacheDir, connections::network);
         for (ProviderEntry e : config.providers()) {
             slots.put(e.name(), new ProviderSlot(e));

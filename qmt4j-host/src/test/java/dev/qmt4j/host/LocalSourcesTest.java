@@ -216,7 +216,7 @@ class LocalSourcesTest {
 
     @Test
     void sourcesAreTypedByExtension() {
-        var entry = new dev.qmt4j.config.ProviderEntry("n", "lib/libqmt.so", Map.of(), Map.of(), java.util.Optional.empty(),
+        var entry = new dev.qmt4j.config.ProviderEntry("n", "lib/libqmt.so", Map.of(), java.util.Optional.empty(), java.util.Optional.empty(),
                 java.util.Optional.empty(), Map.of());
         assertEquals(PluginType.NATIVE, ((PluginSource.LocalFile) PluginSource.of(entry, tmp, "Linux")).type());
         Qmt4jException e = assertThrows(Qmt4jException.class, () -> PluginSource.of(entry, tmp, "Mac OS X"));

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -258,7 +257,9 @@ public final class PolicyResolver {
     }
 
     /** @param configDefaults QueryMT's config defaults apply (not to the cosign-style flags, which need an issuer). */
-    private static Optional<ImagePolicy> fromSettings(VerifyPolicySettings s, String where, boolean configDefaults) {
+    private static Optional<ImagePolicy> fromSettings(VerifyPolicySettings s, String label, boolean configDefaults) {
+        // file:line of the table when the config reader recorded it
+        String where = s.originOr(label);
         List<String> sanKeys = new ArrayList<>();
         s.certEmail().ifPresent(v -> sanKeys.add("cert_email"));
         s.certUrl().ifPresent(v -> sanKeys.add("cert_url"));
@@ -313,60 +314,6 @@ public final class PolicyResolver {
             policy = policy.withGithubWorkflowRepository(repo.get());
         }
         return Optional.of(new ImagePolicy.Keyless(policy, true, s.annotations()));
-    }
-
-    /** Reads a provider's raw {@code verify} table (same keys as {@code [oci]}). */
-    public static VerifyPolicySettings settings(Map<String, Object> block) {
-        for (String k : block.keySet()) {
-            if (!VerifyPolicySettings.KEYS.contains(k)) {
-                throw config("unknown key '" + k + "' in a provider verify block; known: " + VerifyPolicySettings.KEYS);
-            }
-        }
-        return new VerifyPolicySettings(bool(block, "use_sigstore_tuf_data"), str(block, "rekor_pub_keys"),
-                str(block, "fulcio_certs"), str(block, "cert_email"), str(block, "cert_issuer"), str(block, "cert_url"),
-                str(block, "github_workflow_repository"), str(block, "cert_identity_regexp"), str(block, "cert_issuer_regexp"),
-                str(block, "public_key"), bool(block, "require_tlog"), str(block, "ctfe_pub_keys"), annotations(block),
-                bool(block, "check_docker_reference"), new HashSet<>());
-    }
-
-    private static Map<String, String> annotations(Map<String, Object> block) {
-        Object v = block.get("annotations");
-        if (v == null) {
-            return Map.of();
-        }
-        if (!(v instanceof Map<?, ?> m)) {
-            throw config("verify.annotations must be a table of strings");
-        }
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        for (var e : m.entrySet()) {
-            if (!(e.getValue() instanceof String sv)) {
-                throw config("verify.annotations." + e.getKey() + " must be a string");
-            }
-            out.put(String.valueOf(e.getKey()), sv);
-        }
-        return out;
-    }
-
-    private static Optional<String> str(Map<String, Object> m, String k) {
-        Object v = m.get(k);
-        if (v == null) {
-            return Optional.empty();
-        }
-        if (!(v instanceof String s)) {
-            throw config("verify." + k + " must be a string");
-        }
-        return Optional.of(s);
-    }
-
-    private static Optional<Boolean> bool(Map<String, Object> m, String k) {
-        Object v = m.get(k);
-        if (v == null) {
-            return Optional.empty();
-        }
-        if (!(v instanceof Boolean b)) {
-            throw config("verify." + k + " must be true or false");
-        }
-        return Optional.of(b);
     }
 
     private static StringMatcher regexp(String re, String where, String key) {

@@ -448,10 +448,10 @@ class ChecklistGapsTest {
         Map<String, Object> block = new LinkedHashMap<>();
         block.put("public_key", pub.toString());
         block.put("annotations", Map.of("env", "prod"));
-        VerifyPolicySettings good = PolicyResolver.settings(block);
+        VerifyPolicySettings good = VerifyBlocks.settings(block);
         accepted(check(ref, d, new PolicyResolver(good, r -> Optional.empty(), PolicyFlags.none())));
         block.put("annotations", Map.of("env", "staging"));
-        VerifyPolicySettings bad = PolicyResolver.settings(block);
+        VerifyPolicySettings bad = VerifyBlocks.settings(block);
         ImageVerdict.Refused r = refused(check(ref, d, new PolicyResolver(bad, r2 -> Optional.empty(), PolicyFlags.none())));
         assertTrue(r.message().contains("ANNOTATIONS") && r.message().contains("env=staging (found prod)"), r.message());
         // a flag adds to the block's policy

@@ -40,7 +40,7 @@ class DockerReferenceTest {
     Path tmp;
 
     private static SigstoreVerifier verifier(Map<String, Object> oci) {
-        return new SigstoreVerifier(new PolicyResolver(PolicyResolver.settings(oci), r -> Optional.empty(), PolicyFlags.none()),
+        return new SigstoreVerifier(new PolicyResolver(VerifyBlocks.settings(oci), r -> Optional.empty(), PolicyFlags.none()),
                 SIGSTORE::trustRoot);
     }
 

@@ -115,7 +115,7 @@ class TrustRootWiringTest {
         block.put("ctfe_pub_keys", ctfePem().toString());
         block.put("cert_identity_regexp", "^https://github\\.com/acme/plugins/");
         block.put("cert_issuer", PolicyResolver.GITHUB_ACTIONS_ISSUER);
-        VerifyPolicySettings oci = PolicyResolver.settings(block);
+        VerifyPolicySettings oci = VerifyBlocks.settings(block);
         PolicyResolver resolver = new PolicyResolver(oci, r -> Optional.empty(), PolicyFlags.none());
         assertInstanceOf(TrustSource.Manual.class, resolver.trustSource(ref));
         SigstoreVerifier v = new SigstoreVerifier(resolver, TrustRoots.embeddedOnly());
@@ -136,9 +136,9 @@ class TrustRootWiringTest {
         RegistryRef ref = fx.ref("trust/any", "1.0");
         PolicyResolver defaults = new PolicyResolver(VerifyPolicySettings.none(), r -> Optional.empty(), PolicyFlags.none());
         assertEquals(new TrustSource.PublicGood(true), defaults.trustSource(ref));
-        VerifyPolicySettings noTuf = PolicyResolver.settings(Map.of("use_sigstore_tuf_data", false));
+        VerifyPolicySettings noTuf = VerifyBlocks.settings(Map.of("use_sigstore_tuf_data", false));
         assertEquals(new TrustSource.PublicGood(false), new PolicyResolver(noTuf, r -> Optional.empty(), PolicyFlags.none()).trustSource(ref));
-        VerifyPolicySettings provider = PolicyResolver.settings(Map.of("fulcio_certs", "/p/fulcio.pem", "ctfe_pub_keys", "/p/ct.pub"));
+        VerifyPolicySettings provider = VerifyBlocks.settings(Map.of("fulcio_certs", "/p/fulcio.pem", "ctfe_pub_keys", "/p/ct.pub"));
         TrustSource fromProvider = new PolicyResolver(noTuf, r -> Optional.of(provider), PolicyFlags.none()).trustSource(ref);
         assertEquals(new TrustSource.Manual(java.util.List.of(Path.of("/p/fulcio.pem")), java.util.List.of(),
                 java.util.List.of(Path.of("/p/ct.pub"))), fromProvider);
