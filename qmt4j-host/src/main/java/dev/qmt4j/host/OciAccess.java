@@ -13,7 +13,6 @@ import dev.qmt4j.pull.RefreshPolicy;
 import dev.qmt4j.pull.SignatureVerifier;
 import dev.qmt4j.sigstore.PolicyFlags;
 import dev.qmt4j.sigstore.TrustRoots;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;

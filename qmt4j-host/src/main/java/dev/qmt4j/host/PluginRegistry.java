@@ -8,7 +8,6 @@ import dev.qmt4j.config.ConfigFile;
 import dev.qmt4j.config.ProviderEntry;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.Platform;
-import dev.qmt4j.oci.PluginType;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
