@@ -1,0 +1,153 @@
+package dev.qmt4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.qmt4j.host.LockFile;
+import dev.qmt4j.host.LockedProvider;
+import dev.qmt4j.testkit.RegistryServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code qmt4j lock}, {@code lock --check} and {@code lock --update} against a real registry, signed with a cosign key. */
+class CliLockTest {
+    @TempDir
+    Path tmp;
+    private RegistryServer registry;
+    private Cli cli;
+
+    @BeforeEach
+    void start() {
+        assumeTrue(Files.isExecutable(RegistryServer.BINARY), "docker-registry is not installed");
+        registry = RegistryServer.start(RegistryServer.Auth.NONE);
+        cli = new Cli(tmp.resolve("cache"));
+        cli.env().put("COSIGN_PASSWORD", "correct horse");
+    }
+
+    @AfterEach
+    void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    /** Pushes a three-platform index (two native builds and a Wasm fallback) under {@code ref} and signs it. */
+    private void pushSigned(String ref, String key, String marker) throws IOException {
+        Path amd = Fixtures.library(tmp, "amd-" + marker + ".so", "amd64 " + marker);
+        Path arm = Fixtures.library(tmp, "arm-" + marker + ".so", "arm64 " + marker);
+        Path wasm = Fixtures.wasm(tmp, "fallback-" + marker + ".wasm", 3_000, marker.hashCode());
+        Cli.Result push = cli.run("push", ref, "--platform", "linux/amd64=" + amd, "--platform", "linux/arm64=" + arm,
+                "--wasm-fallback", wasm.toString());
+        assertEquals(0, push.exitCode(), push::toString);
+        Cli.Result sign = cli.run("sign", ref, "--key", key + ".key");
+        assertEquals(0, sign.exitCode(), sign::toString);
+    }
+
+    private Path config(String publicKey, String extra) throws IOException {
+        Path local = Fixtures.wasm(tmp, "local.wasm", 2_000, 7);
+        Path cfg = tmp.resolve("providers.toml");
+        Files.writeString(cfg, """
+                [[providers]]
+                name = "remote"
+                path = "oci://%s/fleet/remote:1"
+
+                [[providers]]
+                name = "local"
+                path = "%s"
+                %s
+                [oci]
+                public_key = "%s"
+                """.formatted(registry.host(), local.getFileName(), extra, publicKey));
+        return cfg;
+    }
+
+    @Test
+    void lockIsDeterministicPinsEveryPlatformAndTheSignerAndMovesOnlyOnUpdate() throws IOException {
+        String key = tmp.resolve("release").toString();
+        Cli.Result gen = cli.run("generate-key-pair", "--output-key-prefix", key);
+        assertEquals(0, gen.exitCode(), gen::toString);
+        String fingerprint = gen.out().strip();
+        String ref = "oci://" + registry.host() + "/fleet/remote:1";
+        pushSigned(ref, key, "one");
+        Path cfg = config(key + ".pub", "");
+        Path lockPath = tmp.resolve("qmt4j.lock");
+
+        Cli.Result lock = cli.run("--config", cfg.toString(), "lock");
+        assertEquals(0, lock.exitCode(), lock::toString);
+        assertTrue(lock.out().contains("remote: locked sha256:"), lock::toString);
+        String first = Files.readString(lockPath);
+        LockFile parsed = LockFile.read(lockPath);
+        LockedProvider.Oci remote = (LockedProvider.Oci) parsed.find("remote").orElseThrow();
+        assertEquals("1", remote.tag().orElseThrow());
+        assertEquals(3, remote.platforms().size(), first);
+        assertEquals("linux/amd64", remote.platforms().get(0).platform().orElseThrow(), first);
+        assertEquals("native", remote.platforms().get(0).type(), first);
+        assertEquals("wasi/wasm", remote.platforms().get(2).platform().orElseThrow(), first);
+        assertEquals("wasm", remote.platforms().get(2).type(), first);
+        assertEquals(fingerprint, remote.signer().orElseThrow().key().orElseThrow(), first);
+        assertEquals(1, remote.signatures().size(), first);
+        assertEquals(Fixtures.sha256(tmp.resolve("local.wasm")),
+                "sha256:" + ((LockedProvider.File) parsed.find("local").orElseThrow()).sha256());
+        assertTrue(first.contains("reference = \"local.wasm\""), "the reference as written, not the resolved path: " + first);
+
+        // Twice, and with --update of everything: byte-identical.
+        assertEquals(0, cli.run("--config", cfg.toString(), "lock").exitCode());
+        assertEquals(first, Files.readString(lockPath));
+        Cli.Result again = cli.run("--config", cfg.toString(), "lock", "--update");
+        assertEquals(0, again.exitCode(), again::toString);
+        assertTrue(again.out().contains("remote: unchanged " + remote.digest()), again::toString);
+        assertEquals(first, Files.readString(lockPath));
+
+        // The tag moves to a new signed digest: plain lock and --check keep the pin; --update moves it.
+        pushSigned(ref, key, "two");
+        assertEquals(0, cli.run("--config", cfg.toString(), "lock").exitCode());
+        assertEquals(first, Files.readString(lockPath));
+        registry.stop();
+        Cli.Result offline = cli.run("--config", cfg.toString(), "lock", "--check");
+        assertEquals(0, offline.exitCode(), "--check is offline: " + offline);
+        registry.start();
+        Cli.Result moved = cli.run("--config", cfg.toString(), "lock", "--update", "remote");
+        assertEquals(0, moved.exitCode(), moved::toString);
+        assertTrue(moved.out().startsWith("remote: updated " + remote.digest() + " -> sha256:"), moved::toString);
+        assertFalse(Files.readString(lockPath).contains(remote.digest()), "the pin moved");
+    }
+
+    @Test
+    void checkNamesEachDifferenceWithExitSixteen() throws IOException {
+        String key = tmp.resolve("release").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", key).exitCode());
+        pushSigned("oci://" + registry.host() + "/fleet/remote:1", key, "one");
+        Path cfg = config(key + ".pub", "");
+        assertEquals(0, cli.run("--config", cfg.toString(), "lock", "--lock", tmp.resolve("custom.lock").toString()).exitCode());
+        assertTrue(Files.exists(tmp.resolve("custom.lock")));
+        Cli.Result noDefault = cli.run("--config", cfg.toString(), "lock", "--check");
+        assertEquals(4, noDefault.exitCode(), "no qmt4j.lock beside the config: " + noDefault);
+
+        // A provider the lock does not have, and a local file that changed.
+        Path bigger = config(key + ".pub", """
+
+                [[providers]]
+                name = "extra"
+                path = "extra.wasm"
+                """);
+        Files.write(tmp.resolve("extra.wasm"), new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0});
+        Files.write(tmp.resolve("local.wasm"), new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 1});
+        Cli.Result check = cli.run("--config", bigger.toString(), "lock", "--check", "--lock", tmp.resolve("custom.lock").toString());
+        assertEquals(16, check.exitCode(), check::toString);
+        assertTrue(check.out().contains("provider 'extra' (extra.wasm): not in the lock"), check::toString);
+        assertTrue(check.out().contains("provider 'local': "), check::toString);
+        assertTrue(check.err().contains("disagree in 2 places"), check::toString);
+        assertFalse(check.err().contains("at dev.qmt4j"), "no stack trace: " + check);
+
+        // Names are only for --update.
+        Cli.Result usage = cli.run("--config", cfg.toString(), "lock", "remote");
+        assertEquals(2, usage.exitCode(), usage::toString);
+    }
+}
