@@ -26,6 +26,7 @@ final class HostAccess {
         if (context.platform != null) {
             b.platform(Platform.parse(context.platform));
         }
+        b.locked(context.locked);
         PluginRegistry registry = b.build();
         try {
             context.reportWarnings(registry.configFile());

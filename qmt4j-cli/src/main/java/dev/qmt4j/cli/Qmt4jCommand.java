@@ -106,6 +106,12 @@ final class Qmt4jCommand implements Runnable {
         context.strict = on;
     }
 
+    @Option(names = "--locked", scope = ScopeType.INHERIT,
+            description = "Locked mode: load every provider from qmt4j.lock beside the config (by digest, same signer; docs/locking.md).")
+    void locked(boolean on) {
+        context.locked = on;
+    }
+
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
             description = "Print only results and errors.")
     void quiet(boolean on) {

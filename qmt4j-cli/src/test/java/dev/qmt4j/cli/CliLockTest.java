@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.qmt4j.host.LockFile;
 import dev.qmt4j.host.LockedProvider;
 import dev.qmt4j.testkit.RegistryServer;
+import dev.qmt4j.testplugins.TestPlugins;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,5 +150,85 @@ class CliLockTest {
         // Names are only for --update.
         Cli.Result usage = cli.run("--config", cfg.toString(), "lock", "remote");
         assertEquals(2, usage.exitCode(), usage::toString);
+    }
+
+    /** Pushes a real test plugin (single Wasm manifest) under {@code ref}, signs it with {@code key}, returns its digest. */
+    private String pushPlugin(String ref, String plugin, String key) throws IOException {
+        Cli.Result push = cli.run("push", ref, "--wasm", TestPlugins.path(plugin).toString());
+        assertEquals(0, push.exitCode(), push::toString);
+        Cli.Result sign = cli.run("sign", ref, "--key", key + ".key");
+        assertEquals(0, sign.exitCode(), sign::toString);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}").matcher(push.out() + push.err());
+        assertTrue(m.find(), push::toString);
+        return m.group();
+    }
+
+    @Test
+    void lockedModeLoadsTheLockedDigestAndFailsWithItsCodeOnAMissingProviderAnEditedDigestAndAnotherSigner()
+            throws IOException {
+        String key = tmp.resolve("release").toString();
+        String other = tmp.resolve("other").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", key).exitCode());
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", other).exitCode());
+        String ref = "oci://" + registry.host() + "/fleet/locked:1";
+        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
+        Path cfg = tmp.resolve("locked.toml");
+        String config = """
+                [[providers]]
+                name = "remote"
+                path = "%s"
+                %s
+                [oci]
+                public_key = "%s"
+                """;
+        Files.writeString(cfg, config.formatted(ref, "", key + ".pub"));
+        Cli.Result lock = cli.run("--config", cfg.toString(), "lock");
+        assertEquals(0, lock.exitCode(), lock::toString);
+        assertTrue(lock.out().contains("remote: locked " + d1), lock::toString);
+        Path lockPath = tmp.resolve("qmt4j.lock");
+        String locked = Files.readString(lockPath);
+
+        // The tag moves to a new digest signed by the same key: --locked still loads the locked one.
+        String d2 = pushPlugin(ref, TestPlugins.QMT_LEGACY, key);
+        assertFalse(d1.equals(d2));
+        Cli.Result providers = cli.run("--config", cfg.toString(), "--locked", "providers", "--json");
+        assertEquals(0, providers.exitCode(), providers::toString);
+        assertTrue(providers.out().contains("\"digest\": \"" + d1 + "\""), providers::toString);
+        assertFalse(providers.out().contains(d2), providers::toString);
+        Cli.Result update = cli.run("--config", cfg.toString(), "--locked", "update");
+        assertEquals(0, update.exitCode(), update::toString);
+        assertTrue(update.out().contains("remote: unchanged " + d1), "update never moves a pin: " + update);
+        Cli.Result unlocked = cli.run("--config", cfg.toString(), "update");
+        assertEquals(0, unlocked.exitCode(), unlocked::toString);
+        assertTrue(unlocked.out().contains(d2), "without --locked the tag is followed: " + unlocked);
+        assertEquals(0, cli.run("--config", cfg.toString(), "lock", "--check").exitCode());
+
+        // A provider the lock does not have: LOCK (16), naming it.
+        String extraRef = "oci://" + registry.host() + "/fleet/extra:1";
+        pushPlugin(extraRef, TestPlugins.QMT_OPENAI, key);
+        Path bigger = tmp.resolve("bigger.toml");
+        Files.writeString(bigger, config.formatted(ref, "\n[[providers]]\nname = \"extra\"\npath = \"" + extraRef + "\"\n",
+                key + ".pub"));
+        Cli.Result missing = cli.run("--config", bigger.toString(), "--locked", "providers");
+        assertEquals(16, missing.exitCode(), missing::toString);
+        assertTrue((missing.out() + missing.err()).contains("extra") && (missing.out() + missing.err()).contains("not in the lockfile"),
+                missing::toString);
+
+        // An edited digest the registry does not have: NOT_FOUND (4), naming the provider; fresh cache.
+        Cli fresh = new Cli(tmp.resolve("cache2"));
+        Files.writeString(lockPath, locked.replace(d1, "sha256:" + "0".repeat(64)));
+        Cli.Result edited = fresh.run("--config", cfg.toString(), "--locked", "providers");
+        assertEquals(4, edited.exitCode(), edited::toString);
+        assertTrue((edited.out() + edited.err()).contains("remote"), edited::toString);
+
+        // The locked digest now also signed by another key, and a config that trusts that key: the signer
+        // differs from the locked one, VERIFICATION (8).
+        Files.writeString(lockPath, locked);
+        Cli.Result resign = cli.run("sign", "oci://" + registry.host() + "/fleet/locked@" + d1, "--key", other + ".key");
+        assertEquals(0, resign.exitCode(), resign::toString);
+        Files.writeString(cfg, config.formatted(ref, "", other + ".pub"));
+        Cli.Result signer = new Cli(tmp.resolve("cache3")).run("--config", cfg.toString(), "--locked", "providers");
+        assertEquals(8, signer.exitCode(), signer::toString);
+        assertTrue((signer.out() + signer.err()).contains("records the signer key"), signer::toString);
     }
 }

@@ -57,6 +57,8 @@ public final class PluginRegistry implements AutoCloseable {
     private final String osName;
     private final Optional<Platform> platform;
     private final Map<String, UnaryOperator<Sandbox>> sandboxes;
+    /** Locked mode (docs/locking.md), or null. */
+    private final LockedMode locked;
     private volatile boolean closed;
 
     private PluginRegistry(Builder b, ConfigFile config) {
@@ -74,6 +76,8 @@ public final class PluginRegistry implements AutoCloseable {
         OciConnections connections = new OciConnections(config.oci(), env, b.home, b.caCertificates);
         this.oci = new OciAccess(cache, connections, env, b.verifier, config.source().toAbsolutePath().getParent());
         this.urls = new UrlDownloader(cacheDir, connections::network);
+        this.locked = b.locked ? LockedMode.read(b.lockFile != null ? b.lockFile
+                : config.source().toAbsolutePath().getParent().resolve(LockFile.DEFAULT_NAME)) : null;
         for (ProviderEntry e : config.providers()) {
             slots.put(e.name(), new ProviderSlot(e));
         }
@@ -418,7 +422,8 @@ public final class PluginRegistry implements AutoCloseable {
         }
     }
 
-    private Fetched fetch(ProviderEntry e, PluginSource src, boolean force, PullListener listener) {
+    private Fetched fetch(ProviderEntry e, PluginSource configured, boolean force, PullListener listener) {
+        PluginSource src = locked == null ? configured : locked.pin(e, configured);
         if (src instanceof PluginSource.LocalFile f) {
             if (!java.nio.file.Files.isRegularFile(f.file())) {
                 throw new Qmt4jException(ErrorKind.NOT_FOUND, "local plugin file not found: " + f.file());
@@ -433,6 +438,9 @@ public final class PluginRegistry implements AutoCloseable {
         }
         PluginSource.Oci o = (PluginSource.Oci) src;
         OciAccess.Pulled p = oci.pull(e, o.reference(), platformFor(e), force, listener);
+        if (locked != null) {
+            locked.checkSigner(e, p.signer());
+        }
         Optional<String> offline = !p.result().offline() ? Optional.empty()
                 : Optional.of(String.join("; ", p.result().warnings()));
         return new Fetched(p.result().path(), new LoadResult.Loaded(e.name(), p.result().type(), src.display(),
@@ -479,8 +487,26 @@ public final class PluginRegistry implements AutoCloseable {
         private Platform platform;
         private List<Path> caCertificates = List.of();
         private final Map<String, UnaryOperator<Sandbox>> sandboxes = new LinkedHashMap<>();
+        private boolean locked;
+        private Path lockFile;
 
         private Builder() {}
+
+        /**
+         * Locked mode (docs/locking.md): every provider is loaded from its lockfile entry: OCI providers by the
+         * locked digest (no tag is resolved) and signed by the locked signer; a provider missing from the lock
+         * fails with {@code LOCK}.
+         */
+        public Builder locked(boolean on) {
+            this.locked = on;
+            return this;
+        }
+
+        /** The lockfile for {@link #locked}; default {@code qmt4j.lock} beside the config file. */
+        public Builder lockFile(Path file) {
+            this.lockFile = file;
+            return this;
+        }
 
         /**
          * Adjusts the sandbox of provider {@code name}: {@code adjust} gets the one its
