@@ -26,7 +26,7 @@ import picocli.CommandLine.ParentCommand;
  * {@code --update [NAME...]} re-resolves the named providers (all without names); {@code --check}
  * compares config and lock offline and exits {@code LOCK} (16) naming each difference.
  */
-@Command(name = "lock", mixinStandardHelpOptions = true,
+@Command(name = "lock", mixinStandardHelpOptions = true, subcommands = LockExportCommand.class,
         description = {"Pin every provider of the config in a lockfile (qmt4j.lock beside the config).",
                 "OCI providers: the resolved tag, the digest, every platform and the signer that verified;",
                 "local and https:// providers: their sha256. See docs/locking.md."})

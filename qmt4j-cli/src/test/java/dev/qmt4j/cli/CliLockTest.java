@@ -231,4 +231,56 @@ class CliLockTest {
         assertEquals(8, signer.exitCode(), signer::toString);
         assertTrue((signer.out() + signer.err()).contains("records the signer key"), signer::toString);
     }
+
+    @Test
+    void exportToASecondRegistryServesLockedModeWithTheUpstreamBlockedAndStopped() throws IOException {
+        String key = tmp.resolve("release").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", key).exitCode());
+        String wasmRef = "oci://" + registry.host() + "/team/wasm:1";
+        String indexRef = "oci://" + registry.host() + "/team/index:2";
+        String d1 = pushPlugin(wasmRef, TestPlugins.QMT_OPENAI, key);
+        // An index whose only runnable build here is the Wasm fallback; the other platform is exported too.
+        Path s390 = Fixtures.library(tmp, "s390.so", "s390x");
+        Cli.Result push = cli.run("push", indexRef, "--platform", "linux/s390x=" + s390, "--wasm-fallback",
+                TestPlugins.path(TestPlugins.QMT_LEGACY).toString());
+        assertEquals(0, push.exitCode(), push::toString);
+        assertEquals(0, cli.run("sign", indexRef, "--key", key + ".key").exitCode());
+        Path cfg = tmp.resolve("fleet.toml");
+        String providers = """
+                [[providers]]
+                name = "a"
+                path = "%s"
+
+                [[providers]]
+                name = "b"
+                path = "%s"
+
+                [oci]
+                public_key = "%s"
+                """.formatted(wasmRef, indexRef, key + ".pub");
+        Files.writeString(cfg, providers);
+        assertEquals(0, cli.run("--config", cfg.toString(), "lock").exitCode());
+
+        try (RegistryServer second = RegistryServer.start(RegistryServer.Auth.NONE)) {
+            Cli.Result export = cli.run("--config", cfg.toString(), "lock", "export", "oci://" + second.host() + "/airgap");
+            assertEquals(0, export.exitCode(), export::toString);
+            assertTrue(export.out().contains("a: " + d1 + " -> oci://" + second.host() + "/airgap/team/wasm:1"), export::toString);
+
+            registry.stop();
+            Path airgapped = tmp.resolve("airgapped.toml");
+            Files.writeString(airgapped, providers + """
+
+                    [[oci.registry]]
+                    prefix = "%s"
+                    blocked = true
+                    [[oci.registry.mirror]]
+                    location = "%s/airgap"
+                    """.formatted(registry.host(), second.host()));
+            Cli.Result loaded = new Cli(tmp.resolve("site-cache")).run("--config", airgapped.toString(), "--locked",
+                    "providers", "--json");
+            assertEquals(0, loaded.exitCode(), loaded::toString);
+            assertTrue(loaded.out().contains("\"digest\": \"" + d1 + "\""), loaded::toString);
+            assertEquals(2, loaded.out().split("\"status\": \"ok\"", -1).length - 1, loaded::toString);
+        }
+    }
 }
