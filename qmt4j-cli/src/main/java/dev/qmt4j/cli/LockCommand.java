@@ -56,12 +56,12 @@ final class LockCommand implements Callable<Integer> {
         if (check && update) {
             throw new Qmt4jException(ErrorKind.USAGE, "--check and --update cannot be combined", "run one, then the other");
         }
-        try (PluginRegistry registry = HostAccess.open(context)) {
+        try (PluginRegistry registry = HostAccess.open(context, false)) {
             Path config = registry.configFile().source();
             if (context.configFile == null) {
                 context.configFile = config; // the verifier reads the providers' verify blocks from it
             }
-            Path file = lockFile != null ? lockFile : config.toAbsolutePath().getParent().resolve(LockFile.DEFAULT_NAME);
+            Path file = lockFile != null ? lockFile : PluginRegistry.lockFile(registry.configFile());
             List<ProviderEntry> entries = registry.configFile().providers();
             for (String n : names) {
                 if (entries.stream().noneMatch(e -> e.name().equals(n))) {

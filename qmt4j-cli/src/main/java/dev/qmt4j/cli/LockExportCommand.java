@@ -38,12 +38,11 @@ final class LockExportCommand implements Callable<Integer> {
     public Integer call() {
         CliContext context = parent.root.context;
         Path file;
-        try (PluginRegistry registry = HostAccess.open(context)) {
+        try (PluginRegistry registry = HostAccess.open(context, false)) {
             if (context.configFile == null) {
                 context.configFile = registry.configFile().source();
             }
-            file = parent.lockFile != null ? parent.lockFile
-                    : registry.configFile().source().toAbsolutePath().getParent().resolve(LockFile.DEFAULT_NAME);
+            file = parent.lockFile != null ? parent.lockFile : PluginRegistry.lockFile(registry.configFile());
         }
         LockFile lock = LockFile.read(file);
         Services services = context.services();

@@ -283,4 +283,40 @@ class CliLockTest {
             assertEquals(2, loaded.out().split("\"status\": \"ok\"", -1).length - 1, loaded::toString);
         }
     }
+
+    @Test
+    void frozenConfigAndLockFileKeyLockEveryCommandButLockItself() throws IOException {
+        String key = tmp.resolve("release").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", key).exitCode());
+        String ref = "oci://" + registry.host() + "/fleet/frozen:1";
+        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
+        Path cfg = tmp.resolve("frozen.toml");
+        String config = """
+                [[providers]]
+                name = "remote"
+                path = "%s"
+
+                [oci]
+                public_key = "%s"
+                lock = "%s"
+                lock_file = "locks/fleet.lock"
+                """;
+        Files.writeString(cfg, config.formatted(ref, key + ".pub", "frozen"));
+        Cli.Result noLock = cli.run("--config", cfg.toString(), "providers");
+        assertEquals(16, noLock.exitCode(), "frozen without a lockfile: " + noLock);
+        assertTrue(noLock.err().contains("locks/fleet.lock"), noLock::toString);
+        Cli.Result lock = cli.run("--config", cfg.toString(), "lock");
+        assertEquals(0, lock.exitCode(), "lock itself is never locked: " + lock);
+        assertTrue(Files.readString(tmp.resolve("locks/fleet.lock")).contains(d1));
+
+        String d2 = pushPlugin(ref, TestPlugins.QMT_LEGACY, key);
+        Cli.Result providers = cli.run("--config", cfg.toString(), "providers", "--json");
+        assertEquals(0, providers.exitCode(), providers::toString);
+        assertTrue(providers.out().contains(d1) && !providers.out().contains(d2), providers::toString);
+
+        Files.writeString(cfg, config.formatted(ref, key + ".pub", "sometimes"));
+        Cli.Result bad = cli.run("--config", cfg.toString(), "providers");
+        assertEquals(3, bad.exitCode(), bad::toString);
+        assertTrue(bad.err().contains("oci.lock"), bad::toString);
+    }
 }

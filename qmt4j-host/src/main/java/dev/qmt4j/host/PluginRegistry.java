@@ -76,11 +76,17 @@ public final class PluginRegistry implements AutoCloseable {
         OciConnections connections = new OciConnections(config.oci(), env, b.home, b.caCertificates);
         this.oci = new OciAccess(cache, connections, env, b.verifier, config.source().toAbsolutePath().getParent());
         this.urls = new UrlDownloader(cacheDir, connections::network);
-        this.locked = b.locked ? LockedMode.read(b.lockFile != null ? b.lockFile
-                : config.source().toAbsolutePath().getParent().resolve(LockFile.DEFAULT_NAME)) : null;
+        this.locked = (b.locked != null ? b.locked : config.oci().lock().frozen())
+                ? LockedMode.read(b.lockFile != null ? b.lockFile : lockFile(config)) : null;
         for (ProviderEntry e : config.providers()) {
             slots.put(e.name(), new ProviderSlot(e));
         }
+    }
+
+    /** The lockfile of {@code config}: {@code [oci] lock_file}, else {@code qmt4j.lock} beside the config file (docs/locking.md). */
+    public static Path lockFile(ConfigFile config) {
+        return config.oci().lock().file()
+                .orElseGet(() -> config.source().toAbsolutePath().getParent().resolve(LockFile.DEFAULT_NAME));
     }
 
     /** A registry over {@code file} with the process environment and the default cache. */
@@ -487,7 +493,8 @@ public final class PluginRegistry implements AutoCloseable {
         private Platform platform;
         private List<Path> caCertificates = List.of();
         private final Map<String, UnaryOperator<Sandbox>> sandboxes = new LinkedHashMap<>();
-        private boolean locked;
+        /** Null: as the config's {@code [oci] lock} says. */
+        private Boolean locked;
         private Path lockFile;
 
         private Builder() {}
@@ -495,14 +502,15 @@ public final class PluginRegistry implements AutoCloseable {
         /**
          * Locked mode (docs/locking.md): every provider is loaded from its lockfile entry: OCI providers by the
          * locked digest (no tag is resolved) and signed by the locked signer; a provider missing from the lock
-         * fails with {@code LOCK}.
+         * fails with {@code LOCK}. Default: on when the config has {@code [oci] lock = "frozen"}; false turns it off
+         * whatever the config says.
          */
         public Builder locked(boolean on) {
             this.locked = on;
             return this;
         }
 
-        /** The lockfile for {@link #locked}; default {@code qmt4j.lock} beside the config file. */
+        /** The lockfile for {@link #locked}; default {@code [oci] lock_file}, else {@code qmt4j.lock} beside the config file. */
         public Builder lockFile(Path file) {
             this.lockFile = file;
             return this;
