@@ -261,6 +261,14 @@ class CliLockTest {
         Files.writeString(cfg, providers);
         assertEquals(0, cli.run("--config", cfg.toString(), "lock").exitCode());
 
+        Path layouts = tmp.resolve("layouts");
+        Cli.Result toLayout = cli.run("--config", cfg.toString(), "lock", "export", "oci-layout://" + layouts);
+        assertEquals(0, toLayout.exitCode(), toLayout::toString);
+        String layoutRef = "oci-layout://" + layouts.resolve(registry.host().replace(':', '_')).resolve("team/wasm") + ":1";
+        Cli.Result fromLayout = new Cli(tmp.resolve("layout-cache")).run("pull", layoutRef, "--key", key + ".pub", "--json");
+        assertEquals(0, fromLayout.exitCode(), "the layout holds the image and its signature: " + fromLayout);
+        assertTrue(fromLayout.out().contains(d1), fromLayout::toString);
+
         try (RegistryServer second = RegistryServer.start(RegistryServer.Auth.NONE)) {
             Cli.Result export = cli.run("--config", cfg.toString(), "lock", "export", "oci://" + second.host() + "/airgap");
             assertEquals(0, export.exitCode(), export::toString);
@@ -282,6 +290,11 @@ class CliLockTest {
             assertTrue(loaded.out().contains("\"digest\": \"" + d1 + "\""), loaded::toString);
             assertEquals(2, loaded.out().split("\"status\": \"ok\"", -1).length - 1, loaded::toString);
         }
+
+        // To a layout directory: one layout per repository, the signature with it (a keyed pull verifies).
+        Cli.Result layout = cli.run("--config", cfg.toString(), "lock", "export", "oci-layout://" + tmp.resolve("layouts2"));
+        assertTrue(layout.exitCode() != 0, "the upstream is stopped now: " + layout);
+        assertTrue(layout.err().contains("provider '"), layout::toString);
     }
 
     @Test
