@@ -70,6 +70,13 @@ final class OciAccess {
         return new Pulled(r, signer);
     }
 
+    /** The digest {@code ref}'s tag points at now, by one HEAD through the configured routes (for following). */
+    Optional<Digest> peek(ImageRef ref) {
+        try (ImageSource s = connections.source(ref)) {
+            return s.peekDigest();
+        }
+    }
+
     /**
      * The same verifier {@code qmt4j pull} builds ({@link OciVerification}): this provider's verify block,
      * else {@code [oci]}, else the built-in policy; trust root per {@code PolicyResolver.trustSource}

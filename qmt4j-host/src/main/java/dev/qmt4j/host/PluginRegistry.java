@@ -298,14 +298,67 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     private UpdateResult update(ProviderSlot s) {
-        return update(s, PullListener.NONE);
+        return update(s, PullListener.NONE, false);
+    }
+
+    /**
+     * Follows the tags of the named OCI providers (docs/locking.md, "Following a tag"): every {@code every} plus a
+     * random part of {@code jitter}, one HEAD of each tag; a new digest is verified, must have the same signer as
+     * the version in service, and is swapped in. Events go to {@code listener} (on the follower's thread).
+     *
+     * @throws Qmt4jException {@code LOCK} in locked mode (a lock never follows tags), {@code USAGE} for a provider
+     *                        that is not an OCI tag reference
+     */
+    public Follower follow(List<String> names, java.time.Duration every, java.time.Duration jitter,
+            java.util.function.Consumer<FollowEvent> listener) {
+        if (locked != null) {
+            throw new Qmt4jException(ErrorKind.LOCK, "following is off in locked mode: the lockfile decides every digest",
+                    "move pins with 'qmt4j lock --update', or run without --locked / [oci] lock = \"frozen\"");
+        }
+        for (String n : names) {
+            if (!(source(n) instanceof PluginSource.Oci o) || o.reference().digest().isPresent()) {
+                throw new Qmt4jException(ErrorKind.USAGE, "provider '" + n + "' has no tag to follow (" + slot(n).entry().path() + ")",
+                        "follow only oci:// providers named by a tag");
+            }
+        }
+        return new Follower(this, names, every, jitter, listener);
+    }
+
+    /** The digest the provider's tag points at now, by one HEAD (for {@link Follower}). */
+    Optional<Digest> peekTag(String name) {
+        return oci.peek(((PluginSource.Oci) source(name)).reference());
+    }
+
+    /** The digest of the version in service, loading it first if needed (for {@link Follower}). */
+    String digestInService(String name) {
+        LoadResult r = load(name);
+        if (r instanceof LoadResult.Failed f) {
+            throw f.error();
+        }
+        return ((LoadResult.Loaded) r).digest();
+    }
+
+    /** {@link #update(List)} of one provider, refusing a new version signed by another signer than the one in service. */
+    UpdateResult updateSameSigner(String name) {
+        return update(slot(name), PullListener.NONE, true);
     }
 
     private UpdateResult update(ProviderSlot s, PullListener listener) {
+        return update(s, listener, false);
+    }
+
+    private UpdateResult update(ProviderSlot s, PullListener listener, boolean sameSigner) {
         LoadedPlugin before = s.current();
         Optional<String> previous = Optional.ofNullable(before).map(b -> b.info().digest());
         try {
             Fetched f = fetch(s.entry(), true, listener);
+            if (sameSigner && before != null && !Follower.signerOf(before.info().signer())
+                    .equals(Follower.signerOf(f.info().signer()))) {
+                throw ProviderErrors.named(s.entry(), config.source(), platform, new Qmt4jException(ErrorKind.VERIFICATION,
+                        f.info().digest() + " is " + Follower.signerOf(f.info().signer()).orElse("not verified")
+                                + ", the version in service " + Follower.signerOf(before.info().signer()).orElse("not verified")
+                                + ": a change of signer is refused", "review the new signer, then update explicitly"));
+            }
             if (f.offlineWarning().isPresent()) {
                 // The puller fell back to the cached digest: nothing was checked, so this update failed.
                 throw ProviderErrors.named(s.entry(), config.source(), platform, new Qmt4jException(ErrorKind.NETWORK,
