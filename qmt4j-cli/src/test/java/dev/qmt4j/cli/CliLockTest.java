@@ -12,6 +12,7 @@ import dev.qmt4j.testplugins.TestPlugins;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -331,5 +332,61 @@ class CliLockTest {
         Cli.Result bad = cli.run("--config", cfg.toString(), "providers");
         assertEquals(3, bad.exitCode(), bad::toString);
         assertTrue(bad.err().contains("oci.lock"), bad::toString);
+    }
+
+    /** Waits until {@code log} contains {@code text}. */
+    private static String awaitLog(Path log, String text, long millis) throws Exception {
+        long end = System.currentTimeMillis() + millis;
+        String now = "";
+        while (System.currentTimeMillis() < end) {
+            now = Files.exists(log) ? Files.readString(log) : "";
+            if (now.contains(text)) {
+                return now;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no '" + text + "' within " + millis + " ms:\n" + now);
+    }
+
+    @Test
+    void updateWatchSwapsInANewDigestWithTheSameSignerAndRefusesAnotherKey() throws Exception {
+        String key = tmp.resolve("release").toString();
+        String other = tmp.resolve("other").toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", key).exitCode());
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", other).exitCode());
+        String ref = "oci://" + registry.host() + "/fleet/watched:1";
+        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
+        Path cfg = tmp.resolve("watch.toml");
+        Files.writeString(cfg, """
+                [[providers]]
+                name = "remote"
+                path = "%s"
+
+                [oci]
+                public_key = "%s"
+                refresh = "never"
+                """.formatted(ref, key + ".pub"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path log = tmp.resolve("watch.log");
+        ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "--config", cfg.toString(), "--cache-dir", tmp.resolve("watch-cache").toString(),
+                "update", "--watch", "--every", "1s", "--jitter", "1s").redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("QMT4J_CACHE_DIR");
+        Process p = pb.start();
+        try {
+            awaitLog(log, "remote: following", 60_000);
+            String d2 = pushPlugin(ref, TestPlugins.QMT_LEGACY, key);
+            awaitLog(log, "remote: swapped " + d1 + " -> " + d2, 30_000);
+            String d3 = pushPlugin(ref, TestPlugins.QMT_STRICT, other);
+            String out = awaitLog(log, "remote: refused " + d3, 30_000);
+            assertTrue(p.isAlive(), "the working version stays and following goes on: " + out);
+        } finally {
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        Cli.Result locked = cli.run("--config", cfg.toString(), "--locked", "update", "--watch");
+        assertEquals(16, locked.exitCode(), "no lockfile, and locked mode never follows: " + locked);
+        Cli.Result bad = cli.run("--config", cfg.toString(), "update", "--watch", "--every", "often");
+        assertEquals(2, bad.exitCode(), bad::toString);
     }
 }
