@@ -41,6 +41,11 @@ public enum ErrorKind {
      * (none configured for this kind of reference, or every one failed).
      */
     BLOCKED(15),
+    /**
+     * The config and its lockfile disagree (a provider missing from the lock, a reference or pin that
+     * differs), or the lockfile cannot be used (docs/locking.md).
+     */
+    LOCK(16),
     /** A bug in qmt4j: anything not classified above. */
     INTERNAL(70);
 

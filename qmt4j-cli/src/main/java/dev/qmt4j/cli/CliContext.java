@@ -25,6 +25,8 @@ final class CliContext {
     boolean quiet;
     /** --strict: unknown config keys are errors, not warnings. */
     boolean strict;
+    /** --locked: the provider commands load from the lockfile (docs/locking.md). */
+    boolean locked;
     private Services services;
     private final ConfigNotices notices = new ConfigNotices();
 

@@ -19,12 +19,23 @@ final class HostAccess {
 
     /** Opens the registry; nothing is loaded yet. */
     static PluginRegistry open(CliContext context) {
+        return open(context, context.locked ? Boolean.TRUE : null);
+    }
+
+    /**
+     * Opens the registry with locked mode on, off (for {@code qmt4j lock} itself, which writes the lock), or, when
+     * null, as the config's {@code [oci] lock} says.
+     */
+    static PluginRegistry open(CliContext context, Boolean locked) {
         PluginRegistry.Builder b = PluginRegistry.builder().config(context.configFile).env(context.env());
         if (context.cacheDir != null) {
             b.cacheDir(context.cacheDir);
         }
         if (context.platform != null) {
             b.platform(Platform.parse(context.platform));
+        }
+        if (locked != null) {
+            b.locked(locked);
         }
         PluginRegistry registry = b.build();
         try {

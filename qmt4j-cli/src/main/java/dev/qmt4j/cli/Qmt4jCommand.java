@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         exitCodeList = {"0:success", "2:usage error", "3:config error", "4:not found", "5:authentication",
                 "6:network", "7:integrity", "8:signature verification", "9:platform/type", "10:cache",
                 "11:extraction", "12:plugin failed", "13:sandbox refused", "14:cache permissions",
-                "15:registry blocked, no mirror could serve", "70:internal error"})
+                "15:registry blocked, no mirror could serve", "16:config and lockfile disagree", "70:internal error"})
 final class Qmt4jCommand implements Runnable {
     /**
      * The subcommands, in help order, by name. Not in the annotation: {@link Main} adds them, all of
@@ -47,6 +47,7 @@ final class Qmt4jCommand implements Runnable {
         m.put("embed", EmbedCommand.class);
         m.put("call", CallCommand.class);
         m.put("update", UpdateCommand.class);
+        m.put("lock", LockCommand.class);
         m.put("doctor", DoctorCommand.class);
         m.put("completion", CompletionCommand.class);
         return Collections.unmodifiableMap(m);
@@ -103,6 +104,12 @@ final class Qmt4jCommand implements Runnable {
             description = "Unknown keys in the config file are errors (exit 3) instead of warnings.")
     void strict(boolean on) {
         context.strict = on;
+    }
+
+    @Option(names = "--locked", scope = ScopeType.INHERIT,
+            description = "Locked mode: load every provider from qmt4j.lock beside the config (by digest, same signer; docs/locking.md).")
+    void locked(boolean on) {
+        context.locked = on;
     }
 
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,

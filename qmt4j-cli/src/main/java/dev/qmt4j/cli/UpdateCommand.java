@@ -34,6 +34,18 @@ final class UpdateCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "PROVIDER", description = "Providers to update (default: every OCI provider).")
     List<String> providers = new ArrayList<>();
 
+    @picocli.CommandLine.Option(names = "--watch", description = "Follow the providers' tags in the foreground: one HEAD per"
+            + " interval, new digests with the same signer swapped in (docs/locking.md). Runs until stopped.")
+    boolean watch;
+
+    @picocli.CommandLine.Option(names = "--every", paramLabel = "DURATION", defaultValue = "6h",
+            description = "With --watch: the interval between checks (default: ${DEFAULT-VALUE}).")
+    String every;
+
+    @picocli.CommandLine.Option(names = "--jitter", paramLabel = "DURATION",
+            description = "With --watch: up to this much is added to each interval at random (default: a tenth of --every).")
+    String jitter;
+
     @Override
     public Integer call() {
         CliContext context = root.context;
@@ -47,6 +59,11 @@ final class UpdateCommand implements Callable<Integer> {
                         names.add(n);
                     }
                 }
+            }
+            if (watch) {
+                java.time.Duration interval = UpdateWatch.duration("--every", every);
+                return UpdateWatch.run(context, registry, names, interval,
+                        jitter == null ? interval.dividedBy(10) : UpdateWatch.duration("--jitter", jitter));
             }
             int i = 0;
             for (String name : names) {

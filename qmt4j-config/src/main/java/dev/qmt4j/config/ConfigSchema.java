@@ -229,7 +229,19 @@ final class ConfigSchema {
             read.caFiles().stream().filter(f -> !caFiles.contains(f)).forEach(caFiles::add);
         }
         boolean permissionsCheck = optionalBoolean(t, "oci", "cache_permissions_check").orElse(true);
-        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t, "oci", tree.where("oci") + ": [oci]"), caFiles, permissionsCheck, registries);
+        return new OciSettings(skip, insecure, refresh, cacheDir, verify(t, "oci", tree.where("oci") + ": [oci]"), caFiles, permissionsCheck, registries,
+                lock(t));
+    }
+
+    /** {@code lock = "frozen" | "off"} and {@code lock_file} (docs/locking.md). */
+    private LockSettings lock(Map<String, Object> oci) {
+        Optional<String> mode = optionalString(oci, "oci", "lock");
+        if (mode.isPresent() && !mode.get().equals("frozen") && !mode.get().equals("off")) {
+            throw tree.error("oci.lock", "expected \"frozen\" or \"off\", got '" + mode.get() + "'",
+                    "lock = \"frozen\" loads every provider from the lockfile (docs/locking.md)");
+        }
+        return new LockSettings(mode.map("frozen"::equals).orElse(false),
+                optionalString(oci, "oci", "lock_file").map(this::resolvePath));
     }
 
     /** {@code [[oci.registry]]} tables, after those of {@code registries_conf} when set (docs/mirrors.md). */

@@ -18,22 +18,33 @@ import java.util.Optional;
  *                              that group or others can write or another user owns; false for a shared read-only
  *                              cache prepared by an administrator ({@code QMT4J_CACHE_PERMISSIONS_CHECK} wins)
  * @param registries            the {@code [[oci.registry]]} tables: mirrors, remaps and blocks (docs/mirrors.md)
+ * @param lock                  {@code lock} and {@code lock_file}: locked mode and the lockfile (docs/locking.md)
  */
 public record OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
         Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates, boolean cachePermissionsCheck,
-        List<RegistrySettings> registries) {
+        List<RegistrySettings> registries, LockSettings lock) {
 
     /** The refresh interval used when the file does not say. */
     public static final String DEFAULT_REFRESH = "1h";
 
     /** The keys of {@code [oci]} other than the signature policy ones. */
     public static final List<String> KEYS = List.of("insecure_skip_signature", "insecure_registries", "refresh",
-            "cache_dir", "ca_certificates", "cache_permissions_check", "registry", "registries_conf", "hosts_dir");
+            "cache_dir", "ca_certificates", "cache_permissions_check", "registry", "registries_conf", "hosts_dir",
+            "lock", "lock_file");
 
     public OciSettings {
         insecureRegistries = List.copyOf(insecureRegistries);
         caCertificates = List.copyOf(caCertificates);
         registries = List.copyOf(registries);
+        lock = lock == null ? LockSettings.none() : lock;
+    }
+
+    /** Settings without lockfile keys. */
+    public OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
+            Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates, boolean cachePermissionsCheck,
+            List<RegistrySettings> registries) {
+        this(insecureSkipSignature, insecureRegistries, refresh, cacheDir, verify, caCertificates, cachePermissionsCheck,
+                registries, LockSettings.none());
     }
 
     /** Settings with the permissions check on and without {@code [[oci.registry]]} tables. */

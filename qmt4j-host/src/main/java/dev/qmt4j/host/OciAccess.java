@@ -3,7 +3,9 @@ package dev.qmt4j.host;
 import dev.qmt4j.cache.PluginCache;
 import dev.qmt4j.config.OciSettings;
 import dev.qmt4j.config.ProviderEntry;
+import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.Platform;
 import dev.qmt4j.pull.PluginPuller;
 import dev.qmt4j.pull.PullListener;
@@ -54,6 +56,13 @@ final class OciAccess {
         PullResult r = puller.pull(new PullRequest(ref, platform, entry.file(), force, settings.insecureSkipSignature()),
                 listener);
         return new Pulled(r, r.verification());
+    }
+
+    /** The digest {@code ref}'s tag points at now, by one HEAD through the configured routes (for following). */
+    Optional<Digest> peek(ImageRef ref) {
+        try (ImageSource s = connections.source(ref)) {
+            return s.peekDigest();
+        }
     }
 
     /**

@@ -56,6 +56,8 @@ public final class PluginRegistry implements AutoCloseable {
     private final String osName;
     private final Optional<Platform> platform;
     private final Map<String, UnaryOperator<Sandbox>> sandboxes;
+    /** Locked mode (docs/locking.md), or null. */
+    private final LockedMode locked;
     private volatile boolean closed;
 
     private PluginRegistry(Builder b, ConfigFile config) {
@@ -71,9 +73,17 @@ public final class PluginRegistry implements AutoCloseable {
         OciConnections connections = new OciConnections(config.oci(), env, b.home, b.caCertificates);
         this.oci = new OciAccess(cache, connections, env, b.verifier);
         this.urls = new UrlDownloader(cacheDir, connections::network);
+        this.locked = (b.locked != null ? b.locked : config.oci().lock().frozen())
+                ? LockedMode.read(b.lockFile != null ? b.lockFile : lockFile(config)) : null;
         for (ProviderEntry e : config.providers()) {
             slots.put(e.name(), new ProviderSlot(e));
         }
+    }
+
+    /** The lockfile of {@code config}: {@code [oci] lock_file}, else {@code qmt4j.lock} beside the config file (docs/locking.md). */
+    public static Path lockFile(ConfigFile config) {
+        return config.oci().lock().file()
+                .orElseGet(() -> config.source().toAbsolutePath().getParent().resolve(LockFile.DEFAULT_NAME));
     }
 
     /** A registry over {@code file} with the process environment and the default cache. */
@@ -285,14 +295,67 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     private UpdateResult update(ProviderSlot s) {
-        return update(s, PullListener.NONE);
+        return update(s, PullListener.NONE, false);
+    }
+
+    /**
+     * Follows the tags of the named OCI providers (docs/locking.md, "Following a tag"): every {@code every} plus a
+     * random part of {@code jitter}, one HEAD of each tag; a new digest is verified, must have the same signer as
+     * the version in service, and is swapped in. Events go to {@code listener} (on the follower's thread).
+     *
+     * @throws Qmt4jException {@code LOCK} in locked mode (a lock never follows tags), {@code USAGE} for a provider
+     *                        that is not an OCI tag reference
+     */
+    public Follower follow(List<String> names, java.time.Duration every, java.time.Duration jitter,
+            java.util.function.Consumer<FollowEvent> listener) {
+        if (locked != null) {
+            throw new Qmt4jException(ErrorKind.LOCK, "following is off in locked mode: the lockfile decides every digest",
+                    "move pins with 'qmt4j lock --update', or run without --locked / [oci] lock = \"frozen\"");
+        }
+        for (String n : names) {
+            if (!(source(n) instanceof PluginSource.Oci o) || o.reference().digest().isPresent()) {
+                throw new Qmt4jException(ErrorKind.USAGE, "provider '" + n + "' has no tag to follow (" + slot(n).entry().path() + ")",
+                        "follow only oci:// providers named by a tag");
+            }
+        }
+        return new Follower(this, names, every, jitter, listener);
+    }
+
+    /** The digest the provider's tag points at now, by one HEAD (for {@link Follower}). */
+    Optional<Digest> peekTag(String name) {
+        return oci.peek(((PluginSource.Oci) source(name)).reference());
+    }
+
+    /** The digest of the version in service, loading it first if needed (for {@link Follower}). */
+    String digestInService(String name) {
+        LoadResult r = load(name);
+        if (r instanceof LoadResult.Failed f) {
+            throw f.error();
+        }
+        return ((LoadResult.Loaded) r).digest();
+    }
+
+    /** {@link #update(List)} of one provider, refusing a new version signed by another signer than the one in service. */
+    UpdateResult updateSameSigner(String name) {
+        return update(slot(name), PullListener.NONE, true);
     }
 
     private UpdateResult update(ProviderSlot s, PullListener listener) {
+        return update(s, listener, false);
+    }
+
+    private UpdateResult update(ProviderSlot s, PullListener listener, boolean sameSigner) {
         LoadedPlugin before = s.current();
         Optional<String> previous = Optional.ofNullable(before).map(b -> b.info().digest());
         try {
             Fetched f = fetch(s.entry(), true, listener);
+            if (sameSigner && before != null && !Follower.signerOf(before.info().signer())
+                    .equals(Follower.signerOf(f.info().signer()))) {
+                throw ProviderErrors.named(s.entry(), config.source(), platform, new Qmt4jException(ErrorKind.VERIFICATION,
+                        f.info().digest() + " is " + Follower.signerOf(f.info().signer()).orElse("not verified")
+                                + ", the version in service " + Follower.signerOf(before.info().signer()).orElse("not verified")
+                                + ": a change of signer is refused", "review the new signer, then update explicitly"));
+            }
             if (f.offlineWarning().isPresent()) {
                 // The puller fell back to the cached digest: nothing was checked, so this update failed.
                 throw ProviderErrors.named(s.entry(), config.source(), platform, new Qmt4jException(ErrorKind.NETWORK,
@@ -415,7 +478,8 @@ public final class PluginRegistry implements AutoCloseable {
         }
     }
 
-    private Fetched fetch(ProviderEntry e, PluginSource src, boolean force, PullListener listener) {
+    private Fetched fetch(ProviderEntry e, PluginSource configured, boolean force, PullListener listener) {
+        PluginSource src = locked == null ? configured : locked.pin(e, configured);
         if (src instanceof PluginSource.LocalFile f) {
             if (!java.nio.file.Files.isRegularFile(f.file())) {
                 throw new Qmt4jException(ErrorKind.NOT_FOUND, "local plugin file not found: " + f.file());
@@ -430,6 +494,9 @@ public final class PluginRegistry implements AutoCloseable {
         }
         PluginSource.Oci o = (PluginSource.Oci) src;
         OciAccess.Pulled p = oci.pull(e, o.reference(), platformFor(e), force, listener);
+        if (locked != null) {
+            locked.checkSigner(e, p.signer());
+        }
         Optional<String> offline = !p.result().offline() ? Optional.empty()
                 : Optional.of(String.join("; ", p.result().warnings()));
         return new Fetched(p.result().path(), new LoadResult.Loaded(e.name(), p.result().type(), src.display(),
@@ -476,8 +543,28 @@ public final class PluginRegistry implements AutoCloseable {
         private Platform platform;
         private List<Path> caCertificates = List.of();
         private final Map<String, UnaryOperator<Sandbox>> sandboxes = new LinkedHashMap<>();
+        /** Null: as the config's {@code [oci] lock} says. */
+        private Boolean locked;
+        private Path lockFile;
 
         private Builder() {}
+
+        /**
+         * Locked mode (docs/locking.md): every provider is loaded from its lockfile entry: OCI providers by the
+         * locked digest (no tag is resolved) and signed by the locked signer; a provider missing from the lock
+         * fails with {@code LOCK}. Default: on when the config has {@code [oci] lock = "frozen"}; false turns it off
+         * whatever the config says.
+         */
+        public Builder locked(boolean on) {
+            this.locked = on;
+            return this;
+        }
+
+        /** The lockfile for {@link #locked}; default {@code [oci] lock_file}, else {@code qmt4j.lock} beside the config file. */
+        public Builder lockFile(Path file) {
+            this.lockFile = file;
+            return this;
+        }
 
         /**
          * Adjusts the sandbox of provider {@code name}: {@code adjust} gets the one its

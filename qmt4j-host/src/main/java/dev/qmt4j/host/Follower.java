@@ -1,0 +1,132 @@
+package dev.qmt4j.host;
+
+import dev.qmt4j.ErrorKind;
+import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.oci.Digest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Follows the tags of OCI providers (docs/locking.md, "Following a tag"): each check is one HEAD of the
+ * tag; a new digest is pulled, verified under the policy and must be signed by the same signer as the
+ * version in service, then swapped in through {@link PluginRegistry#update(List)}'s path (calls in flight
+ * finish on the old version). A refused digest is reported once and not retried until the tag moves
+ * again; a failed check backs off (doubling, up to 8 intervals) and never unloads the working version.
+ * One daemon thread; {@link #close()} stops it.
+ */
+public final class Follower implements AutoCloseable {
+    private static final int MAX_BACKOFF = 8;
+
+    private final PluginRegistry registry;
+    private final Duration every;
+    private final Duration jitter;
+    private final Consumer<FollowEvent> listener;
+    private final Random random = new Random();
+    private final ScheduledExecutorService timer;
+    private final Map<String, String> refused = new ConcurrentHashMap<>();
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+
+    Follower(PluginRegistry registry, List<String> names, Duration every, Duration jitter, Consumer<FollowEvent> listener) {
+        if (every.isNegative() || every.isZero() || jitter.isNegative()) {
+            throw new Qmt4jException(ErrorKind.USAGE, "follow interval must be positive and jitter not negative, got every="
+                    + every + " jitter=" + jitter);
+        }
+        this.registry = registry;
+        this.every = every;
+        this.jitter = jitter;
+        this.listener = listener;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "qmt4j-follow");
+            t.setDaemon(true);
+            return t;
+        });
+        for (String n : names) {
+            schedule(n, every);
+        }
+    }
+
+    private void schedule(String name, Duration base) {
+        long extra = jitter.isZero() ? 0 : (long) (random.nextDouble() * jitter.toMillis());
+        if (!timer.isShutdown()) {
+            timer.schedule(() -> check(name), base.toMillis() + extra, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void check(String name) {
+        Duration next = every;
+        try {
+            Optional<Digest> tagged = registry.peekTag(name);
+            if (tagged.isEmpty()) {
+                throw new Qmt4jException(ErrorKind.NETWORK, "the registry did not tell the tag's digest");
+            }
+            String now = tagged.get().toString();
+            String current = registry.digestInService(name);
+            if (now.equals(current) || now.equals(refused.get(name))) {
+                failures.remove(name);
+                emit(new FollowEvent.Unchanged(name, current));
+            } else {
+                UpdateResult r = registry.updateSameSigner(name);
+                failures.remove(name);
+                if (r instanceof UpdateResult.Updated u) {
+                    refused.remove(name);
+                    emit(u.changed() ? new FollowEvent.Swapped(name, u.previous(), u.digest())
+                            : new FollowEvent.Unchanged(name, u.digest()));
+                } else {
+                    UpdateResult.Failed f = (UpdateResult.Failed) r;
+                    if (f.error() instanceof Qmt4jException q && q.kind() == ErrorKind.VERIFICATION) {
+                        refused.put(name, now);
+                        emit(new FollowEvent.Refused(name, now, String.valueOf(q.getMessage())));
+                    } else {
+                        next = backoff(name);
+                        emit(new FollowEvent.Failed(name, String.valueOf(f.error().getMessage()), next));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            next = backoff(name);
+            emit(new FollowEvent.Failed(name, String.valueOf(e.getMessage()), next));
+        }
+        schedule(name, next);
+    }
+
+    private Duration backoff(String name) {
+        int n = failures.merge(name, 1, Integer::sum);
+        return every.multipliedBy(Math.min(1L << Math.min(n, 10), MAX_BACKOFF));
+    }
+
+    private void emit(FollowEvent e) {
+        try {
+            listener.accept(e);
+        } catch (RuntimeException ignored) {
+            // a failing listener must not stop following
+        }
+    }
+
+    /**
+     * The signer part of a verifier's summary ("verified D: signed with key K, Rekor log index N" gives
+     * "signed with key K"), so two versions signed by the same signer compare equal.
+     */
+    static Optional<String> signerOf(Optional<String> summary) {
+        return summary.map(s -> {
+            int colon = s.indexOf(": ");
+            String rest = s.startsWith("verified ") && colon > 0 ? s.substring(colon + 2) : s;
+            int cut = rest.indexOf(", Rekor log index");
+            cut = cut < 0 ? rest.indexOf(", integrated") : cut;
+            return cut < 0 ? rest : rest.substring(0, cut);
+        });
+    }
+
+    /** Stops following; a check running now finishes. */
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
