@@ -34,12 +34,16 @@ import tools.jackson.databind.json.JsonMapper;
  * response parsed in Wasm, the sandbox's checks, the host's HTTP client) against the OpenAI test
  * server on loopback; {@code httpOnly} sends the very request the plugin made with the JDK's
  * {@link HttpClient} and reads the body. The overhead is the difference of the two.
+ * {@code -Dsun.net.httpserver.nodelay=true} (below) keeps the test server from adding a delayed-ACK stall.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+// The JDK's HttpServer (the test server) leaves Nagle's algorithm on by default: its separate writes of
+// headers and body then wait for the client's delayed ACK, ~40 ms per exchange on Linux loopback,
+// which would hide everything the host does. A real API server answers without that stall.
+@Fork(value = 1, jvmArgsAppend = "-Dsun.net.httpserver.nodelay=true")
 @State(Scope.Benchmark)
 public class ChatOverheadBench {
     private OpenAiTestServer server;
