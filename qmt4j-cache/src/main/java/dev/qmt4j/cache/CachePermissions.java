@@ -127,13 +127,13 @@ public final class CachePermissions {
     /**
      * The directories of the cache at {@code root} that the check covers: the directory itself, its
      * subdirectories ({@code entries}, {@code refs}, ..., and their algorithm directories such as
-     * {@code entries/sha256}), and the trust-root state under {@code sigstore/tuf/}. Not the entries' own trees:
+     * {@code entries/sha256}; {@code wasm-compiled/chicory-<version>}, whose classes the JVM runs), and the trust-root state under {@code sigstore/tuf/}. Not the entries' own trees:
      * their files are checked against {@code entry.json} on every load.
      */
     public static List<Path> cacheDirectories(Path root) {
         List<Path> dirs = new ArrayList<>();
         dirs.add(root);
-        for (String sub : List.of("manifests", "entries", "refs", "evidence", "tmp", "locks", "urls")) {
+        for (String sub : List.of("manifests", "entries", "refs", "evidence", "tmp", "locks", "urls", "wasm-compiled", "validated")) {
             Path d = root.resolve(sub);
             dirs.add(d);
             if (!sub.equals("tmp") && !sub.equals("locks") && !sub.equals("refs")) {

@@ -15,6 +15,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class DefaultPluginLoader implements PluginLoader {
     private final PluginLoader nativeLoader;
+    private final Path compileCacheDir;
 
     /** Wasm on Extism, native libraries through {@link NativeProvider} (qmt4j's C ABI, loaded with JNA). */
     public DefaultPluginLoader() {
@@ -23,7 +24,24 @@ public final class DefaultPluginLoader implements PluginLoader {
 
     /** Wasm on Extism, native through {@code nativeLoader}. */
     public DefaultPluginLoader(PluginLoader nativeLoader) {
+        this(nativeLoader, null);
+    }
+
+    /**
+     * Wasm on Extism with the bytecode Chicory compiles from each module kept in {@code compileCacheDir}
+     * (by module digest, so a later process loads it instead of compiling again: docs/wasm.md); native
+     * through {@code nativeLoader}. {@link PluginRegistry} uses {@code <plugin cache>/wasm-compiled}.
+     *
+     * @param compileCacheDir null compiles in memory only
+     */
+    public DefaultPluginLoader(PluginLoader nativeLoader, Path compileCacheDir) {
         this.nativeLoader = nativeLoader;
+        this.compileCacheDir = compileCacheDir;
+    }
+
+    /** The standard loader with compiled modules kept in {@code compileCacheDir} (null: in memory only). */
+    public static DefaultPluginLoader withCompileCache(Path compileCacheDir) {
+        return new DefaultPluginLoader((name, file, type, config) -> NativeProvider.load(file), compileCacheDir);
     }
 
     /** {@link #load(String, Path, PluginType, JsonNode, Sandbox, Map)} with the default sandbox and no environment. */
@@ -38,6 +56,6 @@ public final class DefaultPluginLoader implements PluginLoader {
         if (type == PluginType.NATIVE) {
             return nativeLoader.load(name, file, type, config);
         }
-        return WasmProvider.builder(file).config(config).sandbox(sandbox).env(env).build();
+        return WasmProvider.builder(file).config(config).sandbox(sandbox).env(env).compileCacheDir(compileCacheDir).build();
     }
 }

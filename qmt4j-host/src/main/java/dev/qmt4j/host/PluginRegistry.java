@@ -63,11 +63,13 @@ public final class PluginRegistry implements AutoCloseable {
     private PluginRegistry(Builder b, ConfigFile config) {
         this.config = config;
         this.env = Map.copyOf(b.env);
-        this.loader = b.loader;
         this.osName = b.osName;
         this.platform = Optional.ofNullable(b.platform);
         this.sandboxes = Map.copyOf(b.sandboxes);
         Path cacheDir = dev.qmt4j.cache.CacheDirectory.resolve(b.cacheDir, config.oci().cacheDir(), env, osName, b.home);
+        // Chicory's bytecode for each Wasm module is kept next to the plugins, so a provider loaded by a
+        // later process is not compiled again (docs/wasm.md).
+        this.loader = b.loader != null ? b.loader : DefaultPluginLoader.withCompileCache(cacheDir.resolve("wasm-compiled"));
         PluginCache cache = PluginCache.open(cacheDir,
                 dev.qmt4j.cache.CachePermissions.enabled(env, config.oci().cachePermissionsCheck()));
         OciConnections connections = new OciConnections(config.oci(), env, b.home, b.caCertificates);
@@ -538,7 +540,7 @@ public final class PluginRegistry implements AutoCloseable {
         private Path home = Path.of(System.getProperty("user.home", "."));
         private Path cacheDir;
         private Function<ProviderEntry, SignatureVerifier> verifier;
-        private PluginLoader loader = new DefaultPluginLoader();
+        private PluginLoader loader;
         private String osName = System.getProperty("os.name", "");
         private Platform platform;
         private List<Path> caCertificates = List.of();
@@ -619,7 +621,10 @@ public final class PluginRegistry implements AutoCloseable {
             return this;
         }
 
-        /** Replaces the plugin loader (e.g. to add native plugins). */
+        /**
+         * Replaces the plugin loader (e.g. to add native plugins). The default is a {@link DefaultPluginLoader}
+         * keeping compiled Wasm modules in {@code <cache>/wasm-compiled}.
+         */
         public Builder loader(PluginLoader loader) {
             this.loader = loader;
             return this;

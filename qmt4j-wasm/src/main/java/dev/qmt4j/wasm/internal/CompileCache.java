@@ -12,6 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -51,38 +56,86 @@ final class CompileCache {
                 return c;
             }
         }
-        MachineFactoryCompiler.Builder b = MachineFactoryCompiler.builder(module)
-                .withInterpreterFallback(InterpreterFallback.WARN);
-        if (cacheDir != null) {
-            b.withCache(new DiskCache(cacheDir.resolve("chicory-" + CHICORY_VERSION)));
-        }
-        Compiled c = new Compiled(module, b.compile());
+        Compiled c = new Compiled(module, compileThroughDisk(module, cacheDir));
         synchronized (RECENT) {
             Compiled earlier = RECENT.putIfAbsent(digest, c);
             return earlier != null ? earlier : c;
         }
     }
 
-    /** Chicory's cache hook on a directory; each entry written atomically. */
+    /**
+     * Chicory's compiler with the on-disk cache: an entry that passes its checksum but that Chicory
+     * cannot load (written by another build of the same version, say) is deleted and the module
+     * compiled again, so a bad entry costs one compilation, never a failed load.
+     */
+    static Function<Instance, Machine> compileThroughDisk(WasmModule module, Path cacheDir) {
+        if (cacheDir == null) {
+            return compiler(module).compile();
+        }
+        DiskCache disk = new DiskCache(cacheDir.resolve("chicory-" + CHICORY_VERSION));
+        try {
+            return compiler(module).withCache(disk).compile();
+        } catch (RuntimeException | LinkageError e) {
+            if (!disk.discard(module.digest())) {
+                throw e;
+            }
+            LOG.warn("compiled classes for {} in {} could not be loaded ({}); compiling again", module.digest(), disk.dir, e.toString());
+            return compiler(module).withCache(disk).compile();
+        }
+    }
+
+    private static MachineFactoryCompiler.Builder compiler(WasmModule module) {
+        return MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.WARN);
+    }
+
+    /**
+     * Chicory's cache hook on a directory. Each entry is written atomically, {@code rw-r--r--} in
+     * {@code rwxr-xr-x} directories like the rest of the plugin cache (docs/verification.md), and starts
+     * with a magic and the SHA-256 of what follows: a truncated, altered or older-format entry is
+     * deleted on read and the module compiled again.
+     */
     static final class DiskCache implements Cache {
+        private static final byte[] MAGIC = "qmt4j-chicory-classes/1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private static final int HASH = 32;
         private final Path dir;
 
         DiskCache(Path dir) {
             this.dir = dir;
         }
 
-        private Path file(String key) {
+        Path file(String key) {
             return dir.resolve(key.replaceAll("[^A-Za-z0-9._-]", "_") + ".classes");
         }
 
         @Override
         public byte[] get(String key) throws IOException {
+            Path f = file(key);
+            byte[] b;
             try {
-                byte[] b = Files.readAllBytes(file(key));
-                LOG.debug("compiled classes for {} loaded from {}", key, dir);
-                return b;
+                b = Files.readAllBytes(f);
             } catch (NoSuchFileException e) {
                 return null;
+            }
+            byte[] payload = unwrap(b);
+            if (payload == null) {
+                if (startsWithMagic(b)) {
+                    LOG.warn("compiled classes in {} are damaged (checksum mismatch); compiling again", f);
+                } else {
+                    LOG.debug("compiled classes in {} are from an older qmt4j or damaged; compiling again", f);
+                }
+                Files.deleteIfExists(f);
+                return null;
+            }
+            LOG.debug("compiled classes for {} loaded from {}", key, dir);
+            return payload;
+        }
+
+        /** Deletes the entry of {@code key}; whether there was one. */
+        boolean discard(String key) {
+            try {
+                return Files.deleteIfExists(file(key));
+            } catch (IOException e) {
+                return false;
             }
         }
 
@@ -92,10 +145,14 @@ final class CompileCache {
             if (Files.exists(target)) {
                 return;
             }
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".tmp-", ".classes");
+            createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".tmp-", ".classes", fileAttributes(dir));
             try {
-                Files.write(tmp, data);
+                try (var out = Files.newOutputStream(tmp)) {
+                    out.write(MAGIC);
+                    out.write(sha256(data, 0, data.length));
+                    out.write(data);
+                }
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -104,6 +161,48 @@ final class CompileCache {
             } finally {
                 Files.deleteIfExists(tmp);
             }
+        }
+
+        private static boolean startsWithMagic(byte[] entry) {
+            return entry.length >= MAGIC.length && Arrays.equals(entry, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+        }
+
+        /** The payload of an entry, or null when its magic or checksum is wrong. */
+        private static byte[] unwrap(byte[] entry) {
+            int head = MAGIC.length + HASH;
+            if (entry.length < head || !startsWithMagic(entry)) {
+                return null;
+            }
+            byte[] sum = sha256(entry, head, entry.length - head);
+            if (!Arrays.equals(entry, MAGIC.length, head, sum, 0, HASH)) {
+                return null;
+            }
+            return Arrays.copyOfRange(entry, head, entry.length);
+        }
+
+        private static byte[] sha256(byte[] b, int off, int len) {
+            try {
+                MessageDigest md = MessageDigest.getInstance("SHA-256");
+                md.update(b, off, len);
+                return md.digest();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no SHA-256", e);
+            }
+        }
+
+        private static boolean posix(Path p) {
+            return p.getFileSystem().supportedFileAttributeViews().contains("posix");
+        }
+
+        private static FileAttribute<?>[] fileAttributes(Path dir) {
+            return posix(dir) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--"))}
+                    : new FileAttribute<?>[0];
+        }
+
+        /** Missing directories {@code rwxr-xr-x} or stricter, whatever the umask. */
+        private static void createDirectories(Path d) throws IOException {
+            Files.createDirectories(d, posix(d) ? new FileAttribute<?>[] {
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x"))} : new FileAttribute<?>[0]);
         }
     }
 }
