@@ -1,4 +1,4 @@
-package dev.qmt4j.cache;
+package dev.qmt4j.files;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
@@ -169,12 +169,12 @@ public final class CachePermissions {
     }
 
     /** The attribute that creates a directory {@code rwxr-xr-x} or stricter, where POSIX permissions exist. */
-    static FileAttribute<?>[] dirAttributes(Path dir) {
+    public static FileAttribute<?>[] dirAttributes(Path dir) {
         return posix(dir) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(DIR_MODE)} : new FileAttribute<?>[0];
     }
 
     /** The attribute that creates a file {@code rw-r--r--} or stricter, where POSIX permissions exist. */
-    static FileAttribute<?>[] fileAttributes(Path file) {
+    public static FileAttribute<?>[] fileAttributes(Path file) {
         return posix(file) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_MODE)} : new FileAttribute<?>[0];
     }
 
