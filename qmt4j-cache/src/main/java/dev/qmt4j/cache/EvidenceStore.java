@@ -1,6 +1,7 @@
 package dev.qmt4j.cache;
 
 import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.files.CachePermissions;
 import dev.qmt4j.oci.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

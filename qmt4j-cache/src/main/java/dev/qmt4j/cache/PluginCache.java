@@ -1,6 +1,7 @@
 package dev.qmt4j.cache;
 
 import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.files.CachePermissions;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ManifestBlob;

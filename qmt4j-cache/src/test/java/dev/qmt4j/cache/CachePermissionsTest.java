@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.files.CachePermissions;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ManifestBlob;

@@ -3,13 +3,13 @@ package dev.qmt4j.cli;
 import dev.qmt4j.cache.CacheDirectory;
 import dev.qmt4j.cache.PluginCache;
 import dev.qmt4j.config.OciSettings;
+import dev.qmt4j.config.VerifyPolicySettings;
+import dev.qmt4j.host.OciConnections;
+import dev.qmt4j.host.OciVerification;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.ImageTarget;
 import dev.qmt4j.pull.PluginPuller;
-import dev.qmt4j.config.VerifyPolicySettings;
-import dev.qmt4j.host.OciConnections;
-import dev.qmt4j.host.OciVerification;
 import dev.qmt4j.sigstore.PolicyFlags;
 import dev.qmt4j.sigstore.SigstoreVerifier;
 import java.nio.file.Path;
@@ -50,7 +50,7 @@ final class Services {
 
     /** Whether the cache and trust-root directories are checked: QMT4J_CACHE_PERMISSIONS_CHECK, else [oci] cache_permissions_check. */
     boolean checkPermissions() {
-        return dev.qmt4j.cache.CachePermissions.enabled(context.env(), settings().cachePermissionsCheck());
+        return dev.qmt4j.files.CachePermissions.enabled(context.env(), settings().cachePermissionsCheck());
     }
 
     PluginCache cache() {

@@ -40,6 +40,10 @@ class ModuleDependencyRulesTest {
     /** Artifacts of the Wasm runtime, which {@link #WITHOUT_WASM} modules may use in tests only. */
     private static final Pattern WASM_ARTIFACT = Pattern.compile(
             "<groupId>com\\.dylibso\\.chicory</groupId>|<artifactId>(qmt4j-wasm|qmt4j-provider-wasm)</artifactId>");
+    /** A name from the pull or cache modules, imported or written out in full. */
+    private static final Pattern PULL_OR_CACHE_NAME = Pattern.compile("\\bdev\\.qmt4j\\.(pull|cache)\\.\\w+");
+    /** The pull and cache artifacts, which qmt4j-sigstore may use in tests only. */
+    private static final Pattern PULL_OR_CACHE_ARTIFACT = Pattern.compile("<artifactId>(qmt4j-pull|qmt4j-cache)</artifactId>");
     private static final Pattern DEPENDENCY = Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
 
     @Test
@@ -90,6 +94,31 @@ class ModuleDependencyRulesTest {
             }
         }
         assertEquals(List.of(), violations, "only test-scope dependencies on the Wasm runtime");
+    }
+
+    @Test
+    void sigstoreNeverUsesPullOrCache() throws IOException {
+        // The verifier seam (SignatureVerifier, in qmt4j-oci) and the permission rules (CachePermissions, in
+        // qmt4j-core) sit below pull and cache, so verification does not depend on how bytes are pulled or stored
+        // (docs/architecture.md). Fully qualified names count as well as imports.
+        List<String> violations = new ArrayList<>();
+        Path sources = REPO.resolve("qmt4j-sigstore/src/main/java");
+        try (Stream<Path> files = Files.walk(sources)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Matcher m = PULL_OR_CACHE_NAME.matcher(Files.readString(file));
+                while (m.find()) {
+                    violations.add(REPO.relativize(file) + " uses " + m.group());
+                }
+            }
+        }
+        Matcher d = DEPENDENCY.matcher(Files.readString(REPO.resolve("qmt4j-sigstore/pom.xml")));
+        while (d.find()) {
+            String dependency = d.group(1);
+            if (PULL_OR_CACHE_ARTIFACT.matcher(dependency).find() && !dependency.contains("<scope>test</scope>")) {
+                violations.add("qmt4j-sigstore/pom.xml: " + dependency.strip());
+            }
+        }
+        assertEquals(List.of(), violations, "qmt4j-sigstore must not depend on qmt4j-pull or qmt4j-cache (tests may)");
     }
 
     @Test

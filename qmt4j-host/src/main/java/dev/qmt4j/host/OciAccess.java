@@ -7,12 +7,12 @@ import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.Platform;
+import dev.qmt4j.oci.SignatureVerifier;
 import dev.qmt4j.pull.PluginPuller;
 import dev.qmt4j.pull.PullListener;
 import dev.qmt4j.pull.PullRequest;
 import dev.qmt4j.pull.PullResult;
 import dev.qmt4j.pull.RefreshPolicy;
-import dev.qmt4j.pull.SignatureVerifier;
 import dev.qmt4j.sigstore.PolicyFlags;
 import dev.qmt4j.sigstore.TrustRoots;
 import java.util.Map;
@@ -78,7 +78,7 @@ final class OciAccess {
     private synchronized TrustRoots trustRoots() {
         if (trustRoots == null) {
             trustRoots = OciVerification.trustRoots(cache.root(), env, connections,
-                    dev.qmt4j.cache.CachePermissions.enabled(env, settings.cachePermissionsCheck()));
+                    dev.qmt4j.files.CachePermissions.enabled(env, settings.cachePermissionsCheck()));
         }
         return trustRoots;
     }

@@ -8,12 +8,12 @@ import dev.qmt4j.config.ConfigFile;
 import dev.qmt4j.config.ProviderEntry;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.Platform;
+import dev.qmt4j.oci.SignatureVerifier;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
 import dev.qmt4j.provider.Sandbox;
 import dev.qmt4j.pull.PullListener;
-import dev.qmt4j.pull.SignatureVerifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +71,7 @@ public final class PluginRegistry implements AutoCloseable {
         // later process is not compiled again (docs/wasm.md).
         this.loader = b.loader != null ? b.loader : DefaultPluginLoader.withCompileCache(cacheDir.resolve("wasm-compiled"));
         PluginCache cache = PluginCache.open(cacheDir,
-                dev.qmt4j.cache.CachePermissions.enabled(env, config.oci().cachePermissionsCheck()));
+                dev.qmt4j.files.CachePermissions.enabled(env, config.oci().cachePermissionsCheck()));
         OciConnections connections = new OciConnections(config.oci(), env, b.home, b.caCertificates);
         this.oci = new OciAccess(cache, connections, env, b.verifier);
         this.urls = new UrlDownloader(cacheDir, connections::network);

@@ -83,7 +83,7 @@ final class UrlDownloader {
             }
         }
         try {
-            dev.qmt4j.cache.CachePermissions.createDirectories(root); // rwxr-xr-x whatever the umask (the cache check)
+            dev.qmt4j.files.CachePermissions.createDirectories(root); // rwxr-xr-x whatever the umask (the cache check)
             Path tmp = Files.createTempFile(root, ".download-", ".part");
             try {
                 String actual = download(source.uri(), tmp);
@@ -92,7 +92,7 @@ final class UrlDownloader {
                             + " but the config pins " + source.sha256().get(), "check the URL and the sha256 pin");
                 }
                 Path dir = root.resolve(actual);
-                dev.qmt4j.cache.CachePermissions.createDirectories(dir);
+                dev.qmt4j.files.CachePermissions.createDirectories(dir);
                 Path target = dir.resolve("plugin" + ext);
                 try {
                     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

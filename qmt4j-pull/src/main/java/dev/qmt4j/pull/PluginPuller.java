@@ -6,6 +6,7 @@ import dev.qmt4j.cache.PluginCache;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.Platform;
+import dev.qmt4j.oci.SignatureVerifier;
 import dev.qmt4j.pull.extract.ExtractionLimits;
 import dev.qmt4j.pull.extract.PluginExtractor;
 import java.io.UncheckedIOException;

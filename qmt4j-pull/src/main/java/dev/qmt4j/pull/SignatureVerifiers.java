@@ -2,6 +2,7 @@ package dev.qmt4j.pull;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.oci.SignatureVerifier;
 
 /** Stock {@link SignatureVerifier}s. */
 public final class SignatureVerifiers {

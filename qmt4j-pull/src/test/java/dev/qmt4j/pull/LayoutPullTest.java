@@ -15,6 +15,7 @@ import dev.qmt4j.oci.LayoutRef;
 import dev.qmt4j.oci.MediaTypes;
 import dev.qmt4j.oci.Platform;
 import dev.qmt4j.oci.PluginType;
+import dev.qmt4j.oci.VerificationEvidence;
 import dev.qmt4j.oci.layout.OciLayoutSource;
 import dev.qmt4j.oci.layout.OciLayoutTarget;
 import dev.qmt4j.pull.extract.Tars;

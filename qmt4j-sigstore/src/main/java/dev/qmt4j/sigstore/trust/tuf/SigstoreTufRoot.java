@@ -1,5 +1,6 @@
 package dev.qmt4j.sigstore.trust.tuf;
 
+import dev.qmt4j.files.CachePermissions;
 import dev.qmt4j.sigstore.trust.TrustRoot;
 import dev.qmt4j.sigstore.trust.TrustRootException;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import dev.qmt4j.cache.CachePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

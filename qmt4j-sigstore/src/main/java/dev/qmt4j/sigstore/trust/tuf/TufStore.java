@@ -84,7 +84,7 @@ public final class TufStore {
     private static void write(Path p, byte[] bytes) {
         try {
             // rwxr-xr-x or stricter whatever the umask; the temporary file is rw------- (createTempFile).
-            dev.qmt4j.cache.CachePermissions.createDirectories(p.getParent());
+            dev.qmt4j.files.CachePermissions.createDirectories(p.getParent());
             Path tmp = Files.createTempFile(p.getParent(), "." + p.getFileName(), ".tmp");
             try {
                 Files.write(tmp, bytes);

@@ -1,8 +1,5 @@
-package dev.qmt4j.pull;
+package dev.qmt4j.oci;
 
-import dev.qmt4j.oci.Digest;
-import dev.qmt4j.oci.ImageRef;
-import dev.qmt4j.oci.ImageSource;
 import java.util.Optional;
 
 /**

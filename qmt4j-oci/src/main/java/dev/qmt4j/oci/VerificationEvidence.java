@@ -1,4 +1,4 @@
-package dev.qmt4j.pull;
+package dev.qmt4j.oci;
 
 import java.util.Map;
 

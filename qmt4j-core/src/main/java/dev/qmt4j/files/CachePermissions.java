@@ -1,4 +1,4 @@
-package dev.qmt4j.cache;
+package dev.qmt4j.files;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
@@ -20,7 +20,8 @@ import java.util.Set;
  * Who may change the cache and the trust root stored in it. Anyone who can write to the cache directory can
  * swap a plugin or plant a TUF root, so, as OpenSSH's {@code StrictModes} does for {@code ~/.ssh}, a directory
  * that is writable by group or others, or owned by a user other than the one running qmt4j (or root), is refused
- * with {@link ErrorKind#PERMISSIONS} (exit 14). See this module's README ("Permissions").
+ * with {@link ErrorKind#PERMISSIONS} (exit 14). See qmt4j-cache's README ("Permissions"). It is in qmt4j-core because
+ * the cache and qmt4j-sigstore's TUF state both use it (docs/architecture.md).
  *
  * <p>The check can be turned off for a shared, read-only cache prepared by an administrator:
  * {@code [oci] cache_permissions_check = false} or {@code QMT4J_CACHE_PERMISSIONS_CHECK=false} (the environment
@@ -169,12 +170,12 @@ public final class CachePermissions {
     }
 
     /** The attribute that creates a directory {@code rwxr-xr-x} or stricter, where POSIX permissions exist. */
-    static FileAttribute<?>[] dirAttributes(Path dir) {
+    public static FileAttribute<?>[] dirAttributes(Path dir) {
         return posix(dir) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(DIR_MODE)} : new FileAttribute<?>[0];
     }
 
     /** The attribute that creates a file {@code rw-r--r--} or stricter, where POSIX permissions exist. */
-    static FileAttribute<?>[] fileAttributes(Path file) {
+    public static FileAttribute<?>[] fileAttributes(Path file) {
         return posix(file) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE_MODE)} : new FileAttribute<?>[0];
     }
 
