@@ -38,12 +38,14 @@ final class UpdateCommand implements Callable<Integer> {
             + " interval, new digests with the same signer swapped in (docs/locking.md). Runs until stopped.")
     boolean watch;
 
-    @picocli.CommandLine.Option(names = "--every", paramLabel = "DURATION", defaultValue = "6h",
-            description = "With --watch: the interval between checks (default: ${DEFAULT-VALUE}).")
+    @picocli.CommandLine.Option(names = "--every", paramLabel = "DURATION",
+            description = "With --watch: the interval between checks, for every provider followed (default: each provider's"
+                    + " [providers.follow] table, following only those that have one; 6h when none has).")
     String every;
 
     @picocli.CommandLine.Option(names = "--jitter", paramLabel = "DURATION",
-            description = "With --watch: up to this much is added to each interval at random (default: a tenth of --every).")
+            description = "With --watch: up to this much is added to each interval at random (default: the table's jitter, else a tenth"
+                    + " of the interval).")
     String jitter;
 
     @Override
@@ -61,9 +63,7 @@ final class UpdateCommand implements Callable<Integer> {
                 }
             }
             if (watch) {
-                java.time.Duration interval = UpdateWatch.duration("--every", every);
-                return UpdateWatch.run(context, registry, names, interval,
-                        jitter == null ? interval.dividedBy(10) : UpdateWatch.duration("--jitter", jitter));
+                return UpdateWatch.run(context, registry, UpdateWatch.plan(registry, providers, names, every, jitter));
             }
             int i = 0;
             for (String name : names) {

@@ -361,20 +361,30 @@ class CliLockTest {
                 [[providers]]
                 name = "remote"
                 path = "%s"
+                [providers.follow]
+                every = "1s"
+                jitter = "1s"
+
+                [[providers]]
+                name = "unfollowed"
+                path = "%s"
 
                 [oci]
                 public_key = "%s"
                 refresh = "never"
-                """.formatted(ref, key + ".pub"));
+                """.formatted(ref, ref, key + ".pub"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = tmp.resolve("watch.log");
         ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "--config", cfg.toString(), "--cache-dir", tmp.resolve("watch-cache").toString(),
-                "update", "--watch", "--every", "1s", "--jitter", "1s").redirectErrorStream(true).redirectOutput(log.toFile());
+                "update", "--watch").redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("QMT4J_CACHE_DIR");
         Process p = pb.start();
         try {
-            awaitLog(log, "remote: following", 60_000);
+            // without --every: only the providers with a [providers.follow] table, each at its own interval
+            String started = awaitLog(log, "every PT1S (+ up to PT1S)", 60_000);
+            assertTrue(started.contains("remote: following"), started);
+            assertFalse(started.contains("unfollowed"), started);
             String d2 = pushPlugin(ref, TestPlugins.QMT_LEGACY, key);
             awaitLog(log, "remote: swapped " + d1 + " -> " + d2, 30_000);
             String d3 = pushPlugin(ref, TestPlugins.QMT_STRICT, other);

@@ -88,7 +88,36 @@ final class ConfigSchema {
         }
         return new ProviderEntry(name, p, config, verifyBlock(t, path),
                 optionalString(t, path, "sha256"), optionalString(t, path, "file"), extras, platform,
-                sandbox(t, path));
+                sandbox(t, path), follow(t, path, p));
+    }
+
+    /**
+     * The provider's {@code [providers.follow]} table (docs/locking.md, "Following a tag"): {@code every} required,
+     * {@code jitter} optional (default a tenth of {@code every}). qmt4j's own table: unknown keys are errors.
+     */
+    private Optional<FollowSettings> follow(Map<String, Object> provider, String providerPath, String reference) {
+        if (provider.get("follow") == null) {
+            return Optional.empty();
+        }
+        String path = providerPath + ".follow";
+        Map<String, Object> t = table(provider.get("follow"), path);
+        checkKeys(t, path, FollowSettings.KEYS, true);
+        if (!(reference.startsWith("oci://") || reference.startsWith("oci-layout://")) || reference.contains("@sha256:")) {
+            throw tree.error(path, "only an OCI provider named by a tag can follow it, not " + reference,
+                    "remove the follow table, or point path at a tag, e.g. oci://ghcr.io/org/plugin:latest");
+        }
+        if (t.get("every") == null) {
+            throw tree.error(path, "missing key 'every' in the follow table", "add e.g. every = \"6h\"");
+        }
+        java.time.Duration every = duration(t.get("every"), path + ".every");
+        Object j = t.get("jitter");
+        java.time.Duration jitter = j == null ? FollowSettings.defaultJitter(every)
+                : isZero(j) ? java.time.Duration.ZERO : duration(j, path + ".jitter");
+        return Optional.of(new FollowSettings(every, jitter));
+    }
+
+    private static boolean isZero(Object v) {
+        return (v instanceof Number n && n.doubleValue() == 0) || (v instanceof String s && s.trim().matches("(?i)0\\s*[smhd]?"));
     }
 
     /**

@@ -19,14 +19,15 @@ import java.util.Optional;
  * @param platform the index entry to pull for an OCI provider ({@code os/arch[/variant]}, e.g.
  *                {@code wasi/wasm}) instead of this machine's, if given; checked by the config reader
  * @param sandbox  the host-owned {@code [providers.sandbox]} table (never given to the plugin)
+ * @param follow   the host-owned {@code [providers.follow]} table: follow the provider's tag (docs/locking.md); empty without one
  */
 public record ProviderEntry(String name, String path, Map<String, Object> config, Optional<VerifyPolicySettings> verify,
         Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform,
-        SandboxSettings sandbox) {
+        SandboxSettings sandbox, Optional<FollowSettings> follow) {
 
     /** Every key a provider entry may have. */
     public static final java.util.List<String> KEYS =
-            java.util.List.of("name", "path", "config", "verify", "sandbox", "sha256", "insecure", "file", "platform");
+            java.util.List.of("name", "path", "config", "verify", "sandbox", "follow", "sha256", "insecure", "file", "platform");
 
     public ProviderEntry {
         config = RawMaps.freeze(config);
@@ -34,6 +35,14 @@ public record ProviderEntry(String name, String path, Map<String, Object> config
         extras = RawMaps.freeze(extras);
         platform = platform == null ? Optional.empty() : platform;
         sandbox = sandbox == null ? SandboxSettings.none() : sandbox;
+        follow = follow == null ? Optional.empty() : follow;
+    }
+
+    /** An entry without a {@code [providers.follow]} table. */
+    public ProviderEntry(String name, String path, Map<String, Object> config, Optional<VerifyPolicySettings> verify,
+            Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform,
+            SandboxSettings sandbox) {
+        this(name, path, config, verify, sha256, file, extras, platform, sandbox, Optional.empty());
     }
 
     /** An entry without a {@code platform} key or a {@code [providers.sandbox]} table. */

@@ -2,6 +2,7 @@ package dev.qmt4j.host;
 
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
+import dev.qmt4j.config.FollowSettings;
 import dev.qmt4j.oci.Digest;
 import java.time.Duration;
 import java.util.List;
@@ -26,8 +27,8 @@ public final class Follower implements AutoCloseable {
     private static final int MAX_BACKOFF = 8;
 
     private final PluginRegistry registry;
-    private final Duration every;
-    private final Duration jitter;
+    /** Each followed provider's interval and jitter. */
+    private final Map<String, FollowSettings> plan;
     private final Consumer<FollowEvent> listener;
     private final Random random = new Random();
     private final ScheduledExecutorService timer;
@@ -35,25 +36,34 @@ public final class Follower implements AutoCloseable {
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
 
     Follower(PluginRegistry registry, List<String> names, Duration every, Duration jitter, Consumer<FollowEvent> listener) {
-        if (every.isNegative() || every.isZero() || jitter.isNegative()) {
-            throw new Qmt4jException(ErrorKind.USAGE, "follow interval must be positive and jitter not negative, got every="
-                    + every + " jitter=" + jitter);
-        }
+        this(registry, plan(names, every, jitter), listener);
+    }
+
+    /** Follows each provider of {@code plan} at its own interval and jitter (a config's {@code [providers.follow]} tables). */
+    Follower(PluginRegistry registry, Map<String, FollowSettings> plan, Consumer<FollowEvent> listener) {
         this.registry = registry;
-        this.every = every;
-        this.jitter = jitter;
+        this.plan = Map.copyOf(plan);
         this.listener = listener;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "qmt4j-follow");
             t.setDaemon(true);
             return t;
         });
-        for (String n : names) {
-            schedule(n, every);
+        plan.forEach((n, p) -> schedule(n, p.every()));
+    }
+
+    private static Map<String, FollowSettings> plan(List<String> names, Duration every, Duration jitter) {
+        if (every.isNegative() || every.isZero() || jitter.isNegative()) {
+            throw new Qmt4jException(ErrorKind.USAGE, "follow interval must be positive and jitter not negative, got every="
+                    + every + " jitter=" + jitter);
         }
+        Map<String, FollowSettings> plan = new java.util.LinkedHashMap<>();
+        names.forEach(n -> plan.put(n, new FollowSettings(every, jitter)));
+        return plan;
     }
 
     private void schedule(String name, Duration base) {
+        Duration jitter = plan.get(name).jitter();
         long extra = jitter.isZero() ? 0 : (long) (random.nextDouble() * jitter.toMillis());
         if (!timer.isShutdown()) {
             timer.schedule(() -> check(name), base.toMillis() + extra, TimeUnit.MILLISECONDS);
@@ -61,7 +71,7 @@ public final class Follower implements AutoCloseable {
     }
 
     private void check(String name) {
-        Duration next = every;
+        Duration next = plan.get(name).every();
         try {
             Optional<Digest> tagged = registry.peekTag(name);
             if (tagged.isEmpty()) {
@@ -99,7 +109,7 @@ public final class Follower implements AutoCloseable {
 
     private Duration backoff(String name) {
         int n = failures.merge(name, 1, Integer::sum);
-        return every.multipliedBy(Math.min(1L << Math.min(n, 10), MAX_BACKOFF));
+        return plan.get(name).every().multipliedBy(Math.min(1L << Math.min(n, 10), MAX_BACKOFF));
     }
 
     private void emit(FollowEvent e) {

@@ -5,6 +5,7 @@ import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.cache.PluginCache;
 import dev.qmt4j.config.ConfigDiscovery;
 import dev.qmt4j.config.ConfigFile;
+import dev.qmt4j.config.FollowSettings;
 import dev.qmt4j.config.ProviderEntry;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.Platform;
@@ -59,6 +60,8 @@ public final class PluginRegistry implements AutoCloseable {
     /** Locked mode (docs/locking.md), or null. */
     private final LockedMode locked;
     private volatile boolean closed;
+    /** Started by {@link Builder#follow}; closed with the registry. */
+    private volatile Follower follower;
 
     private PluginRegistry(Builder b, ConfigFile config) {
         this.config = config;
@@ -310,6 +313,41 @@ public final class PluginRegistry implements AutoCloseable {
      */
     public Follower follow(List<String> names, java.time.Duration every, java.time.Duration jitter,
             java.util.function.Consumer<FollowEvent> listener) {
+        checkFollowable(names);
+        return new Follower(this, names, every, jitter, listener);
+    }
+
+    /**
+     * Follows each provider of {@code plan} at its own interval and jitter, as {@link #follow(List, java.time.Duration,
+     * java.time.Duration, java.util.function.Consumer)} does; {@link #followPlan()} is the config's plan.
+     *
+     * @throws Qmt4jException {@code LOCK} in locked mode, {@code USAGE} for a provider that is not an OCI tag reference
+     */
+    public Follower follow(Map<String, FollowSettings> plan, java.util.function.Consumer<FollowEvent> listener) {
+        checkFollowable(List.copyOf(plan.keySet()));
+        return new Follower(this, plan, listener);
+    }
+
+    /** The providers whose config entry has a {@code [providers.follow]} table, with it, in file order. */
+    public Map<String, FollowSettings> followPlan() {
+        Map<String, FollowSettings> plan = new LinkedHashMap<>();
+        for (ProviderSlot s : slots.values()) {
+            s.entry().follow().ifPresent(f -> plan.put(s.entry().name(), f));
+        }
+        return plan;
+    }
+
+    /** Whether locked mode is on (then nothing follows tags). */
+    public boolean isLocked() {
+        return locked != null;
+    }
+
+    /** The follower {@link Builder#follow} started, if any (none in locked mode or without follow tables). */
+    public Optional<Follower> follower() {
+        return Optional.ofNullable(follower);
+    }
+
+    private void checkFollowable(List<String> names) {
         if (locked != null) {
             throw new Qmt4jException(ErrorKind.LOCK, "following is off in locked mode: the lockfile decides every digest",
                     "move pins with 'qmt4j lock --update', or run without --locked / [oci] lock = \"frozen\"");
@@ -320,7 +358,6 @@ public final class PluginRegistry implements AutoCloseable {
                         "follow only oci:// providers named by a tag");
             }
         }
-        return new Follower(this, names, every, jitter, listener);
     }
 
     /** The digest the provider's tag points at now, by one HEAD (for {@link Follower}). */
@@ -530,6 +567,10 @@ public final class PluginRegistry implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        Follower f = follower;
+        if (f != null) {
+            f.close();
+        }
         slots.values().forEach(ProviderSlot::close);
     }
 
@@ -548,8 +589,21 @@ public final class PluginRegistry implements AutoCloseable {
         /** Null: as the config's {@code [oci] lock} says. */
         private Boolean locked;
         private Path lockFile;
+        private java.util.function.Consumer<FollowEvent> followListener;
 
         private Builder() {}
+
+        /**
+         * Auto-update (docs/locking.md, "Following a tag"): {@link #build()} starts a {@link Follower} for every
+         * provider whose config entry has a {@code [providers.follow]} table, each at its own {@code every} and
+         * {@code jitter}; events go to {@code listener} (on the follower's thread); closing the registry stops it.
+         * In locked mode nothing is followed (the lockfile decides every digest); {@link PluginRegistry#follower()}
+         * is then empty.
+         */
+        public Builder follow(java.util.function.Consumer<FollowEvent> listener) {
+            this.followListener = java.util.Objects.requireNonNull(listener, "listener");
+            return this;
+        }
 
         /**
          * Locked mode (docs/locking.md): every provider is loaded from its lockfile entry: OCI providers by the
@@ -645,7 +699,12 @@ public final class PluginRegistry implements AutoCloseable {
         /** Reads the config and builds the registry (nothing is loaded yet). */
         public PluginRegistry build() {
             Path file = new ConfigDiscovery(env, home).require(Optional.ofNullable(configPath)).path();
-            return new PluginRegistry(this, ConfigFile.load(file));
+            PluginRegistry registry = new PluginRegistry(this, ConfigFile.load(file));
+            Map<String, FollowSettings> plan = registry.followPlan();
+            if (followListener != null && !registry.isLocked() && !plan.isEmpty()) {
+                registry.follower = registry.follow(plan, followListener);
+            }
+            return registry;
         }
     }
 }

@@ -136,6 +136,66 @@ class FollowerTest {
     }
 
     @Test
+    void theBuilderOptionFollowsEveryProviderWithAFollowTableAndSwapsASameSignerDigest() throws Exception {
+        try (RegistryServer server = RegistryServer.start(RegistryServer.Auth.NONE)) {
+            RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
+                    .proxySelector(null).insecureRegistries(List.of(server.host())).connectTimeout(Duration.ofSeconds(5))
+                    .requestTimeout(Duration.ofSeconds(20)).build());
+            CosignKeyPair key = CosignKeys.generate();
+            RegistryRef ref = (RegistryRef) ImageRef.parse("oci://" + server.host() + "/auto/openai:1.0");
+            Digest v1 = publish(client, ref, "1", key);
+            Path pub = tmp.resolve("cosign.pub");
+            Files.writeString(pub, CosignKeys.publicKeyPem(key.publicKey()));
+            Path cfg = tmp.resolve("providers.toml");
+            Files.writeString(cfg, """
+                    [[providers]]
+                    name = "openai"
+                    path = "oci://%s/auto/openai:1.0"
+                    [providers.verify]
+                    public_key = "%s"
+                    check_docker_reference = false
+                    [providers.follow]
+                    every = "1s"
+                    jitter = 0
+
+                    [[providers]]
+                    name = "pinned"
+                    path = "oci://%s/auto/openai:1.0"
+                    [providers.verify]
+                    public_key = "%s"
+                    check_docker_reference = false
+
+                    [oci]
+                    insecure_registries = ["%s"]
+                    refresh = "never"
+                    """.formatted(server.host(), pub, server.host(), pub, server.host()));
+            List<FollowEvent> events = Collections.synchronizedList(new ArrayList<>());
+            try (PluginRegistry r = PluginRegistry.builder().config(cfg).env(Map.of()).home(tmp)
+                    .cacheDir(tmp.resolve("cache")).follow(events::add).build()) {
+                assertTrue(r.follower().isPresent(), "a provider has a follow table");
+                assertEquals(Map.of("openai", new dev.qmt4j.config.FollowSettings(Duration.ofSeconds(1), Duration.ZERO)),
+                        r.followPlan());
+                assertEquals(v1.toString(), r.digestInService("openai"));
+                assertEquals(v1.toString(), r.digestInService("pinned"));
+                // Signed under another tag first, then the followed tag moved to it: with a 1 s interval a check
+                // could otherwise fall between the push and the signature and refuse the unsigned digest.
+                Digest v2 = publish(client, (RegistryRef) ImageRef.parse("oci://" + server.host() + "/auto/openai:2.0"), "2", key);
+                assertEquals(v2, publish(client, ref, "2", key), "the packaging is deterministic");
+                FollowEvent.Swapped s = await(events, FollowEvent.Swapped.class, e -> e.digest().equals(v2.toString()),
+                        Duration.ofSeconds(15));
+                assertEquals("openai", s.provider());
+                assertEquals(v1.toString(), s.previous().orElseThrow());
+                assertEquals(v2.toString(), r.digestInService("openai"));
+                assertEquals(v1.toString(), r.digestInService("pinned"), "a provider without a follow table is not followed");
+                assertTrue(events.stream().allMatch(e -> e.provider().equals("openai")), events.toString());
+            }
+            int seen = events.size();
+            Thread.sleep(2_500);
+            assertEquals(seen, events.size(), "closing the registry stops the follower: " + events);
+        }
+    }
+
+    @Test
     void signerOfComparesOnlyTheSigner() {
         assertEquals("signed with key sha256:ab", Follower.signerOf(java.util.Optional.of(
                 "verified sha256:11: signed with key sha256:ab, Rekor log index 5, integrated 2026")).orElseThrow());
@@ -152,6 +212,12 @@ class FollowerTest {
                 .locked(true).build()) {
             Qmt4jException e = assertThrows(Qmt4jException.class, () -> r.follow(List.of("x"), EVERY, JITTER, ev -> {}));
             assertEquals(ErrorKind.LOCK, e.kind());
+        }
+        Files.writeString(cfg, "[[providers]]\nname = \"x\"\npath = \"oci://127.0.0.1:1/a/b:1\"\n[providers.follow]\nevery = \"1s\"\n"
+                + "[oci]\ninsecure_skip_signature = true\n");
+        try (PluginRegistry r = PluginRegistry.builder().config(cfg).env(Map.of()).home(tmp).cacheDir(tmp.resolve("c"))
+                .locked(true).follow(ev -> {}).build()) {
+            assertTrue(r.follower().isEmpty(), "locked mode turns the builder's following off");
         }
     }
 }
