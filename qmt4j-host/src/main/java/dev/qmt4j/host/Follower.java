@@ -4,6 +4,7 @@ import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.config.FollowSettings;
 import dev.qmt4j.oci.Digest;
+import dev.qmt4j.sigstore.SigstoreVerifier;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,9 @@ import java.util.function.Consumer;
  * Follows the tags of OCI providers (docs/locking.md, "Following a tag"): each check is one HEAD of the
  * tag; a new digest is pulled, verified under the policy and must be signed by the same signer as the
  * version in service, then swapped in through {@link PluginRegistry#update(List)}'s path (calls in flight
- * finish on the old version). A refused digest is reported once and not retried until the tag moves
- * again; a failed check backs off (doubling, up to 8 intervals) and never unloads the working version.
+ * finish on the old version). A refused digest (signed, but not as the policy and the version in service
+ * require) is reported once and not retried until the tag moves again; a digest with no signature yet, like
+ * a failed check, backs off (doubling, up to 8 intervals) and never unloads the working version.
  * One daemon thread; {@link #close()} stops it.
  */
 public final class Follower implements AutoCloseable {
@@ -91,7 +93,9 @@ public final class Follower implements AutoCloseable {
                             : new FollowEvent.Unchanged(name, u.digest()));
                 } else {
                     UpdateResult.Failed f = (UpdateResult.Failed) r;
-                    if (f.error() instanceof Qmt4jException q && q.kind() == ErrorKind.VERIFICATION) {
+                    // No signature at all is most often a release whose signature is pushed a moment after
+                    // it: retried with back-off, not refused for good like a signature that fails the policy.
+                    if (f.error() instanceof Qmt4jException q && q.kind() == ErrorKind.VERIFICATION && !SigstoreVerifier.isUnsigned(q)) {
                         refused.put(name, now);
                         emit(new FollowEvent.Refused(name, now, String.valueOf(q.getMessage())));
                     } else {

@@ -43,15 +43,22 @@ class FollowerTest {
     private static final Duration JITTER = Duration.ofMillis(200);
 
     private static Digest publish(RegistryClient client, RegistryRef ref, String version, CosignKeyPair signer) {
-        Digest d;
+        Digest d = pushUnsigned(client, ref, version);
+        sign(client, ref, d, signer);
+        return d;
+    }
+
+    private static Digest pushUnsigned(RegistryClient client, RegistryRef ref, String version) {
         try (ImageTarget t = ImageSources.openTarget(ref, client)) {
-            d = ImagePackager.pushWasm(t, TestPlugins.path(TestPlugins.QMT_OPENAI), "1.0",
+            return ImagePackager.pushWasm(t, TestPlugins.path(TestPlugins.QMT_OPENAI), "1.0",
                     Map.of("org.opencontainers.image.version", version));
         }
+    }
+
+    private static void sign(RegistryClient client, RegistryRef ref, Digest d, CosignKeyPair signer) {
         try (ImageSource s = ImageSources.open(ref, client); ImageTarget t = ImageSources.openTarget(ref, client)) {
             LegacySigner.sign(s, t, d, ref.name(), signer.privateKey(), Map.of());
         }
-        return d;
     }
 
     private static <T> T await(List<FollowEvent> events, Class<T> type, Predicate<T> which, Duration within) throws InterruptedException {
@@ -192,6 +199,50 @@ class FollowerTest {
             int seen = events.size();
             Thread.sleep(2_500);
             assertEquals(seen, events.size(), "closing the registry stops the follower: " + events);
+        }
+    }
+
+    @Test
+    void aReleasePushedBeforeItsSignatureIsRetriedNotRefused() throws Exception {
+        try (RegistryServer server = RegistryServer.start(RegistryServer.Auth.NONE)) {
+            RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
+                    .proxySelector(null).insecureRegistries(List.of(server.host())).connectTimeout(Duration.ofSeconds(5))
+                    .requestTimeout(Duration.ofSeconds(20)).build());
+            CosignKeyPair key = CosignKeys.generate();
+            RegistryRef ref = (RegistryRef) ImageRef.parse("oci://" + server.host() + "/follow/late:1.0");
+            Digest v1 = publish(client, ref, "1", key);
+            Path pub = tmp.resolve("late.pub");
+            Files.writeString(pub, CosignKeys.publicKeyPem(key.publicKey()));
+            Path cfg = tmp.resolve("late.toml");
+            Files.writeString(cfg, """
+                    [[providers]]
+                    name = "late"
+                    path = "oci://%s/follow/late:1.0"
+                    [providers.verify]
+                    public_key = "%s"
+
+                    [oci]
+                    insecure_registries = ["%s"]
+                    refresh = "never"
+                    """.formatted(server.host(), pub, server.host()));
+            try (PluginRegistry r = PluginRegistry.builder().config(cfg).env(Map.of()).home(tmp)
+                    .cacheDir(tmp.resolve("late-cache")).build()) {
+                assertEquals(v1.toString(), r.digestInService("late"));
+                List<FollowEvent> events = Collections.synchronizedList(new ArrayList<>());
+                try (Follower f = r.follow(List.of("late"), EVERY, Duration.ZERO, events::add)) {
+                    Digest v2 = pushUnsigned(client, ref, "2");
+                    // the tag moved to a digest with no signature yet: a failed check, retried with back-off
+                    FollowEvent.Failed failed = await(events, FollowEvent.Failed.class, e -> e.reason().contains("no signature found"),
+                            EVERY.plusSeconds(10));
+                    assertTrue(failed.reason().contains(v2.toString()), failed.reason());
+                    assertTrue(events.stream().noneMatch(e -> e instanceof FollowEvent.Refused), events.toString());
+                    assertEquals(v1.toString(), r.digestInService("late"), "the working version stays");
+                    sign(client, ref, v2, key);
+                    FollowEvent.Swapped s = await(events, FollowEvent.Swapped.class, e -> e.digest().equals(v2.toString()),
+                            EVERY.multipliedBy(8).plusSeconds(10));
+                    assertEquals(v1.toString(), s.previous().orElseThrow());
+                }
+            }
         }
     }
 

@@ -17,6 +17,9 @@ import java.util.List;
  * policy by itself. Bad siblings are reported, never combined with good ones.
  */
 public final class ImageSignatureVerifier {
+    /** How a refusal starts when the image has no signature at all (none pushed yet, or none ever). */
+    static final String NO_SIGNATURE = "no signature found for ";
+
     private final LegacyLayerVerifier layers;
     private final OciBundleCheck bundleCheck;
 
@@ -58,7 +61,7 @@ public final class ImageSignatureVerifier {
         }
         String reason;
         if (found.manifest().isEmpty() && bundles.index().isEmpty()) {
-            reason = "no signature found for " + digest + " in " + where + " (no tag " + CosignAnnotations.signatureTag(digest)
+            reason = NO_SIGNATURE + digest + " in " + where + " (no tag " + CosignAnnotations.signatureTag(digest)
                     + ", no Sigstore bundle referrers)";
         } else {
             reason = "none of the " + candidates.size() + " signature(s) of " + digest

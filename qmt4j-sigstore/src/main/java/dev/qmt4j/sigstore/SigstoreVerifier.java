@@ -168,6 +168,16 @@ public final class SigstoreVerifier implements SignatureVerifier {
         return trustRootSource().filter(s -> s.startsWith("using "));
     }
 
+    /**
+     * Whether {@code e} is this verifier's refusal of an image that has no signature at all, as opposed to
+     * signatures that do not satisfy the policy: a release pushed before its signature looks like this for
+     * a moment, so a follower retries it rather than refusing it for good.
+     */
+    public static boolean isUnsigned(Qmt4jException e) {
+        return e.kind() == ErrorKind.VERIFICATION && e.getMessage() != null
+                && e.getMessage().contains(" failed: " + ImageSignatureVerifier.NO_SIGNATURE);
+    }
+
     static Qmt4jException refusal(ImageRef reference, ImageVerdict.Refused r) {
         return new Qmt4jException(ErrorKind.VERIFICATION, "signature verification of " + reference.canonical()
                 + " failed: " + r.message(), "nothing was downloaded; check that the plugin is signed by the signer your policy names"
