@@ -42,6 +42,14 @@ class FollowerTest {
     private static final Duration EVERY = Duration.ofMillis(600);
     private static final Duration JITTER = Duration.ofMillis(200);
 
+    /** A client that publishes to the test registry directly (plain HTTP, no proxy, anonymous). */
+    private static RegistryClient client(RegistryServer server) {
+        return new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
+                .proxySelector(null).insecureRegistries(List.of(server.host())).connectTimeout(Duration.ofSeconds(5))
+                .requestTimeout(Duration.ofSeconds(20)).build());
+    }
+
+    /** Pushes the qmt-openai plugin under {@code ref}'s tag, labelled {@code version}, and signs it with {@code signer}. */
     private static Digest publish(RegistryClient client, RegistryRef ref, String version, CosignKeyPair signer) {
         Digest d = pushUnsigned(client, ref, version);
         sign(client, ref, d, signer);
@@ -80,9 +88,7 @@ class FollowerTest {
     void followsTheTagWithOneHeadPerIntervalSwapsASameSignerDigestAndRefusesAnotherKey() throws Exception {
         try (RegistryServer server = RegistryServer.start(RegistryServer.Auth.NONE);
                 FaultProxy proxy = FaultProxy.to(server.host())) {
-            RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
-                    .proxySelector(null).insecureRegistries(List.of(server.host())).connectTimeout(Duration.ofSeconds(5))
-                    .requestTimeout(Duration.ofSeconds(20)).build());
+            RegistryClient client = client(server);
             CosignKeyPair key = CosignKeys.generate();
             CosignKeyPair other = CosignKeys.generate();
             RegistryRef direct = (RegistryRef) ImageRef.parse("oci://" + server.host() + "/follow/openai:1.0");
@@ -145,9 +151,7 @@ class FollowerTest {
     @Test
     void theBuilderOptionFollowsEveryProviderWithAFollowTableAndSwapsASameSignerDigest() throws Exception {
         try (RegistryServer server = RegistryServer.start(RegistryServer.Auth.NONE)) {
-            RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
-                    .proxySelector(null).insecureRegistries(List.of(server.host())).connectTimeout(Duration.ofSeconds(5))
-                    .requestTimeout(Duration.ofSeconds(20)).build());
+            RegistryClient client = client(server);
             CosignKeyPair key = CosignKeys.generate();
             RegistryRef ref = (RegistryRef) ImageRef.parse("oci://" + server.host() + "/auto/openai:1.0");
             Digest v1 = publish(client, ref, "1", key);
@@ -205,9 +209,7 @@ class FollowerTest {
     @Test
     void aReleasePushedBeforeItsSignatureIsRetriedNotRefused() throws Exception {
         try (RegistryServer server = RegistryServer.start(RegistryServer.Auth.NONE)) {
-            RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
-                    .proxySelector(null).insecureRegistries(List.of(server.host())).connectTimeout(Duration.ofSeconds(5))
-                    .requestTimeout(Duration.ofSeconds(20)).build());
+            RegistryClient client = client(server);
             CosignKeyPair key = CosignKeys.generate();
             RegistryRef ref = (RegistryRef) ImageRef.parse("oci://" + server.host() + "/follow/late:1.0");
             Digest v1 = publish(client, ref, "1", key);
