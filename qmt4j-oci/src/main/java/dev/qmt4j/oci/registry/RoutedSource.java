@@ -112,11 +112,9 @@ final class RoutedSource implements ImageSource {
     }
 
     private <T> T attempt(String what, List<RouteSource> candidates, Function<RegistrySource, T> op, boolean optional) {
-        T none = null;
         List<RouteSource> usable = candidates.stream().filter(s -> !distrusted.contains(s)).toList();
-        List<String> failures = new ArrayList<>();
+        Tally<T> tally = new Tally<>();
         List<RouteSource> cooling = new ArrayList<>();
-        Qmt4jException last = null;
         for (int i = 0; i < usable.size(); i++) {
             RouteSource s = usable.get(i);
             Optional<Instant> until = client.coolDowns().coolingUntil(s.host());
@@ -125,20 +123,13 @@ final class RoutedSource implements ImageSource {
                 cooling.add(s);
                 continue;
             }
-            boolean retrying = i == usable.size() - 1 && cooling.isEmpty() && none == null;
-            try {
-                T result = one(s, what, retrying, op);
-                if (optional && ((Optional<?>) result).isEmpty()) {
-                    none = result;
-                    continue;
-                }
-                return result;
-            } catch (Qmt4jException e) {
-                last = failed(s, e, failures);
+            boolean retrying = i == usable.size() - 1 && cooling.isEmpty() && tally.none == null;
+            if (ask(s, what, retrying, op, optional, tally)) {
+                return tally.answer;
             }
         }
-        if (none != null) {
-            return none;
+        if (tally.none != null) {
+            return tally.none;
         }
         for (RouteSource s : cooling) {
             // No other source is left: wait until the host said it would answer again (capped).
@@ -146,21 +137,44 @@ final class RoutedSource implements ImageSource {
             Duration wait = Duration.between(Instant.now(), until);
             Duration cap = client.options().maxRetryAfter();
             sleep(wait.compareTo(cap) > 0 ? cap : wait);
-            try {
-                T result = one(s, what, true, op);
-                if (optional && ((Optional<?>) result).isEmpty()) {
-                    none = result;
-                    continue;
-                }
-                return result;
-            } catch (Qmt4jException e) {
-                last = failed(s, e, failures);
+            if (ask(s, what, true, op, optional, tally)) {
+                return tally.answer;
             }
         }
-        if (none != null) {
-            return none;
+        if (tally.none != null) {
+            return tally.none;
         }
-        throw exhausted(what, candidates, failures, last);
+        throw exhausted(what, candidates, tally.failures, tally.last);
+    }
+
+    /** What the sources asked so far came to, across both passes of {@link #attempt}. */
+    private static final class Tally<T> {
+        private final List<String> failures = new ArrayList<>();
+        private Qmt4jException last;
+        /** An empty optional answer, kept in case no other source has it. */
+        private T none;
+        /** The final answer, once {@link #ask} returned true. */
+        private T answer;
+    }
+
+    /**
+     * Asks one source. True when its answer is final (then in {@code tally.answer}); false when the next source
+     * should be asked: after a failure that moves on (recorded in the tally), or an optional "none here".
+     */
+    private <T> boolean ask(RouteSource s, String what, boolean retrying, Function<RegistrySource, T> op,
+            boolean optional, Tally<T> tally) {
+        try {
+            T result = one(s, what, retrying, op);
+            if (optional && ((Optional<?>) result).isEmpty()) {
+                tally.none = result;
+                return false;
+            }
+            tally.answer = result;
+            return true;
+        } catch (Qmt4jException e) {
+            tally.last = failed(s, e, tally.failures);
+            return false;
+        }
     }
 
     private <T> T one(RouteSource s, String what, boolean retrying, Function<RegistrySource, T> op) {
