@@ -1,11 +1,10 @@
 package dev.qmt4j.config;
 
+import static dev.qmt4j.config.ConfigErrors.assertConfigErrorAt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,20 +94,16 @@ class SandboxSettingsTest {
                 model = "x"
                 allowed_hosts = ["*"]
                 """);
-        Qmt4jException e = assertThrows(Qmt4jException.class, () -> ConfigFile.load(toml));
-        assertEquals(ErrorKind.CONFIG, e.kind());
-        assertTrue(e.getMessage().startsWith(toml + ":6: providers[0].config.allowed_hosts: "), e.getMessage());
+        Qmt4jException e = assertConfigErrorAt(toml, ":6: providers[0].config.allowed_hosts: ");
         assertTrue(e.getMessage().contains("[providers.config]"), e.getMessage());
         assertTrue(e.hint().contains("[providers.sandbox]"), e.hint());
 
         Path json = write("p.json", "{\"providers\": [{\"name\": \"a\", \"path\": \"a.wasm\",\n"
                 + "  \"config\": {\"model\": \"x\",\n    \"allow_private_networks\": true}}]}\n");
-        e = assertThrows(Qmt4jException.class, () -> ConfigFile.load(json));
-        assertTrue(e.getMessage().startsWith(json + ":3: providers[0].config.allow_private_networks: "), e.getMessage());
+        assertConfigErrorAt(json, ":3: providers[0].config.allow_private_networks: ");
 
         Path yaml = write("p.yaml", "providers:\n  - name: a\n    path: a.wasm\n    config:\n      max_memory_pages: 9\n");
-        e = assertThrows(Qmt4jException.class, () -> ConfigFile.load(yaml));
-        assertTrue(e.getMessage().startsWith(yaml + ":5: providers[0].config.max_memory_pages: "), e.getMessage());
+        assertConfigErrorAt(yaml, ":5: providers[0].config.max_memory_pages: ");
     }
 
     @Test
@@ -121,10 +116,7 @@ class SandboxSettingsTest {
                 "timeout = \"soon\"", "providers[0].sandbox.timeout: expected a positive duration",
                 "max_memory_pages = 0", "providers[0].sandbox.max_memory_pages: expected a whole number from 1 to 65536",
                 "allowed_host = []", "providers[0].sandbox.allowed_host: unknown key 'allowed_host'").entrySet()) {
-            Path f = write("bad.toml", head + c.getKey() + "\n");
-            Qmt4jException e = assertThrows(Qmt4jException.class, () -> ConfigFile.load(f), c.getKey());
-            assertEquals(ErrorKind.CONFIG, e.kind());
-            assertTrue(e.getMessage().contains(f + ":5: " + c.getValue()), e.getMessage());
+            assertConfigErrorAt(write("bad.toml", head + c.getKey() + "\n"), ":5: " + c.getValue());
         }
     }
 
