@@ -123,8 +123,7 @@ class CliLockTest {
 
     @Test
     void checkNamesEachDifferenceWithExitSixteen() throws IOException {
-        String key = tmp.resolve("release").toString();
-        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", key).exitCode());
+        String key = keyPair("release");
         pushSigned("oci://" + registry.host() + "/fleet/remote:1", key, "one");
         Path cfg = config(key + ".pub", "");
         assertEquals(0, cli.run("--config", cfg.toString(), "lock", "--lock", tmp.resolve("custom.lock").toString()).exitCode());
@@ -153,6 +152,13 @@ class CliLockTest {
         assertEquals(2, usage.exitCode(), usage::toString);
     }
 
+    /** Generates a key pair under {@code tmp} and returns its prefix (the {@code .key} and {@code .pub} files). */
+    private String keyPair(String name) {
+        String prefix = tmp.resolve(name).toString();
+        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", prefix).exitCode());
+        return prefix;
+    }
+
     /** Pushes a real test plugin (single Wasm manifest) under {@code ref}, signs it with {@code key}, returns its digest. */
     private String pushPlugin(String ref, String plugin, String key) throws IOException {
         Cli.Result push = cli.run("push", ref, "--wasm", TestPlugins.path(plugin).toString());
@@ -167,10 +173,8 @@ class CliLockTest {
     @Test
     void lockedModeLoadsTheLockedDigestAndFailsWithItsCodeOnAMissingProviderAnEditedDigestAndAnotherSigner()
             throws IOException {
-        String key = tmp.resolve("release").toString();
-        String other = tmp.resolve("other").toString();
-        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", key).exitCode());
-        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", other).exitCode());
+        String key = keyPair("release");
+        String other = keyPair("other");
         String ref = "oci://" + registry.host() + "/fleet/locked:1";
         String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
         Path cfg = tmp.resolve("locked.toml");
@@ -235,8 +239,7 @@ class CliLockTest {
 
     @Test
     void exportToASecondRegistryServesLockedModeWithTheUpstreamBlockedAndStopped() throws IOException {
-        String key = tmp.resolve("release").toString();
-        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", key).exitCode());
+        String key = keyPair("release");
         String wasmRef = "oci://" + registry.host() + "/team/wasm:1";
         String indexRef = "oci://" + registry.host() + "/team/index:2";
         String d1 = pushPlugin(wasmRef, TestPlugins.QMT_OPENAI, key);
@@ -300,8 +303,7 @@ class CliLockTest {
 
     @Test
     void frozenConfigAndLockFileKeyLockEveryCommandButLockItself() throws IOException {
-        String key = tmp.resolve("release").toString();
-        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", key).exitCode());
+        String key = keyPair("release");
         String ref = "oci://" + registry.host() + "/fleet/frozen:1";
         String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
         Path cfg = tmp.resolve("frozen.toml");
@@ -350,10 +352,8 @@ class CliLockTest {
 
     @Test
     void updateWatchSwapsInANewDigestWithTheSameSignerAndRefusesAnotherKey() throws Exception {
-        String key = tmp.resolve("release").toString();
-        String other = tmp.resolve("other").toString();
-        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", key).exitCode());
-        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", other).exitCode());
+        String key = keyPair("release");
+        String other = keyPair("other");
         String ref = "oci://" + registry.host() + "/fleet/watched:1";
         String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
         Path cfg = tmp.resolve("watch.toml");
