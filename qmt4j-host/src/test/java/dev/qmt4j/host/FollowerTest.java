@@ -23,6 +23,7 @@ import dev.qmt4j.sigstore.cosign.LegacySigner;
 import dev.qmt4j.testkit.FaultProxy;
 import dev.qmt4j.testkit.RegistryServer;
 import dev.qmt4j.testplugins.TestPlugins;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +70,11 @@ class FollowerTest {
         }
     }
 
+    /** Writes {@code key}'s public key as PEM to {@code tmp/name}, for a config's {@code public_key}. */
+    private Path publicKeyFile(String name, CosignKeyPair key) throws IOException {
+        return Files.writeString(tmp.resolve(name), CosignKeys.publicKeyPem(key.publicKey()));
+    }
+
     private static <T> T await(List<FollowEvent> events, Class<T> type, Predicate<T> which, Duration within) throws InterruptedException {
         long end = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < end) {
@@ -93,8 +99,7 @@ class FollowerTest {
             CosignKeyPair other = CosignKeys.generate();
             RegistryRef direct = (RegistryRef) ImageRef.parse("oci://" + server.host() + "/follow/openai:1.0");
             Digest v1 = publish(client, direct, "1", key);
-            Path pub = tmp.resolve("cosign.pub");
-            Files.writeString(pub, CosignKeys.publicKeyPem(key.publicKey()));
+            Path pub = publicKeyFile("cosign.pub", key);
             Path cfg = tmp.resolve("providers.toml");
             Files.writeString(cfg, """
                     [[providers]]
@@ -155,8 +160,7 @@ class FollowerTest {
             CosignKeyPair key = CosignKeys.generate();
             RegistryRef ref = (RegistryRef) ImageRef.parse("oci://" + server.host() + "/auto/openai:1.0");
             Digest v1 = publish(client, ref, "1", key);
-            Path pub = tmp.resolve("cosign.pub");
-            Files.writeString(pub, CosignKeys.publicKeyPem(key.publicKey()));
+            Path pub = publicKeyFile("cosign.pub", key);
             Path cfg = tmp.resolve("providers.toml");
             Files.writeString(cfg, """
                     [[providers]]
@@ -213,8 +217,7 @@ class FollowerTest {
             CosignKeyPair key = CosignKeys.generate();
             RegistryRef ref = (RegistryRef) ImageRef.parse("oci://" + server.host() + "/follow/late:1.0");
             Digest v1 = publish(client, ref, "1", key);
-            Path pub = tmp.resolve("late.pub");
-            Files.writeString(pub, CosignKeys.publicKeyPem(key.publicKey()));
+            Path pub = publicKeyFile("late.pub", key);
             Path cfg = tmp.resolve("late.toml");
             Files.writeString(cfg, """
                     [[providers]]
