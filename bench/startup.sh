@@ -80,7 +80,7 @@ for r in $(seq 1 "$RUNS"); do
     bash -c "${PREPS[$i]}"
     /usr/bin/time -f '%e %U %S' -o "$W/t" bash -c "${CMDS[$i]}" >/dev/null 2>&1
     read -r e u s <"$W/t"
-    echo "$e $(echo "$u + $s" | bc)" >>"$W/case.$i"
+    awk -v e="$e" -v u="$u" -v s="$s" 'BEGIN { printf "%s %.2f\n", e, u + s }' >>"$W/case.$i"
   done
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
