@@ -56,71 +56,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-PORT=""
-for _ in $(seq 1 50); do
-  p=$(( 20000 + RANDOM % 40000 ))
-  if port_free "$p"; then PORT="$p"; break; fi
-done
-[ -n "$PORT" ] || { say "no free port found"; exit 1; }
-REG="127.0.0.1:$PORT"
-
-mkdir -p "$W/storage"
-cat >"$W/registry.yml" <<YML
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $W/storage
-  delete:
-    enabled: true
-http:
-  addr: $REG
-YML
-docker-registry serve "$W/registry.yml" >"$W/registry.log" 2>&1 &
-REG_PID=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://$REG/v2/" >/dev/null 2>&1 && break
-  kill -0 "$REG_PID" 2>/dev/null || { cat "$W/registry.log" >&2; say "registry died"; exit 1; }
-  sleep 0.1
-done
-curl -fsS "http://$REG/v2/" >/dev/null || { say "registry did not come up on $REG"; exit 1; }
-say "registry: docker-registry on $REG (storage $W/storage)"
+. "$ROOT/bench/lib.sh"
+start_registry
 
 # ---- the plugin: a valid wasm module of exactly SIZE_MIB MiB ------------------------------------
-# header (8) + custom section id (1) + 4-byte LEB128 section size + name length (1) + "bench" (5)
-total=$(( SIZE_MIB * 1024 * 1024 ))
-payload=$(( total - 8 - 1 - 4 - 6 ))
-secsize=$(( payload + 6 ))
-(( secsize < 268435456 )) || { say "SIZE_MIB too large for a 4-byte LEB128"; exit 1; }
-leb=$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' \
-  $(( (secsize & 127) | 128 )) $(( ((secsize >> 7) & 127) | 128 )) \
-  $(( ((secsize >> 14) & 127) | 128 )) $(( (secsize >> 21) & 127 )))
-{
-  printf '\x00asm\x01\x00\x00\x00\x00'
-  printf "$leb"
-  printf '\x05bench'
-  head -c "$payload" /dev/urandom
-} >"$W/plugin.wasm"
-[ "$(wc -c <"$W/plugin.wasm")" -eq "$total" ] || { say "plugin.wasm has the wrong size"; exit 1; }
+make_big_wasm "$W/plugin.wasm" "$SIZE_MIB"
 LAYER_DIGEST="sha256:$(sha256sum "$W/plugin.wasm" | cut -d' ' -f1)"
-say "plugin.wasm: $total bytes, $LAYER_DIGEST"
+say "plugin.wasm: $(wc -c <"$W/plugin.wasm") bytes, $LAYER_DIGEST"
 
 # ---- build the CLI once (not timed) and publish ----------------------------------------------
 "$QMT4J" --version >/dev/null
 REF="oci://$REG/bench/big:1"
-if "$QMT4J" push "$REF" --wasm "$W/plugin.wasm" >"$W/push.log" 2>&1; then
-  PUSHED_WITH="bin/qmt4j push"
-else
-  say "bin/qmt4j push failed (see below); publishing with skopeo from an OCI layout instead"
-  sed 's/^/  push: /' "$W/push.log" >&2 || true
-  "$ROOT/examples/make-layout.sh" "$W/plugin.wasm" "$W/layout" 1 >/dev/null
-  skopeo copy -q --dest-tls-verify=false "oci:$W/layout:1" "docker://$REG/bench/big:1"
-  PUSHED_WITH="skopeo copy from an OCI layout (examples/make-layout.sh)"
-fi
+publish_wasm "$QMT4J" "$W/plugin.wasm" "$REF"
 say "published $REF with $PUSHED_WITH"
 
 # ---- sanity: one pull, and the pulled file is byte-identical ---------------------------------
