@@ -124,19 +124,6 @@ public final class Follower implements AutoCloseable {
         }
     }
 
-    /**
-     * The signer part of a verifier's summary ("verified D: signed with key K, Rekor log index N" gives
-     * "signed with key K"), so two versions signed by the same signer compare equal.
-     */
-    static Optional<String> signerOf(Optional<String> summary) {
-        return summary.map(s -> {
-            int colon = s.indexOf(": ");
-            String rest = s.startsWith("verified ") && colon > 0 ? s.substring(colon + 2) : s;
-            int cut = rest.indexOf(", Rekor log index");
-            cut = cut < 0 ? rest.indexOf(", integrated") : cut;
-            return cut < 0 ? rest : rest.substring(0, cut);
-        });
-    }
 
     /** Stops following; a check running now finishes. */
     @Override

@@ -5,6 +5,7 @@ import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.config.ProviderEntry;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.sigstore.SigstoreVerifier;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -94,9 +95,11 @@ final class LockedMode {
         }
         String got = summary.orElse("");
         LockedProvider.LockedSigner s = want.get();
-        boolean same = s.key().map(k -> (got + ",").contains("signed with key " + k + ","))
-                .orElseGet(() -> got.contains("signed by identity=" + s.identity().orElse("") + " issuer="
-                        + s.issuer().orElse("<none>")));
+        String expected = s.key().map(k -> "signed with key " + k)
+                .orElseGet(() -> "signed by identity=" + s.identity().orElse("") + " issuer=" + s.issuer().orElse("<none>"));
+        // The summary's signer part, exactly; a keyless one may go on with more certificate fields
+        // (" github_workflow_repository=..."), never with more characters of the issuer.
+        boolean same = SigstoreVerifier.signerOf(summary).filter(g -> g.equals(expected) || g.startsWith(expected + " ")).isPresent();
         if (!same) {
             throw new Qmt4jException(ErrorKind.VERIFICATION, "locked mode: the lockfile " + file + " records the signer "
                     + s.describe() + ", but " + (got.isEmpty() ? "the plugin was not verified" : "it was " + got),

@@ -15,6 +15,7 @@ import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
 import dev.qmt4j.provider.Sandbox;
 import dev.qmt4j.pull.PullListener;
+import dev.qmt4j.sigstore.SigstoreVerifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -388,11 +389,11 @@ public final class PluginRegistry implements AutoCloseable {
         Optional<String> previous = Optional.ofNullable(before).map(b -> b.info().digest());
         try {
             Fetched f = fetch(s.entry(), true, listener);
-            if (sameSigner && before != null && !Follower.signerOf(before.info().signer())
-                    .equals(Follower.signerOf(f.info().signer()))) {
+            if (sameSigner && before != null && !SigstoreVerifier.signerOf(before.info().signer())
+                    .equals(SigstoreVerifier.signerOf(f.info().signer()))) {
                 throw ProviderErrors.named(s.entry(), config.source(), platform, new Qmt4jException(ErrorKind.VERIFICATION,
-                        f.info().digest() + " is " + Follower.signerOf(f.info().signer()).orElse("not verified")
-                                + ", the version in service " + Follower.signerOf(before.info().signer()).orElse("not verified")
+                        f.info().digest() + " is " + SigstoreVerifier.signerOf(f.info().signer()).orElse("not verified")
+                                + ", the version in service " + SigstoreVerifier.signerOf(before.info().signer()).orElse("not verified")
                                 + ": a change of signer is refused", "review the new signer, then update explicitly"));
             }
             if (f.offlineWarning().isPresent()) {

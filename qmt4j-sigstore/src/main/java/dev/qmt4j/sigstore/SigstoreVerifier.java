@@ -184,6 +184,20 @@ public final class SigstoreVerifier implements SignatureVerifier {
                 + " (qmt4j verify " + reference.canonical() + " shows what was found)");
     }
 
+    /**
+     * The signer part of a verifier's summary ("verified D: signed with key K, Rekor log index N" gives
+     * "signed with key K"), so two versions signed by the same signer compare equal.
+     */
+    public static Optional<String> signerOf(Optional<String> summary) {
+        return summary.map(s -> {
+            int colon = s.indexOf(": ");
+            String rest = s.startsWith("verified ") && colon > 0 ? s.substring(colon + 2) : s;
+            int cut = rest.indexOf(", Rekor log index");
+            cut = cut < 0 ? rest.indexOf(", integrated") : cut;
+            return cut < 0 ? rest : rest.substring(0, cut);
+        });
+    }
+
     /** "signed by identity=... issuer=... (log index N, integrated T)" or "signed with key sha256:...". */
     public static String summary(ImageVerdict.Accepted a) {
         StringBuilder sb = new StringBuilder("verified ").append(a.digest()).append(": ");
