@@ -55,12 +55,14 @@ public final class Follower implements AutoCloseable {
     }
 
     private static Map<String, FollowSettings> plan(List<String> names, Duration every, Duration jitter) {
-        if (every.isNegative() || every.isZero() || jitter.isNegative()) {
-            throw new Qmt4jException(ErrorKind.USAGE, "follow interval must be positive and jitter not negative, got every="
-                    + every + " jitter=" + jitter);
+        FollowSettings settings;
+        try {
+            settings = new FollowSettings(every, jitter); // the one place the bounds are checked
+        } catch (IllegalArgumentException e) {
+            throw new Qmt4jException(ErrorKind.USAGE, "follow: " + e.getMessage());
         }
         Map<String, FollowSettings> plan = new java.util.LinkedHashMap<>();
-        names.forEach(n -> plan.put(n, new FollowSettings(every, jitter)));
+        names.forEach(n -> plan.put(n, settings));
         return plan;
     }
 
