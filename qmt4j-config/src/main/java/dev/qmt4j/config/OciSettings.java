@@ -39,34 +39,9 @@ public record OciSettings(boolean insecureSkipSignature, List<String> insecureRe
         lock = lock == null ? LockSettings.none() : lock;
     }
 
-    /** Settings without lockfile keys. */
-    public OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
-            Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates, boolean cachePermissionsCheck,
-            List<RegistrySettings> registries) {
-        this(insecureSkipSignature, insecureRegistries, refresh, cacheDir, verify, caCertificates, cachePermissionsCheck,
-                registries, LockSettings.none());
-    }
-
-    /** Settings with the permissions check on and without {@code [[oci.registry]]} tables. */
-    public OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
-            Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates) {
-        this(insecureSkipSignature, insecureRegistries, refresh, cacheDir, verify, caCertificates, true, List.of());
-    }
-
-    /** Settings without {@code [[oci.registry]]} tables. */
-    public OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
-            Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates, boolean cachePermissionsCheck) {
-        this(insecureSkipSignature, insecureRegistries, refresh, cacheDir, verify, caCertificates, cachePermissionsCheck, List.of());
-    }
-
-    /** Settings with the permissions check on. */
-    public OciSettings(boolean insecureSkipSignature, List<String> insecureRegistries, String refresh,
-            Optional<Path> cacheDir, VerifyPolicySettings verify, List<Path> caCertificates, List<RegistrySettings> registries) {
-        this(insecureSkipSignature, insecureRegistries, refresh, cacheDir, verify, caCertificates, true, registries);
-    }
-
     /** The settings with no {@code [oci]} table: secure, default refresh, default cache directory. */
     public static OciSettings defaults() {
-        return new OciSettings(false, List.of(), DEFAULT_REFRESH, Optional.empty(), VerifyPolicySettings.none(), List.of());
+        return new OciSettings(false, List.of(), DEFAULT_REFRESH, Optional.empty(), VerifyPolicySettings.none(), List.of(),
+                true, List.of(), LockSettings.none());
     }
 }

@@ -38,17 +38,10 @@ public record ProviderEntry(String name, String path, Map<String, Object> config
         follow = follow == null ? Optional.empty() : follow;
     }
 
-    /** An entry without a {@code [providers.follow]} table. */
-    public ProviderEntry(String name, String path, Map<String, Object> config, Optional<VerifyPolicySettings> verify,
-            Optional<String> sha256, Optional<String> file, Map<String, Object> extras, Optional<String> platform,
-            SandboxSettings sandbox) {
-        this(name, path, config, verify, sha256, file, extras, platform, sandbox, Optional.empty());
-    }
-
-    /** An entry without a {@code platform} key or a {@code [providers.sandbox]} table. */
+    /** An entry without a {@code platform} key, a {@code [providers.sandbox]} or a {@code [providers.follow]} table. */
     public ProviderEntry(String name, String path, Map<String, Object> config, Optional<VerifyPolicySettings> verify,
             Optional<String> sha256, Optional<String> file, Map<String, Object> extras) {
-        this(name, path, config, verify, sha256, file, extras, Optional.empty(), SandboxSettings.none());
+        this(name, path, config, verify, sha256, file, extras, Optional.empty(), SandboxSettings.none(), Optional.empty());
     }
 
     /** Whether {@code path} names an OCI image rather than a local file. */
