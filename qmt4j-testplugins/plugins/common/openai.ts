@@ -44,7 +44,9 @@ export function configSchema(): string {
     .set("api_key", JValue.object().set("type", JValue.str("string")))
     .set("temperature", JValue.object().set("type", JValue.str("number")))
     .set("max_tokens", JValue.object().set("type", JValue.str("integer")).set("minimum", JValue.int(1)))
-    .set("system", JValue.object().set("type", JValue.str("string")))
+    // QueryMT's providers read system as a string or an array of parts (deserialize_system_vec).
+    .set("system", JValue.object().set("type", JValue.array().push(JValue.str("string")).push(JValue.str("array")))
+      .set("items", JValue.object().set("type", JValue.str("string"))))
     .set("top_p", JValue.object().set("type", JValue.str("number")))
     .set("top_k", JValue.object().set("type", JValue.str("integer")).set("minimum", JValue.int(0)))
     .set("reasoning_effort", JValue.object().set("type", JValue.str("string")))
@@ -181,8 +183,15 @@ function textOf(content: JValue): string {
 /** QueryMT ChatMessage list -> OpenAI messages. */
 export function openaiMessages(cfg: JValue, messages: JValue | null): JValue {
   const out = JValue.array();
-  const system = cfg.getStr("system", "");
-  if (system.length > 0) out.push(JValue.object().set("role", JValue.str("system")).set("content", JValue.str(system)));
+  const system = cfg.get("system");
+  if (system !== null && system.isStr() && system.s.length > 0) {
+    out.push(JValue.object().set("role", JValue.str("system")).set("content", JValue.str(system.s)));
+  } else if (system !== null && system.isArr()) { // one system message per part, as QueryMT's OpenAI provider
+    for (let i = 0; i < system.arr.length; i++) {
+      const part = system.arr[i];
+      if (part.isStr()) out.push(JValue.object().set("role", JValue.str("system")).set("content", JValue.str(part.s)));
+    }
+  }
   if (messages === null || !messages.isArr()) return out;
   for (let i = 0; i < messages.arr.length; i++) {
     const m = messages.arr[i];

@@ -11,6 +11,7 @@ import dev.qmt4j.provider.model.QmtJson;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,8 +48,9 @@ final class ChatCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "M", description = "The model (overrides the config's).")
     String model;
 
-    @Option(names = "--system", paramLabel = "S", description = "A system prompt.")
-    String system;
+    @Option(names = {"-s", "--system"}, paramLabel = "S",
+            description = "A system prompt; repeat it for a multi-part prompt, as with qmt (config key system).")
+    List<String> system = new ArrayList<>();
 
     @Option(names = "--no-stream", description = "Wait for the whole reply instead of streaming it.")
     boolean noStream;
@@ -90,9 +92,7 @@ final class ChatCommand implements Callable<Integer> {
             if (arg.model() != null) {
                 b.model(arg.model());
             }
-            if (system != null) {
-                b.system(system);
-            }
+            system.forEach(b::system);
             sampling(b);
             providerOptions.applyTo(b);
             ProviderHandle h = b.build();

@@ -13,8 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.StringNode;
 
 /**
- * The provider-config flags {@code qmt} (QueryMT's CLI) takes on every provider call, for {@code chat} and
- * {@code embed}: {@code --api-key}, {@code --base-url} and {@code -o/--option KEY=VALUE}. Each becomes a
+ * The provider-config flags {@code qmt} (QueryMT's CLI) takes on every provider call, for {@code chat},
+ * {@code embed} and {@code models}: {@code --api-key}, {@code --base-url} and {@code -o/--option KEY=VALUE}. Each becomes a
  * top-level key of the config the plugin's {@code from_config} receives, as QueryMT's {@code LLMBuilder}
  * passes them ({@code api_key}, {@code base_url}, the option's key), so the plugin's schema judges them
  * (docs/cli.md).

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -131,6 +132,24 @@ class CliHostCommandsTest extends OpenAiCliTestBase {
         Cli.Result r = cli.run("--config", config(false).toString(), "models", "openai");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(openai.models(), r.out().lines().toList());
+    }
+
+    @Test
+    void modelsWithoutAProviderListsEveryProviderAsNameColonModel() throws Exception {
+        Cli.Result r = cli.run("--config", config(true).toString(), "models");
+        // openai's models as chat takes them; broken cannot load: said on stderr, the others still listed,
+        // and the exit code is its error's.
+        assertEquals(ErrorKind.NOT_FOUND.exitCode(), r.exitCode(), r.toString());
+        List<String> lines = r.out().lines().toList();
+        assertTrue(lines.containsAll(openai.models().stream().map(m -> "openai:" + m).toList()), r.toString());
+        assertEquals(openai.models().size(), lines.size(), "hello has no list_models: left out, " + r);
+        assertTrue(r.err().contains("models: provider 'broken'") && !r.err().contains("'hello'"), r.toString());
+
+        Cli.Result json = cli.run("--config", config(false).toString(), "models", "--json");
+        assertEquals(0, json.exitCode(), json.toString());
+        JsonNode all = MAPPER.readTree(json.out());
+        assertEquals(openai.models().size(), all.get("openai").size(), json.toString());
+        assertFalse(all.has("hello"), json.toString());
     }
 
     @Test

@@ -122,6 +122,62 @@ class CliQueryMtFlagsTest extends OpenAiCliTestBase {
     }
 
     @Test
+    void systemPartsReachThePluginAsQmtSendsThem() throws Exception {
+        Path cfg = config(true);
+        Cli.Result one = cli.run("--config", cfg.toString(), "chat", "openai", "Hi", "--no-stream", "--system", "Be brief.");
+        assertEquals(0, one.exitCode(), one.toString());
+        assertEquals(List.of("system:Be brief.", "user:Hi"), roles(lastChatBody()));
+
+        // Repeated, as qmt -s a -s b: an array of parts for a plugin whose schema takes one (qmt-openai, as
+        // QueryMT's OpenAI provider: one system message per part, in order).
+        Cli.Result two = cli.run("--config", cfg.toString(), "chat", "openai", "Hi", "--no-stream", "-s", "Be brief.", "--system", "Answer in French.");
+        assertEquals(0, two.exitCode(), two.toString());
+        assertEquals(List.of("system:Be brief.", "system:Answer in French.", "user:Hi"), roles(lastChatBody()));
+
+        // A plugin whose schema types system as a string only gets the parts joined with a blank line.
+        Path strict = Files.writeString(tmp.resolve("strict.toml"), """
+                [[providers]]
+                name = "strict"
+                path = "%s"
+                [providers.config]
+                model = "%s"
+                base_url = "%s"
+                """.formatted(TestPlugins.path(TestPlugins.QMT_STRICT_SCHEMA), OpenAiTestServer.MODEL_A, openai.baseUrl()));
+        Cli.Result joined = cli.run("--config", strict.toString(), "chat", "strict", "Hi", "--no-stream", "-s", "Be brief.", "-s", "Answer in French.");
+        assertEquals(0, joined.exitCode(), joined.toString());
+        assertEquals(List.of("system:Be brief.\n\nAnswer in French.", "user:Hi"), roles(lastChatBody()));
+
+        // -o is applied last: it replaces the parts.
+        Cli.Result option = cli.run("--config", cfg.toString(), "chat", "openai", "Hi", "--no-stream", "-s", "a", "-s", "b", "-o", "system=c");
+        assertEquals(0, option.exitCode(), option.toString());
+        assertEquals(List.of("system:c", "user:Hi"), roles(lastChatBody()));
+    }
+
+    /** Each message of an OpenAI request body as {@code role:text}. */
+    private static List<String> roles(JsonNode body) {
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode m : body.get("messages")) {
+            JsonNode c = m.get("content");
+            out.add(m.get("role").stringValue() + ":" + (c.isString() ? c.stringValue() : c.toString()));
+        }
+        return out;
+    }
+
+    @Test
+    void modelsTakesTheProviderConfigFlags() throws Exception {
+        cli.env().remove("OPENAI_API_KEY");
+        Path cfg = config(false);
+        Cli.Result r = cli.run("--config", cfg.toString(), "models", "openai", "--api-key", openai.apiKey(), "--base-url", openai.baseUrl());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(openai.models(), r.out().lines().toList());
+        OpenAiTestServer.RecordedRequest sent = openai.requests().get(openai.requests().size() - 1);
+        assertEquals("Bearer " + openai.apiKey(), sent.header("authorization"));
+
+        Cli.Result wrongKey = cli.run("--config", cfg.toString(), "models", "openai", "--api-key", "sk-wrong", "--base-url", openai.baseUrl());
+        assertEquals(ErrorKind.AUTH.exitCode(), wrongKey.exitCode(), wrongKey.toString());
+    }
+
+    @Test
     void embedPrintsTheVectors() throws Exception {
         Path cfg = config(true);
         Cli.Result r = cli.run("--config", cfg.toString(), "embed", "openai", "alpha", "beta gamma");

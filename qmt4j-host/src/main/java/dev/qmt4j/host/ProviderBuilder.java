@@ -4,7 +4,9 @@ import dev.qmt4j.config.SandboxSettings;
 import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,6 +23,7 @@ public final class ProviderBuilder {
     private final PluginRegistry registry;
     private final String name;
     private final Map<String, Object> parameters = new LinkedHashMap<>();
+    private final List<String> systemParts = new ArrayList<>();
 
     ProviderBuilder(PluginRegistry registry, String name) {
         this.registry = registry;
@@ -42,9 +45,20 @@ public final class ProviderBuilder {
         return parameter("base_url", url);
     }
 
-    /** Sets {@code system}. */
-    public ProviderBuilder system(String prompt) {
-        return parameter("system", prompt);
+    /**
+     * Appends a part of the system prompt, as QueryMT's {@code LLMBuilder.system} does (so {@code qmt -s a -s b}
+     * gives two parts). One part is sent as the string {@code system}; several as an array of strings when the
+     * plugin's {@code config_schema} allows one, else joined with a blank line (QueryMT's string-only
+     * providers do the same). The parts replace a {@code system} set in the config or with {@link #parameter}
+     * before; a later {@code parameter("system", ...)} replaces them.
+     */
+    public ProviderBuilder system(String part) {
+        if (part == null) {
+            throw new IllegalArgumentException("system prompt part is null");
+        }
+        parameters.remove("system");
+        systemParts.add(part);
+        return this;
     }
 
     /**
@@ -57,6 +71,9 @@ public final class ProviderBuilder {
         if (SandboxSettings.RESERVED_IN_CONFIG.contains(key)) {
             throw new ProviderException(ProviderErrorKind.INVALID_CONFIG, "provider '" + name + "': '" + key
                     + "' is a sandbox setting, not plugin config; set it in [providers.sandbox] or with PluginRegistry.Builder.sandbox");
+        }
+        if (key.equals("system")) {
+            systemParts.clear();
         }
         parameters.put(key, value);
         return this;
@@ -73,6 +90,9 @@ public final class ProviderBuilder {
         parameters.forEach((k, v) -> cfg.set(k, Jsons.MAPPER.valueToTree(v)));
         try (ProviderLease lease = registry.lease(name)) {
             ProviderPlugin p = lease.plugin();
+            if (!systemParts.isEmpty()) {
+                cfg.set("system", SystemPrompt.value(systemParts, p.configSchema()));
+            }
             registry.addApiKey(name, cfg, p);
             ConfigValidator.validate(name, p.configSchema(), cfg);
             JsonNode accepted = p.fromConfig(cfg);
