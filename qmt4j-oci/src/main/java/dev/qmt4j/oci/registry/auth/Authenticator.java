@@ -3,7 +3,9 @@ package dev.qmt4j.oci.registry.auth;
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.http.HttpAccess;
+import dev.qmt4j.http.HttpTimeouts;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -39,6 +41,9 @@ public final class Authenticator {
 
     private final HttpAccess http;
     private final CredentialStore credentials;
+    /** Largest token response read (a token with its JSON is a few KiB; registries' JWTs stay far below). */
+    static final int MAX_TOKEN_RESPONSE_BYTES = 1 << 20;
+
     private final Duration timeout;
     private final String userAgent;
     private final TokenCache tokens;
@@ -179,9 +184,16 @@ public final class Authenticator {
                     .ifPresent(h -> b.header("Authorization", h));
             request = b.build();
         }
-        HttpResponse<byte[]> response;
+        int status;
+        byte[] body;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            // The shared timeouts (HttpTimeouts): headers within the timeout, then no silent gap longer than it
+            // in the body, which is also capped: the realm may name any host, and a token is a few KiB.
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream(), timeout);
+            status = response.statusCode();
+            try (InputStream in = HttpTimeouts.idleGuarded(response.body(), timeout)) {
+                body = in.readNBytes(MAX_TOKEN_RESPONSE_BYTES + 1);
+            }
         } catch (IOException e) {
             if (dev.qmt4j.http.CaCertificates.isUntrusted(e)) {
                 throw new Qmt4jException(ErrorKind.NETWORK, "cannot reach the token service " + realmUri.getHost() + " of registry "
@@ -193,7 +205,11 @@ public final class Authenticator {
             Thread.currentThread().interrupt();
             throw new Qmt4jException(ErrorKind.NETWORK, "interrupted while fetching a token for " + registry, null, e);
         }
-        int status = response.statusCode();
+        if (body.length > MAX_TOKEN_RESPONSE_BYTES) {
+            throw new Qmt4jException(ErrorKind.AUTH, "token service " + realmUri.getHost() + " of registry " + registry
+                    + " answered with more than " + MAX_TOKEN_RESPONSE_BYTES + " bytes; a token response is a few KiB",
+                    "the registry's token realm is misconfigured or not what it claims to be");
+        }
         if (status == 401 || status == 403) {
             String message = "registry " + registry + " refused credentials" + (creds.isPresent() ? "" : " (none were found)")
                     + " for " + String.join(" ", wanted) + " (token service answered " + status + ")";
@@ -207,7 +223,7 @@ public final class Authenticator {
         String token;
         Duration lifetime = DEFAULT_TOKEN_LIFETIME;
         try {
-            JsonNode json = JSON.readTree(response.body());
+            JsonNode json = JSON.readTree(body);
             JsonNode t = json.get("token");
             if (t == null || !t.isString() || t.stringValue().isEmpty()) {
                 t = json.get("access_token");
@@ -248,7 +264,7 @@ public final class Authenticator {
     }
 
     private HttpRequest.Builder base(URI uri) {
-        return http.newRequest(uri).timeout(timeout).header("User-Agent", userAgent);
+        return http.newRequest(uri).header("User-Agent", userAgent);
     }
 
     private static String enc(String s) {

@@ -3,6 +3,7 @@ package dev.qmt4j.sigstore.trust.tuf;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.http.CaCertificates;
 import dev.qmt4j.http.HttpAccess;
+import dev.qmt4j.http.HttpTimeouts;
 import dev.qmt4j.http.NetworkSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,10 +55,11 @@ public final class HttpTufFetcher implements TufFetcher {
     @Override
     public Optional<byte[]> fetch(String path, long maxLength) throws IOException {
         URI uri = base.resolve(path);
-        HttpRequest request = http.newRequest(uri).timeout(timeout).GET().build();
+        HttpRequest request = http.newRequest(uri).GET().build();
         HttpResponse<InputStream> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            // The shared timeouts (HttpTimeouts): headers within the timeout here, a silent body below.
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream(), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted fetching " + uri, e);
@@ -71,7 +73,7 @@ public final class HttpTufFetcher implements TufFetcher {
             }
             throw e;
         }
-        try (InputStream in = response.body()) {
+        try (InputStream in = HttpTimeouts.idleGuarded(response.body(), timeout)) {
             int status = response.statusCode();
             if (status == 404 || status == 403) {
                 return Optional.empty();
