@@ -54,8 +54,9 @@ final class LockCheck {
                         out.add("provider '" + e.name() + "': " + local.file() + " has sha256:" + now + ", the lock sha256:" + f.sha256());
                     }
                 }
-            } else if (source instanceof PluginSource.Url url) {
-                String pin = url.sha256().map(s -> s.toLowerCase(Locale.ROOT)).orElse("(none)");
+            } else if (source instanceof PluginSource.Url url && url.sha256().isPresent()) {
+                // Unpinned in the config, the lock's hash is the only pin (taken from the download): nothing to compare.
+                String pin = url.sha256().get().toLowerCase(Locale.ROOT);
                 if (!pin.equals(f.sha256())) {
                     out.add("provider '" + e.name() + "': the config pins sha256:" + pin + ", the lock sha256:" + f.sha256());
                 }

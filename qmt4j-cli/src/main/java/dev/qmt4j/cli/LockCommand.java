@@ -92,9 +92,12 @@ final class LockCommand implements Callable<Integer> {
             PluginSource source = registry.source(e.name());
             Optional<LockedProvider> locked = resolver.resolve(e.name(), e.path(), source);
             if (locked.isEmpty()) {
-                context.err().println("warning: provider '" + e.name() + "' (" + e.path()
-                        + ") is not locked: an https:// plugin needs a sha256 pin in the config to be recorded");
-                continue;
+                // An https:// plugin without a pin: the lock pins what the server serves now (downloaded and
+                // hashed, never run), as a package lockfile's integrity field does; later loads must match it.
+                String digest = registry.fileDigest(e.name());
+                locked = Optional.of(new LockedProvider.File(e.name(), e.path(), digest.substring(digest.indexOf(':') + 1)));
+                context.info("provider '" + e.name() + "': " + e.path() + " has no sha256 pin in the config;"
+                        + " locked the download's " + digest);
             }
             Optional<LockedProvider> before = existing.flatMap(l -> l.find(e.name(), e.path()));
             context.out().println(e.name() + ": " + describe(locked.get(), before));

@@ -45,7 +45,8 @@ final class LockResolver {
      * @param name      the provider's name
      * @param reference its {@code path} as written
      * @param source    its parsed source
-     * @return the entry, or empty for an {@code https://} plugin without a {@code sha256} pin (nothing to record)
+     * @return the entry, or empty for an {@code https://} plugin without a {@code sha256} pin (the caller downloads
+     *     and hashes it: {@link dev.qmt4j.host.PluginRegistry#fileDigest})
      */
     Optional<LockedProvider> resolve(String name, String reference, PluginSource source) {
         if (source instanceof PluginSource.LocalFile f) {

@@ -134,6 +134,21 @@ public final class PluginRegistry implements AutoCloseable {
         return sourceOf(slot(name).entry());
     }
 
+    /**
+     * The SHA-256 of the plugin file of a local or {@code https://} provider, as {@code sha256:<hex>}: the local
+     * file hashed, or the download (or its cached copy, when the config pins it) hashed as it is stored. Nothing
+     * is instantiated, so no plugin code runs; what {@code qmt4j lock} records for such a provider (docs/locking.md).
+     *
+     * @throws Qmt4jException {@code USAGE} for an OCI provider (its pin is a manifest digest), else the fetch's error
+     */
+    public String fileDigest(String name) {
+        ProviderEntry e = slot(name).entry();
+        if (sourceOf(e) instanceof PluginSource.Oci) {
+            throw new Qmt4jException(ErrorKind.USAGE, "provider '" + name + "' is an OCI image: its pin is a manifest digest, not a file's");
+        }
+        return fetch(e, false, PullListener.NONE).info().digest();
+    }
+
     /** Loads every provider in parallel; one result per provider, in file order. */
     public List<LoadResult> loadAll() {
         List<ProviderSlot> all = new ArrayList<>(slots.values());
