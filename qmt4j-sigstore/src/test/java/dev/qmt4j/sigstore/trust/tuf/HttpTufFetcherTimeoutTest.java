@@ -1,69 +1,38 @@
 package dev.qmt4j.sigstore.trust.tuf;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.qmt4j.http.HttpTimeouts;
 import dev.qmt4j.http.NetworkSettings;
+import dev.qmt4j.testkit.Fault;
+import dev.qmt4j.testkit.FaultProxy;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * A TUF mirror whose body stops mid-way must not hang the trust-root update: the fetch ends with the shared idle
- * timeout (a JDK {@link HttpServer} injects the stall; a real mirror does not stall on demand).
+ * timeout. A real {@link TufTestRepository} serves the metadata; a {@link FaultProxy} in front stalls one body.
  */
 class HttpTufFetcherTimeoutTest {
-    private final CountDownLatch release = new CountDownLatch(1);
-    private HttpServer server;
-
-    @AfterEach
-    void stop() {
-        release.countDown();
-        if (server != null) {
-            server.stop(0);
-        }
-    }
-
-    private URI serve() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/stall.json", exchange -> {
-            exchange.sendResponseHeaders(200, 0);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write("{\"signed\":".getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        server.createContext("/ok.json", exchange -> {
-            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
-    }
-
     @Test
     void aStalledBodyEndsWithTheIdleTimeout() throws Exception {
-        HttpTufFetcher fetcher = new HttpTufFetcher(serve(), Duration.ofSeconds(3), NetworkSettings.jdkDefaults());
-        assertArrayEquals("{}".getBytes(StandardCharsets.UTF_8), fetcher.fetch("ok.json", 1024).orElseThrow());
-        IOException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
-                () -> assertThrows(IOException.class, () -> fetcher.fetch("stall.json", 1024)));
-        assertTrue(e instanceof HttpTimeouts.IdleTimeout, e.toString());
+        try (TufTestRepository repo = new TufTestRepository();
+                FaultProxy proxy = FaultProxy.to(repo.base().getAuthority())) {
+            repo.publishRoot(1, Instant.now().plus(30, ChronoUnit.DAYS), repo.roles.get("root"));
+            HttpTufFetcher fetcher = new HttpTufFetcher(URI.create(proxy.url() + "/"), Duration.ofSeconds(3),
+                    NetworkSettings.jdkDefaults());
+            assertTrue(fetcher.fetch("1.root.json", 1 << 20).isPresent(), "the repository answers through the proxy");
+
+            proxy.inject(FaultProxy.path("1.root.json"), new Fault.Stall(5, 60_000), -1);
+            IOException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                    () -> assertThrows(IOException.class, () -> fetcher.fetch("1.root.json", 1 << 20)));
+            assertTrue(e instanceof HttpTimeouts.IdleTimeout, e.toString());
+        }
     }
 }
