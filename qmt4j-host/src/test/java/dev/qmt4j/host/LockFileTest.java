@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.host.LockedProvider.LockedPlatform;
-import dev.qmt4j.host.LockedProvider.LockedSigner;
+import dev.qmt4j.oci.Signer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +28,7 @@ class LockFileTest {
         LockedProvider.Oci oci = new LockedProvider.Oci("z-oci", "oci://ghcr.io/org/p:1", Optional.of("1"), D,
                 List.of(new LockedPlatform(Optional.of("linux/amd64"), D, "native", D),
                         new LockedPlatform(Optional.of("wasi/wasm"), D, "wasm", D)),
-                Optional.of(new LockedSigner(Optional.of("https://issuer"), Optional.of("ci@example.com \"quoted\""),
-                        Optional.empty())),
+                Optional.of(new Signer.Keyless("ci@example.com \"quoted\"", Optional.of("https://issuer"))),
                 List.of("sha256:" + "c".repeat(64), "sha256:" + "b".repeat(64)));
         LockedProvider.File file = new LockedProvider.File("a-local", "plugins\\echo.wasm", "b".repeat(64));
         LockFile lock = new LockFile(List.of(oci, file));
