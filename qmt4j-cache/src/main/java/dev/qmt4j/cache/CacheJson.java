@@ -3,6 +3,7 @@ package dev.qmt4j.cache;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.Platform;
 import dev.qmt4j.oci.PluginType;
+import dev.qmt4j.oci.Signer;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -123,6 +124,46 @@ final class CacheJson {
                     s.containsKey("platform") ? Optional.of(Platform.parse(strictText(s, "platform"))) : Optional.empty()));
         } catch (RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * A verifier's signer, beside its evidence: {@code {"kind": "key", "fingerprint": ...}} or
+     * {@code {"kind": "keyless", "identity": ..., "issuer": ...}} (no {@code issuer} when the certificate has none).
+     */
+    static byte[] write(Signer signer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(PRETTY, out)) {
+            g.writeStartObject();
+            if (signer instanceof Signer.Key k) {
+                g.writeStringProperty("kind", "key");
+                g.writeStringProperty("fingerprint", k.fingerprint());
+            } else {
+                Signer.Keyless k = (Signer.Keyless) signer;
+                g.writeStringProperty("kind", "keyless");
+                g.writeStringProperty("identity", k.identity());
+                if (k.issuer().isPresent()) {
+                    g.writeStringProperty("issuer", k.issuer().get());
+                }
+            }
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    /** Reads what {@link #write(Signer)} wrote; any malformation (or another kind) is an {@link IllegalArgumentException}. */
+    static Signer readSigner(byte[] bytes) {
+        try {
+            Map<String, Object> n = parseObject(bytes);
+            String kind = strictText(n, "kind");
+            return switch (kind) {
+                case "key" -> new Signer.Key(strictText(n, "fingerprint"));
+                case "keyless" -> new Signer.Keyless(strictText(n, "identity"),
+                        n.containsKey("issuer") ? Optional.of(strictText(n, "issuer")) : Optional.empty());
+                default -> throw new IllegalArgumentException("unknown kind " + kind);
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("malformed signer record: " + e.getMessage(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.qmt4j.cache;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.files.CachePermissions;
 import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.Signer;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ManifestBlob;
 import dev.qmt4j.oci.Platform;
@@ -303,7 +304,15 @@ public final class PluginCache {
      * happens under the digest's evidence lock, and the last writer's complete evidence stays.
      */
     public void putEvidence(Digest top, String summary, Map<String, byte[]> files) {
-        evidence.put(top, summary, files);
+        putEvidence(top, summary, files, Optional.empty());
+    }
+
+    /**
+     * {@link #putEvidence(Digest, String, Map)} with the signer the verifier named, stored as a structured
+     * record ({@code signer.json}) so a cache hit can report it without reading the summary text.
+     */
+    public void putEvidence(Digest top, String summary, Map<String, byte[]> files, Optional<Signer> signer) {
+        evidence.put(top, summary, files, signer);
     }
 
     /** Whether a verifier has accepted {@code top} before (its evidence is stored). */
@@ -312,8 +321,8 @@ public final class PluginCache {
     }
 
     /**
-     * The evidence stored for {@code top}: the verifier's summary and its files, or empty if there is
-     * none. Not checked here: the verifier re-verifies them.
+     * The evidence stored for {@code top}: the verifier's summary, its files and signer, or empty if there is
+     * none (or its signer record is malformed). Not checked here: the verifier re-verifies them.
      */
     public Optional<StoredEvidence> readEvidence(Digest top) {
         return evidence.read(top);

@@ -196,6 +196,37 @@ class PluginCacheTest {
         assertTrue(java.util.Arrays.equals(new byte[] {1, 2}, stored.files().get("bundle.json")));
     }
 
+    /** The signer is stored as a record of its own, never read back out of the summary text. */
+    @Test
+    void evidenceKeepsTheStructuredSignerOfEitherKind() throws IOException {
+        PluginCache cache = PluginCache.open(dir);
+        Digest keyed = Digest.sha256(new byte[] {6});
+        Digest keyless = Digest.sha256(new byte[] {7});
+        Digest none = Digest.sha256(new byte[] {8});
+        dev.qmt4j.oci.Signer key = new dev.qmt4j.oci.Signer.Key("sha256:" + "e".repeat(64));
+        // Fields that carry the summary's labels and separators, a quote and a newline: one JSON string each.
+        dev.qmt4j.oci.Signer cert = new dev.qmt4j.oci.Signer.Keyless("ci@example.com issuer=x, Rekor log index 1 \"q\"",
+                Optional.of("https://issuer.example\nsigned with key sha256:00"));
+        cache.putEvidence(keyed, "signed with key sha256:00", Map.of(), Optional.of(key));
+        cache.putEvidence(keyless, "anything", Map.of("bundle.json", new byte[] {1}), Optional.of(cert));
+        cache.putEvidence(none, "accepted", Map.of());
+        assertEquals(Optional.of(key), cache.readEvidence(keyed).orElseThrow().signer());
+        assertEquals(Optional.of(cert), cache.readEvidence(keyless).orElseThrow().signer());
+        assertEquals(Set.of("bundle.json"), cache.readEvidence(keyless).orElseThrow().files().keySet(), "signer.json is not an evidence file");
+        assertEquals(Optional.empty(), cache.readEvidence(none).orElseThrow().signer());
+        dev.qmt4j.oci.Signer noIssuer = new dev.qmt4j.oci.Signer.Keyless("", Optional.empty());
+        cache.putEvidence(none, "accepted", Map.of(), Optional.of(noIssuer));
+        assertEquals(Optional.of(noIssuer), cache.readEvidence(none).orElseThrow().signer());
+
+        // A verifier's file may not take the signer record's name.
+        assertThrows(IllegalArgumentException.class, () -> cache.putEvidence(none, "x", Map.of("signer.json", new byte[] {1})));
+        // A damaged signer record is not read as "no signer": the evidence is not used (the puller verifies afresh).
+        Path signerFile = dir.resolve("evidence").resolve(keyed.algorithm()).resolve(keyed.hex()).resolve("signer.json");
+        assertTrue(Files.isRegularFile(signerFile), signerFile.toString());
+        Files.writeString(signerFile, "{\"kind\": \"certificate\"}");
+        assertEquals(Optional.empty(), cache.readEvidence(keyed));
+    }
+
     @Test
     void listShowsTheLastPulledEntryEvenWithoutItsManifests() {
         PluginCache cache = PluginCache.open(dir);

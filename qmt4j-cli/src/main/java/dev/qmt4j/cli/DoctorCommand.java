@@ -101,7 +101,7 @@ final class DoctorCommand implements Callable<Integer> {
         try (PluginRegistry registry = HostAccess.open(context)) {
             for (LoadResult r : registry.loadAll()) {
                 if (r instanceof LoadResult.Loaded l) {
-                    line("ok", "provider " + r.name(), "loads (" + l.digest() + l.signer().map(s -> ", signed: " + s).orElse("") + ")");
+                    line("ok", "provider " + r.name(), "loads (" + l.digest() + l.verification().map(s -> ", signed: " + s).orElse("") + ")");
                 } else {
                     record(HostAccess.error((LoadResult.Failed) r), "provider " + r.name());
                 }

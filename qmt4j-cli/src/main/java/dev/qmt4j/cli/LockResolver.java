@@ -4,7 +4,6 @@ import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.host.LockedProvider;
 import dev.qmt4j.host.LockedProvider.LockedPlatform;
-import dev.qmt4j.host.LockedProvider.LockedSigner;
 import dev.qmt4j.host.PluginSource;
 import dev.qmt4j.oci.Descriptor;
 import dev.qmt4j.oci.Digest;
@@ -17,12 +16,10 @@ import dev.qmt4j.oci.Platform;
 import dev.qmt4j.oci.PluginImage;
 import dev.qmt4j.oci.PluginSelector;
 import dev.qmt4j.oci.RegistryRef;
-import dev.qmt4j.sigstore.ImagePolicy;
+import dev.qmt4j.oci.Signer;
 import dev.qmt4j.sigstore.ImageVerdict;
 import dev.qmt4j.sigstore.PolicyFlags;
 import dev.qmt4j.sigstore.SigstoreVerifier;
-import dev.qmt4j.sigstore.certs.CertificateIdentity;
-import dev.qmt4j.sigstore.cosign.CosignKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -67,7 +64,7 @@ final class LockResolver {
                         + " returned manifest " + digest + " for " + ref.canonical());
             }
             List<LockedPlatform> platforms = platforms(source, top);
-            Optional<LockedSigner> signer = Optional.empty();
+            Optional<Signer> signer = Optional.empty();
             List<String> signatures = List.of();
             if (!services.skipSignature(false)) {
                 if (verifier == null) {
@@ -80,7 +77,8 @@ final class LockResolver {
                             "nothing was locked; check that the plugin is signed by the signer your policy names");
                 }
                 ImageVerdict.Accepted a = (ImageVerdict.Accepted) verdict;
-                signer = Optional.of(signer(a));
+                // The same structured signer the verifier gives a pull, so locked mode compares like with like.
+                signer = Optional.of(SigstoreVerifier.signer(a));
                 signatures = signatureArtifacts(a);
             }
             return new LockedProvider.Oci(name, reference, tag(ref), digest.toString(), platforms, signer, signatures);
@@ -109,14 +107,6 @@ final class LockResolver {
         out.add(new LockedPlatform(Optional.empty(), image.manifestDigest().toString(), image.type().id(),
                 image.layer().digest().toString()));
         return out;
-    }
-
-    private static LockedSigner signer(ImageVerdict.Accepted a) {
-        if (a.policy() instanceof ImagePolicy.Keyed k) {
-            return new LockedSigner(Optional.empty(), Optional.empty(), Optional.of(CosignKeys.fingerprint(k.key())));
-        }
-        Optional<CertificateIdentity> id = a.details().identity();
-        return new LockedSigner(id.flatMap(CertificateIdentity::issuer), id.map(CertificateIdentity::subject), Optional.empty());
     }
 
     /**

@@ -58,7 +58,7 @@ final class ProvidersCommand implements Callable<Integer> {
                     row.put("source", sourceKind);
                     row.put("location", location);
                     row.put("digest", l.digest());
-                    row.put("signer", l.signer().orElse(null));
+                    row.put("signer", l.verification().orElse(null));
                     row.put("status", "ok");
                 } else {
                     Qmt4jException e = HostAccess.error((LoadResult.Failed) r);

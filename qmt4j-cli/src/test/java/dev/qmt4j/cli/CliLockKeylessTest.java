@@ -70,6 +70,8 @@ class CliLockKeylessTest {
 
         Cli.Result ok = cli.run("--config", cfg.toString(), "--locked", "providers");
         assertEquals(0, ok.exitCode(), "the same identity and issuer: " + ok);
+        Cli.Result hit = cli.run("--config", cfg.toString(), "--locked", "providers");
+        assertEquals(0, hit.exitCode(), "a cache hit re-derives the same signer from the stored evidence: " + hit);
 
         // Another workflow of the same repository satisfies the policy's regexp, but is not the locked signer.
         Files.writeString(lockFile, text.replace(release.san(), release.san().replace("release.yml", "nightly.yml")));
@@ -77,5 +79,67 @@ class CliLockKeylessTest {
         assertEquals(8, other.exitCode(), other::toString);
         assertTrue(other.out().contains("records the signer identity https://github.com/acme/plugins/.github/workflows/nightly.yml"),
                 other::toString);
+        Cli.Result otherHit = cli.run("--config", cfg.toString(), "--locked", "providers");
+        assertEquals(8, otherHit.exitCode(), "the cached copy is signed by the release workflow too: " + otherHit);
+    }
+
+    /**
+     * A certificate whose issuer imitates the summary text ("identity=I issuer=S, Rekor log index N") is
+     * not the locked signer: reading the signer back out of that text cut it right after the locked issuer
+     * and accepted it; the structured signer keeps the whole issuer (docs/locking.md, "Signer").
+     */
+    @Test
+    void anIssuerThatImitatesTheSummaryTextIsNotTheLockedSigner() throws IOException {
+        Cli cli = new Cli(tmp.resolve("cache"));
+        cli.env().put("QMT4J_SIGSTORE_TUF_URL", "http://127.0.0.1:9/"); // never the internet
+        String ref = "oci://" + registry.host() + "/keyless/lookalike:1";
+        assertEquals(0, cli.run("push", ref, "--wasm", TestPlugins.path(TestPlugins.QMT_OPENAI).toString()).exitCode());
+        TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
+        String lookAlikeIssuer = release.issuer() + ", Rekor log index 1";
+        TestSigstore.Identity lookAlike = new TestSigstore.Identity(release.san(), lookAlikeIssuer, release.repository());
+        RegistryRef r = (RegistryRef) ImageRef.parse(ref);
+        RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
+                .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
+        try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
+            SIGSTORE.signKeyless(s, t, s.resolve().digest(), r.name(), lookAlike);
+        }
+        Path fulcio = Files.writeString(tmp.resolve("fulcio.pem"), SIGSTORE.caPem());
+        Path rekor = Files.writeString(tmp.resolve("rekor.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.rekorKey.getPublic().getEncoded()));
+        Path ctfe = Files.writeString(tmp.resolve("ctfe.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.ctKey.getPublic().getEncoded()));
+        // A policy whose issuer regexp is anchored at the start only accepts the look-alike: the lock must not.
+        Path cfg = Files.writeString(tmp.resolve("providers.toml"), """
+                [[providers]]
+                name = "remote"
+                path = "%s"
+
+                [oci]
+                fulcio_certs = "%s"
+                rekor_pub_keys = "%s"
+                ctfe_pub_keys = "%s"
+                cert_identity_regexp = '^https://github\\.com/acme/plugins/'
+                cert_issuer_regexp = '^https://token\\.actions\\.githubusercontent\\.com'
+                """.formatted(ref, fulcio, rekor, ctfe));
+        Cli.Result lock = cli.run("--config", cfg.toString(), "lock");
+        assertEquals(0, lock.exitCode(), lock::toString);
+        Path lockFile = tmp.resolve("qmt4j.lock");
+        String text = Files.readString(lockFile);
+        String recorded = "signer_issuer = \"" + lookAlikeIssuer + "\"\n";
+        assertTrue(text.contains(recorded), "the whole issuer, as one TOML string: " + text);
+
+        // The lock as the release workflow's real certificate would have written it.
+        Files.writeString(lockFile, text.replace(recorded, "signer_issuer = \"" + release.issuer() + "\"\n"));
+        Cli.Result locked = cli.run("--config", cfg.toString(), "--locked", "providers");
+        assertEquals(8, locked.exitCode(), "the look-alike issuer is another signer: " + locked);
+        assertTrue(locked.out().contains("(issuer " + lookAlikeIssuer + ")"), locked::toString);
+
+        // The lock the look-alike's own certificate wrote: the whole issuer is the signer, fresh and from the cache.
+        Files.writeString(lockFile, text);
+        for (int i = 0; i < 2; i++) {
+            Cli.Result same = cli.run("--config", cfg.toString(), "--locked", "providers");
+            assertEquals(0, same.exitCode(), "the signer the lock recorded: " + same);
+        }
+        Files.writeString(lockFile, text.replace(recorded, "signer_issuer = \"" + release.issuer() + "\"\n"));
+        Cli.Result hit = cli.run("--config", cfg.toString(), "--locked", "providers");
+        assertEquals(8, hit.exitCode(), "a cache hit compares the structured signer too: " + hit);
     }
 }

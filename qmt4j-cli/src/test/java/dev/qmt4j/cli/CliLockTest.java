@@ -93,7 +93,7 @@ class CliLockTest {
         assertEquals("native", remote.platforms().get(0).type(), first);
         assertEquals("wasi/wasm", remote.platforms().get(2).platform().orElseThrow(), first);
         assertEquals("wasm", remote.platforms().get(2).type(), first);
-        assertEquals(fingerprint, remote.signer().orElseThrow().key().orElseThrow(), first);
+        assertEquals(new dev.qmt4j.oci.Signer.Key(fingerprint), remote.signer().orElseThrow(), first);
         assertEquals(1, remote.signatures().size(), first);
         assertEquals(Fixtures.sha256(tmp.resolve("local.wasm")),
                 "sha256:" + ((LockedProvider.File) parsed.find("local").orElseThrow()).sha256());

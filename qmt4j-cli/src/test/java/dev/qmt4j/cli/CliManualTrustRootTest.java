@@ -222,7 +222,7 @@ class CliManualTrustRootTest {
                     assertEquals(0, pull.exitCode(), pull::toString);
                     LoadResult.Loaded l = assertInstanceOf(LoadResult.Loaded.class, result, result::toString);
                     assertTrue(pull.out().contains(l.digest()), pull.out() + " vs " + l.digest());
-                    assertTrue(l.signer().orElseThrow().contains("acme/plugins"), l.signer().toString());
+                    assertTrue(l.verification().orElseThrow().contains("acme/plugins"), l.verification().toString());
                 } else {
                     assertEquals(ErrorKind.VERIFICATION.exitCode(), pull.exitCode(), pull::toString);
                     assertTrue(pull.err().contains("SCT"), pull.err());

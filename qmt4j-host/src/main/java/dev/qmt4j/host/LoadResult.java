@@ -1,6 +1,7 @@
 package dev.qmt4j.host;
 
 import dev.qmt4j.oci.PluginType;
+import dev.qmt4j.oci.Signer;
 import java.util.Optional;
 
 /** The outcome of loading one provider: errors are values, never only log lines. */
@@ -16,9 +17,13 @@ public sealed interface LoadResult {
      * @param type   Wasm or native
      * @param source the source as configured
      * @param digest the content digest in service ({@code sha256:…}): the image digest for OCI, the file's for others
-     * @param signer who signed it (the verifier's summary), empty for unsigned sources
+     * @param verification the verifier's summary (who signed it, when, Rekor entry), empty for unsigned sources;
+     *                     for display only
+     * @param signer       who signed it, as the verifier established it (what locked mode and following compare),
+     *                     empty for unsigned sources and skipped verification
      */
-    record Loaded(String name, PluginType type, String source, String digest, Optional<String> signer) implements LoadResult {}
+    record Loaded(String name, PluginType type, String source, String digest, Optional<String> verification,
+            Optional<Signer> signer) implements LoadResult {}
 
     /**
      * A provider that could not be loaded.

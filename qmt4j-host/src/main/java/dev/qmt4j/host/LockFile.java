@@ -3,7 +3,7 @@ package dev.qmt4j.host;
 import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.host.LockedProvider.LockedPlatform;
-import dev.qmt4j.host.LockedProvider.LockedSigner;
+import dev.qmt4j.oci.Signer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,11 +64,14 @@ public record LockFile(List<LockedProvider> providers) {
             LockedProvider.Oci o = (LockedProvider.Oci) p;
             o.tag().ifPresent(t -> kv(sb, "tag", t));
             kv(sb, "digest", o.digest());
-            o.signer().ifPresent(s -> {
-                s.issuer().ifPresent(v -> kv(sb, "signer_issuer", v));
-                s.identity().ifPresent(v -> kv(sb, "signer_identity", v));
-                s.key().ifPresent(v -> kv(sb, "signer_key", v));
-            });
+            // The same keys as before structured signers (docs/locking.md, "Signer"): a key's fingerprint, or a
+            // certificate's issuer and identity; each value a TOML string of its own, so no value can read as another.
+            if (o.signer().isPresent() && o.signer().get() instanceof Signer.Keyless k) {
+                k.issuer().ifPresent(v -> kv(sb, "signer_issuer", v));
+                kv(sb, "signer_identity", k.identity());
+            } else if (o.signer().isPresent()) {
+                kv(sb, "signer_key", ((Signer.Key) o.signer().get()).fingerprint());
+            }
             sb.append("signatures = [");
             for (int i = 0; i < o.signatures().size(); i++) {
                 sb.append(i == 0 ? "" : ", ").append(quote(o.signatures().get(i)));
@@ -152,14 +155,31 @@ public record LockFile(List<LockedProvider> providers) {
         Optional<String> issuer = opt(m, "signer_issuer");
         Optional<String> identity = opt(m, "signer_identity");
         Optional<String> key = opt(m, "signer_key");
-        Optional<LockedSigner> signer = issuer.isPresent() || identity.isPresent() || key.isPresent()
-                ? Optional.of(new LockedSigner(issuer, identity, key)) : Optional.empty();
+        Optional<Signer> signer = signer(file, issuer, identity, key);
         List<String> sigs = new ArrayList<>();
         Object s = m.get("signatures");
         for (Object o : s == null ? List.of() : (List<?>) s) {
             sigs.add((String) o);
         }
         return new LockedProvider.Oci(name, reference, opt(m, "tag"), str(file, m, "digest"), platforms, signer, sigs);
+    }
+
+    /**
+     * The signer an entry records. A key and a certificate identity together name no one signer (qmt4j never
+     * writes both), so such an entry is malformed rather than read as either; an issuer without an identity
+     * is a certificate with no SAN (identity "").
+     */
+    private static Optional<Signer> signer(Path file, Optional<String> issuer, Optional<String> identity, Optional<String> key) {
+        if (key.isPresent()) {
+            if (issuer.isPresent() || identity.isPresent()) {
+                throw malformed(file, "a provider entry records both signer_key and signer_identity/signer_issuer");
+            }
+            return Optional.of(new Signer.Key(key.get()));
+        }
+        if (issuer.isPresent() || identity.isPresent()) {
+            return Optional.of(new Signer.Keyless(identity.orElse(""), issuer));
+        }
+        return Optional.empty();
     }
 
     private static String str(Path file, Map<?, ?> m, String key) {

@@ -5,7 +5,7 @@ import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.config.ProviderEntry;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
-import dev.qmt4j.sigstore.SigstoreVerifier;
+import dev.qmt4j.oci.Signer;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -81,30 +81,25 @@ final class LockedMode {
     }
 
     /**
-     * Checks who signed what was pulled against the locked signer.
+     * Checks who signed what was pulled against the locked signer, by equality of the structured signers
+     * (docs/locking.md, "Signer"): never through the verifier's summary text, whose certificate fields the
+     * signer chose and which could imitate its separators and labels.
      *
-     * @param summary the verifier's summary of the accepted signature ("... signed with key K" or
-     *                "... signed by identity=I issuer=S ..."), empty when verification was skipped
+     * @param signer  who the verifier established signed it, empty when verification was skipped
+     * @param summary the verifier's summary, only to show in the error
      * @throws Qmt4jException {@code VERIFICATION} when it differs
      */
-    void checkSigner(ProviderEntry e, Optional<String> summary) {
-        Optional<LockedProvider.LockedSigner> want = lock.find(e.name(), e.path())
+    void checkSigner(ProviderEntry e, Optional<Signer> signer, Optional<String> summary) {
+        Optional<Signer> want = lock.find(e.name(), e.path())
                 .filter(LockedProvider.Oci.class::isInstance).flatMap(p -> ((LockedProvider.Oci) p).signer());
-        if (want.isEmpty()) {
+        if (want.isEmpty() || signer.equals(want)) {
             return;
         }
-        String got = summary.orElse("");
-        LockedProvider.LockedSigner s = want.get();
-        String expected = s.key().map(k -> "signed with key " + k)
-                .orElseGet(() -> "signed by identity=" + s.identity().orElse("") + " issuer=" + s.issuer().orElse("<none>"));
-        // The summary's signer part, exactly; a keyless one may go on with more certificate fields
-        // (" github_workflow_repository=..."), never with more characters of the issuer.
-        boolean same = SigstoreVerifier.signerOf(summary).filter(g -> g.equals(expected) || g.startsWith(expected + " ")).isPresent();
-        if (!same) {
-            throw new Qmt4jException(ErrorKind.VERIFICATION, "locked mode: the lockfile " + file + " records the signer "
-                    + s.describe() + ", but " + (got.isEmpty() ? "the plugin was not verified" : "it was " + got),
-                    "a change of signer needs review: if it is expected, run 'qmt4j lock --update " + e.name() + "'");
-        }
+        throw new Qmt4jException(ErrorKind.VERIFICATION, "locked mode: the lockfile " + file + " records the signer "
+                + want.get().describe() + ", but " + signer.map(s -> "it was signed by " + s.describe()
+                        + summary.map(t -> " (" + t + ")").orElse(""))
+                        .orElse("the plugin was not verified" + summary.map(t -> " (" + t + ")").orElse("")),
+                "a change of signer needs review: if it is expected, run 'qmt4j lock --update " + e.name() + "'");
     }
 
     private Qmt4jException kindMismatch(ProviderEntry e) {

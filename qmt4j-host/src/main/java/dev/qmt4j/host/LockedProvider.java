@@ -1,5 +1,6 @@
 package dev.qmt4j.host;
 
+import dev.qmt4j.oci.Signer;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,11 +22,11 @@ public sealed interface LockedProvider {
      * @param tag        the tag the reference resolved (empty for a digest reference)
      * @param digest     the top manifest's digest: the pin
      * @param platforms  every platform of an index (one entry without platform for a single manifest), in index order
-     * @param signer     who signed the pinned digest, empty when verification was skipped
+     * @param signer     who signed the pinned digest (as the verifier established it), empty when verification was skipped
      * @param signatures digests of the signature artifacts that verified (cosign {@code .sig} manifest or bundle referrer), sorted
      */
     record Oci(String name, String reference, Optional<String> tag, String digest, List<LockedPlatform> platforms,
-            Optional<LockedSigner> signer, List<String> signatures) implements LockedProvider {
+            Optional<Signer> signer, List<String> signatures) implements LockedProvider {
         public Oci {
             platforms = List.copyOf(platforms);
             signatures = signatures.stream().sorted().distinct().toList();
@@ -48,15 +49,4 @@ public sealed interface LockedProvider {
      * @param layer    the plugin layer's digest
      */
     record LockedPlatform(Optional<String> platform, String manifest, String type, String layer) {}
-
-    /**
-     * The signer that verified: a keyless certificate's issuer and identity, or a key's fingerprint.
-     */
-    record LockedSigner(Optional<String> issuer, Optional<String> identity, Optional<String> key) {
-        /** A one-line description for messages. */
-        public String describe() {
-            return key.map(k -> "key " + k)
-                    .orElseGet(() -> "identity " + identity.orElse("?") + " (issuer " + issuer.orElse("?") + ")");
-        }
-    }
 }

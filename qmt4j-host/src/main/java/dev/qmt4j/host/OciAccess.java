@@ -42,8 +42,8 @@ final class OciAccess {
         this.verifierOverride = verifierOverride;
     }
 
-    /** The pulled plugin and who signed it. */
-    record Pulled(PullResult result, Optional<String> signer) {}
+    /** The pulled plugin (its {@link PullResult#signer} says who signed it). */
+    record Pulled(PullResult result) {}
 
     /** @param platform the index entry to pull ({@code --platform} or the provider's {@code platform}); empty: this machine's */
     Pulled pull(ProviderEntry entry, ImageRef ref, Optional<Platform> platform, boolean force, PullListener listener) {
@@ -55,7 +55,7 @@ final class OciAccess {
         PluginPuller puller = b.build();
         PullResult r = puller.pull(new PullRequest(ref, platform, entry.file(), force, settings.insecureSkipSignature()),
                 listener);
-        return new Pulled(r, r.verification());
+        return new Pulled(r);
     }
 
     /** The digest {@code ref}'s tag points at now, by one HEAD through the configured routes (for following). */

@@ -15,7 +15,6 @@ import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
 import dev.qmt4j.provider.Sandbox;
 import dev.qmt4j.pull.PullListener;
-import dev.qmt4j.sigstore.SigstoreVerifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -404,12 +403,12 @@ public final class PluginRegistry implements AutoCloseable {
         Optional<String> previous = Optional.ofNullable(before).map(b -> b.info().digest());
         try {
             Fetched f = fetch(s.entry(), true, listener);
-            if (sameSigner && before != null && !SigstoreVerifier.signerOf(before.info().signer())
-                    .equals(SigstoreVerifier.signerOf(f.info().signer()))) {
+            // The verifier's structured signers, by equality (docs/locking.md, "Signer"), never its summary text.
+            if (sameSigner && before != null && !before.info().signer().equals(f.info().signer())) {
                 throw ProviderErrors.named(s.entry(), config.source(), platform, new Qmt4jException(ErrorKind.VERIFICATION,
-                        f.info().digest() + " is " + SigstoreVerifier.signerOf(f.info().signer()).orElse("not verified")
-                                + ", the version in service " + SigstoreVerifier.signerOf(before.info().signer()).orElse("not verified")
-                                + ": a change of signer is refused", "review the new signer, then update explicitly"));
+                        f.info().digest() + " is signed by " + describe(f.info().signer()) + ", the version in service by "
+                                + describe(before.info().signer()) + ": a change of signer is refused",
+                        "review the new signer, then update explicitly"));
             }
             if (f.offlineWarning().isPresent()) {
                 // The puller fell back to the cached digest: nothing was checked, so this update failed.
@@ -540,22 +539,26 @@ public final class PluginRegistry implements AutoCloseable {
                 throw new Qmt4jException(ErrorKind.NOT_FOUND, "local plugin file not found: " + f.file());
             }
             return new Fetched(f.file(), new LoadResult.Loaded(e.name(), f.type(), src.display(),
-                    Digest.sha256(f.file()).toString(), Optional.empty()));
+                    Digest.sha256(f.file()).toString(), Optional.empty(), Optional.empty()));
         }
         if (src instanceof PluginSource.Url u) {
             UrlDownloader.Downloaded d = urls.fetch(u, force);
             return new Fetched(d.file(), new LoadResult.Loaded(e.name(), u.type(), src.display(), "sha256:" + d.sha256(),
-                    Optional.empty()));
+                    Optional.empty(), Optional.empty()));
         }
         PluginSource.Oci o = (PluginSource.Oci) src;
         OciAccess.Pulled p = oci.pull(e, o.reference(), platformFor(e), force, listener);
         if (locked != null) {
-            locked.checkSigner(e, p.signer());
+            locked.checkSigner(e, p.result().signer(), p.result().verification());
         }
         Optional<String> offline = !p.result().offline() ? Optional.empty()
                 : Optional.of(String.join("; ", p.result().warnings()));
         return new Fetched(p.result().path(), new LoadResult.Loaded(e.name(), p.result().type(), src.display(),
-                p.result().digest().toString(), p.signer()), offline);
+                p.result().digest().toString(), p.result().verification(), p.result().signer()), offline);
+    }
+
+    private static String describe(Optional<dev.qmt4j.oci.Signer> signer) {
+        return signer.map(dev.qmt4j.oci.Signer::describe).orElse("nobody (not verified)");
     }
 
     /**

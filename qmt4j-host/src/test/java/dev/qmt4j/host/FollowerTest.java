@@ -1,6 +1,5 @@
 package dev.qmt4j.host;
 
-import dev.qmt4j.sigstore.SigstoreVerifier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -252,13 +251,6 @@ class FollowerTest {
         }
     }
 
-    @Test
-    void signerOfComparesOnlyTheSigner() {
-        assertEquals("signed with key sha256:ab", SigstoreVerifier.signerOf(java.util.Optional.of(
-                "verified sha256:11: signed with key sha256:ab, Rekor log index 5, integrated 2026")).orElseThrow());
-        assertEquals("signed by identity=a issuer=b", SigstoreVerifier.signerOf(java.util.Optional.of(
-                "verified sha256:22: signed by identity=a issuer=b, integrated 2026")).orElseThrow());
-    }
 
     @Test
     void lockedModeDoesNotFollow() throws Exception {

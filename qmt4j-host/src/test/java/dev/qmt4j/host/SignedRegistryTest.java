@@ -121,7 +121,7 @@ class SignedRegistryTest {
         try (PluginRegistry r = registry(ref)) {
             LoadResult.Loaded l = assertInstanceOf(LoadResult.Loaded.class, r.loadAll().get(0));
             assertEquals(d.toString(), l.digest());
-            assertTrue(l.signer().isPresent() && !l.signer().get().startsWith("not verified"), l.signer().toString());
+            assertTrue(l.verification().isPresent() && !l.verification().get().startsWith("not verified"), l.verification().toString());
             ProviderHandle h = r.builder("openai").build();
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {

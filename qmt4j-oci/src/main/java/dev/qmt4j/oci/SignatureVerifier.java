@@ -26,4 +26,17 @@ public interface SignatureVerifier {
     default Optional<String> reverify(ImageRef reference, Digest digest, VerificationEvidence evidence) {
         return Optional.empty();
     }
+
+    /**
+     * {@link #reverify}, also saying who the evidence proves signed {@code digest}: what a cache hit reports
+     * as its signer, so locked mode and following can compare it. The default trusts the signer stored
+     * with the evidence ({@link VerificationEvidence#signer}); a verifier that can derive the signer from
+     * the evidence files overrides it, so a stored signer is never believed over the evidence.
+     *
+     * @param evidence the stored evidence, with the signer stored beside it (empty for evidence stored before signers were)
+     */
+    default Recheck recheck(ImageRef reference, Digest digest, VerificationEvidence evidence) {
+        Optional<String> problem = reverify(reference, digest, evidence);
+        return problem.<Recheck>map(Recheck.Fails::new).orElseGet(() -> new Recheck.Holds(evidence.signer()));
+    }
 }

@@ -20,7 +20,9 @@ import dev.qmt4j.oci.PlatformUnavailableException;
 import dev.qmt4j.oci.PluginImage;
 import dev.qmt4j.oci.PluginSelector;
 import dev.qmt4j.oci.PluginType;
+import dev.qmt4j.oci.Recheck;
 import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.oci.Signer;
 import dev.qmt4j.oci.VerificationEvidence;
 import dev.qmt4j.pull.extract.ExtractedTree;
 import dev.qmt4j.pull.extract.PluginFileNames;
@@ -65,6 +67,8 @@ final class PullAttempt {
     private Optional<RefRecord> record = Optional.empty();
     /** The verifier's summary for the digest being served: fresh from the verifier, or as stored with its evidence. */
     private Optional<String> verification = Optional.empty();
+    /** Who signed the digest being served: named by the verifier, or by its re-check of the stored evidence. */
+    private Optional<Signer> signer = Optional.empty();
 
     PullAttempt(PluginPuller puller, PullRequest request, PullListener listener) {
         this.puller = puller;
@@ -164,8 +168,9 @@ final class PullAttempt {
         }
         listener.on(new PullEvent.VerifyingSignature(digest.toString()));
         VerificationEvidence evidence = puller.verifier().verify(source, ref, digest);
-        cache.putEvidence(digest, evidence.summary(), evidence.files());
+        cache.putEvidence(digest, evidence.summary(), evidence.files(), evidence.signer());
         verification = Optional.of(evidence.summary());
+        signer = evidence.signer();
     }
 
     /** Fetches the layer into {@code scratch} and extracts the plugin into {@code tree}, for {@link PluginCache#install}. */
@@ -192,14 +197,16 @@ final class PullAttempt {
             return Optional.empty(); // never verified (pulled insecurely before): must ask the verifier
         }
         Optional<StoredEvidence> stored = Optional.empty();
+        Optional<Signer> proven = Optional.empty();
         if (!request.insecureSkipSignature()) {
             stored = cache.readEvidence(top);
-            Optional<String> problem = puller.verifier().reverify(ref, top,
-                    new VerificationEvidence("", stored.map(StoredEvidence::files).orElse(java.util.Map.of())));
-            if (problem.isPresent()) {
-                warnings.add("the cached verification of " + top + " no longer holds (" + problem.get() + "); not using the cached copy");
+            Recheck check = puller.verifier().recheck(ref, top, new VerificationEvidence("",
+                    stored.map(StoredEvidence::files).orElse(java.util.Map.of()), stored.flatMap(StoredEvidence::signer)));
+            if (check instanceof Recheck.Fails f) {
+                warnings.add("the cached verification of " + top + " no longer holds (" + f.why() + "); not using the cached copy");
                 return Optional.empty();
             }
+            proven = ((Recheck.Holds) check).signer();
         }
         Optional<ManifestBlob> blob = cache.findManifest(top);
         if (blob.isEmpty()) {
@@ -221,6 +228,7 @@ final class PullAttempt {
             warnings.add(skipWarning(top));
         }
         verification = stored.map(StoredEvidence::summary);
+        signer = proven;
         return Optional.of(result(top, image, entry.get(), true, offline));
     }
 
@@ -312,7 +320,7 @@ final class PullAttempt {
 
     private PullResult result(Digest top, Chosen image, CacheEntry entry, boolean cached, boolean offline) {
         return new PullResult(ref, top, image.manifestDigest(), image.layer(), image.type(), image.platform(),
-                pluginPath(entry), cached, offline, warnings, verification);
+                pluginPath(entry), cached, offline, warnings, verification, signer);
     }
 
     /**
@@ -358,7 +366,7 @@ final class PullAttempt {
 
     private PullResult withWarnings(PullResult r) {
         return new PullResult(r.reference(), r.digest(), r.manifestDigest(), r.layerDigest(), r.type(), r.platform(),
-                r.path(), r.cached(), r.offline(), warnings, r.verification());
+                r.path(), r.cached(), r.offline(), warnings, r.verification(), r.signer());
     }
 
     private String skipWarning(Digest digest) {

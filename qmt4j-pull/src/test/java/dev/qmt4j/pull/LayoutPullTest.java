@@ -190,21 +190,28 @@ class LayoutPullTest {
         assertTrue(secure.cached(), "the entry itself is reused once the digest is verified");
     }
 
+    /** The test verifier's signer; its fields carry the summary text's labels, which must not matter. */
+    private static final dev.qmt4j.oci.Signer TEST_SIGNER =
+            new dev.qmt4j.oci.Signer.Keyless("ci@example.com issuer=x", Optional.of("https://issuer.example, Rekor log index 1"));
+
     @Test
     void theVerifiersSummaryComesBackFromTheVerifierAndThenFromTheCache() throws IOException {
         ImagePackager.pushWasm(target("1.0"), write("echo.wasm", "\0asm"), "1.0", Map.of());
 
         PullResult fresh = puller().pull(request("1.0"), PullListener.NONE);
         assertEquals(Optional.of("accepted by test"), fresh.verification());
+        assertEquals(Optional.of(TEST_SIGNER), fresh.signer());
 
         PullResult hit = puller().pull(request("1.0"), PullListener.NONE);
         assertTrue(hit.cached());
         assertEquals(1, verified.size(), "a cache hit is not verified again");
         assertEquals(Optional.of("accepted by test"), hit.verification(), "read back with the stored evidence");
+        assertEquals(Optional.of(TEST_SIGNER), hit.signer(), "the structured signer stored with the evidence");
 
         PullResult insecure = puller().pull(new PullRequest(ref("1.0"), Optional.empty(), Optional.empty(), false, true),
                 PullListener.NONE);
         assertEquals(Optional.empty(), insecure.verification(), "nothing verified, no summary");
+        assertEquals(Optional.empty(), insecure.signer(), "nothing verified, no signer");
     }
 
     // ------------------------------------------------------------------ cache behaviour
@@ -394,7 +401,7 @@ class LayoutPullTest {
                 .sources(this::open)
                 .verifier((source, reference, digest) -> {
                     verified.add(digest.toString());
-                    return new VerificationEvidence("accepted by test", Map.of());
+                    return new VerificationEvidence("accepted by test", Map.of(), Optional.of(TEST_SIGNER));
                 })
                 .refresh(refresh)
                 .hostPlatform(host)

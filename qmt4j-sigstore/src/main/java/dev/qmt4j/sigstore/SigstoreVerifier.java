@@ -6,7 +6,9 @@ import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageRef;
 import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.ManifestBlob;
+import dev.qmt4j.oci.Recheck;
 import dev.qmt4j.oci.SignatureVerifier;
+import dev.qmt4j.oci.Signer;
 import dev.qmt4j.oci.VerificationEvidence;
 import dev.qmt4j.sigstore.certs.CertificateIdentity;
 import dev.qmt4j.sigstore.certs.FulcioExtensions;
@@ -74,7 +76,7 @@ public final class SigstoreVerifier implements SignatureVerifier {
         Map<String, byte[]> files = new HashMap<>(EvidenceSource.files(a.signatures(), a.bundles()));
         files.put(POLICY_FILE, a.policy().describe().getBytes(StandardCharsets.UTF_8));
         files.put(TRUST_ROOT_FILE, trustRootName().getBytes(StandardCharsets.UTF_8));
-        return new VerificationEvidence(summary(a), files);
+        return new VerificationEvidence(summary(a), files, Optional.of(signer(a)));
     }
 
     /**
@@ -93,20 +95,39 @@ public final class SigstoreVerifier implements SignatureVerifier {
      * @return why it no longer verifies, or empty if it does
      */
     public Optional<String> reverify(ImageRef reference, Digest digest, Map<String, byte[]> files) {
-        try {
-            EvidenceSource source = new EvidenceSource(reference, digest, files);
-            ImagePolicy policy = policyFor(source, reference, digest);
-            // The same discovery as online, over the stored files: a tampered file fails its digest check.
-            ImageVerdict v = new ImageSignatureVerifier(() -> trustRoot(reference, false)).verify(source, digest, policy);
-            return v instanceof ImageVerdict.Refused r ? Optional.of(r.message()) : Optional.empty();
-        } catch (Qmt4jException e) {
-            return Optional.of(e.getMessage());
-        }
+        return recheck(reference, digest, new VerificationEvidence("", files)) instanceof Recheck.Fails f
+                ? Optional.of(f.why()) : Optional.empty();
     }
 
     @Override
     public Optional<String> reverify(ImageRef reference, Digest digest, VerificationEvidence evidence) {
-        return reverify(reference, digest, evidence.files());
+        return recheck(reference, digest, evidence) instanceof Recheck.Fails f ? Optional.of(f.why()) : Optional.empty();
+    }
+
+    /**
+     * Re-verifies stored evidence offline against the current policy, and derives the signer from the
+     * signature that verified, as {@link #verify} does: the signer stored beside the evidence is only
+     * checked against it (a differing one means the cache was altered), never believed instead.
+     */
+    @Override
+    public Recheck recheck(ImageRef reference, Digest digest, VerificationEvidence evidence) {
+        try {
+            EvidenceSource source = new EvidenceSource(reference, digest, evidence.files());
+            ImagePolicy policy = policyFor(source, reference, digest);
+            // The same discovery as online, over the stored files: a tampered file fails its digest check.
+            ImageVerdict v = new ImageSignatureVerifier(() -> trustRoot(reference, false)).verify(source, digest, policy);
+            if (v instanceof ImageVerdict.Refused r) {
+                return new Recheck.Fails(r.message());
+            }
+            Signer proven = signer((ImageVerdict.Accepted) v);
+            if (evidence.signer().isPresent() && !evidence.signer().get().equals(proven)) {
+                return new Recheck.Fails("the signer stored with the evidence (" + evidence.signer().get().describe()
+                        + ") is not the one the evidence proves (" + proven.describe() + ")");
+            }
+            return new Recheck.Holds(Optional.of(proven));
+        } catch (Qmt4jException e) {
+            return new Recheck.Fails(e.getMessage());
+        }
     }
 
     private ImagePolicy policyFor(ImageSource source, ImageRef reference, Digest digest) {
@@ -185,20 +206,23 @@ public final class SigstoreVerifier implements SignatureVerifier {
     }
 
     /**
-     * The signer part of a verifier's summary ("verified D: signed with key K, Rekor log index N" gives
-     * "signed with key K"), so two versions signed by the same signer compare equal.
+     * Who signed, from the accepted signature itself: the policy key the signature verified against,
+     * or the identity (first SAN) and OIDC issuer of the certificate that chained to the trust root.
      */
-    public static Optional<String> signerOf(Optional<String> summary) {
-        return summary.map(s -> {
-            int colon = s.indexOf(": ");
-            String rest = s.startsWith("verified ") && colon > 0 ? s.substring(colon + 2) : s;
-            int cut = rest.indexOf(", Rekor log index");
-            cut = cut < 0 ? rest.indexOf(", integrated") : cut;
-            return cut < 0 ? rest : rest.substring(0, cut);
-        });
+    public static Signer signer(ImageVerdict.Accepted a) {
+        if (a.policy() instanceof ImagePolicy.Keyed k) {
+            return new Signer.Key(CosignPublicKeys.fingerprint(k.key()));
+        }
+        // A keyless acceptance always checked a certificate identity (ImageSignatureVerifier); its absence is a bug.
+        CertificateIdentity id = a.details().identity()
+                .orElseThrow(() -> new IllegalStateException("a keyless signature was accepted without a certificate identity"));
+        return new Signer.Keyless(id.subject(), id.issuer());
     }
 
-    /** "signed by identity=... issuer=... (log index N, integrated T)" or "signed with key sha256:...". */
+    /**
+     * "signed by identity=... issuer=... (log index N, integrated T)" or "signed with key sha256:...": for
+     * display only; decisions compare {@link #signer}, since certificate fields can imitate this text.
+     */
     public static String summary(ImageVerdict.Accepted a) {
         StringBuilder sb = new StringBuilder("verified ").append(a.digest()).append(": ");
         if (a.policy() instanceof ImagePolicy.Keyed k) {

@@ -9,7 +9,9 @@ import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.config.VerifyPolicySettings;
 import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.Recheck;
 import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.oci.Signer;
 import dev.qmt4j.oci.VerificationEvidence;
 import dev.qmt4j.oci.registry.RegistrySource;
 import dev.qmt4j.oci.registry.RegistryTarget;
@@ -359,6 +361,49 @@ class SigstoreVerifierRegistryTest {
                 check(ref, d, identityFlags(null, "^https://github\\.com/querymt/querymt/", PolicyResolver.GITHUB_ACTIONS_ISSUER, QMT)));
         assertEquals(id.san(), a.details().identity().orElseThrow().subject());
         assertTrue(a.details().logIndex().isPresent() && a.details().integratedTime().isPresent());
+    }
+
+    /**
+     * The signer comes from the verified signature, not from the summary text: a keyed one is the key's
+     * fingerprint; a certificate is its SAN and its whole issuer, even when they carry the summary's labels.
+     * A cache hit re-derives it from the stored evidence, and a stored signer that differs fails the hit.
+     */
+    @Test
+    void theSignerIsDerivedFromTheVerifiedSignatureAndRederivedFromStoredEvidence() throws Exception {
+        RegistryRef keyedRef = freshRef();
+        Digest kd = fx.pushWasm(keyedRef, 24);
+        CosignKeyPair key = CosignKeys.generate();
+        signKeyed(keyedRef, kd, key);
+        SigstoreVerifier keyed = verifier(keyFlag(writeKey(key)));
+        VerificationEvidence kev = verifiedEvidence(keyed, keyedRef, kd);
+        Signer.Key fingerprint = new Signer.Key(CosignKeys.fingerprint(key.publicKey()));
+        assertEquals(Optional.of(fingerprint), kev.signer());
+
+        RegistryRef ref = freshRef();
+        Digest d = fx.pushWasm(ref, 25);
+        String issuer = PolicyResolver.GITHUB_ACTIONS_ISSUER + ", Rekor log index 1";
+        String san = "https://github.com/querymt/querymt/.github/workflows/release.yml@refs/tags/v1?issuer=x,Rekor"; // a valid URI
+        signKeyless(ref, d, new Identity(san, issuer, QMT));
+        SigstoreVerifier v = new SigstoreVerifier(new PolicyResolver(VerifyPolicySettings.none(), r -> Optional.empty(),
+                new PolicyFlags(Optional.empty(), Optional.empty(), Optional.of("^https://github\\.com/querymt/"),
+                        Optional.empty(), Optional.of("^https://token\\.actions\\.githubusercontent\\.com"), Optional.empty(),
+                        Optional.empty())), SIGSTORE::trustRoot);
+        VerificationEvidence evidence = verifiedEvidence(v, ref, d);
+        Signer.Keyless cert = new Signer.Keyless(san, Optional.of(issuer));
+        assertEquals(Optional.of(cert), evidence.signer());
+
+        // Evidence stored before signers were: the signer is re-derived.
+        assertEquals(new Recheck.Holds(Optional.of(cert)), v.recheck(ref, d, new VerificationEvidence("", evidence.files())));
+        assertEquals(new Recheck.Holds(Optional.of(cert)), v.recheck(ref, d, evidence));
+        // A stored signer that the evidence does not prove (an altered signer.json) is not believed.
+        for (Signer claimed : java.util.List.<Signer>of(new Signer.Keyless(san, Optional.of(PolicyResolver.GITHUB_ACTIONS_ISSUER)),
+                fingerprint)) {
+            Recheck r = v.recheck(ref, d, new VerificationEvidence("", evidence.files(), Optional.of(claimed)));
+            Recheck.Fails f = assertInstanceOf(Recheck.Fails.class, r);
+            assertTrue(f.why().contains("is not the one the evidence proves"), f.why());
+            assertTrue(v.reverify(ref, d, new VerificationEvidence("", evidence.files(), Optional.of(claimed))).isPresent());
+        }
+        assertEquals(new Recheck.Holds(Optional.of(fingerprint)), keyed.recheck(keyedRef, kd, kev));
     }
 
     @Test
