@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
  * {@code qmt4j lock}: writes the config's lockfile (docs/locking.md). Without options it keeps the
  * entries the lock already has for the config's providers and resolves only the missing ones;
  * {@code --update [NAME...]} re-resolves the named providers (all without names); {@code --check}
- * compares config and lock offline and exits {@code LOCK} (16) naming each difference.
+ * compares config and lock offline and exits {@code LOCK} (16) naming each difference; {@code --check --online}
+ * also resolves each OCI provider's tag and reports a tag that moved or a signer that changed ({@link LockOnlineCheck}).
  */
 @Command(name = "lock", mixinStandardHelpOptions = true, subcommands = LockExportCommand.class,
         description = {"Pin every provider of the config in a lockfile (qmt4j.lock beside the config).",
@@ -40,6 +41,11 @@ final class LockCommand implements Callable<Integer> {
     @Option(names = "--check", description = "Compare the config with the lock, offline; exit 16 naming each difference.")
     boolean check;
 
+    @Option(names = "--online", description = {"With --check: also resolve each OCI provider's tag (through the mirrors)",
+            "and report a tag that moved, whether the new digest verifies and whether its signer is the locked one;",
+            "exit 16 when one moved, the error's code when a registry cannot be reached. Writes nothing."})
+    boolean online;
+
     @Option(names = "--update", description = "Re-resolve the named providers (all without names) and move their pins.")
     boolean update;
 
@@ -52,6 +58,9 @@ final class LockCommand implements Callable<Integer> {
         if (!names.isEmpty() && !update) {
             throw new Qmt4jException(ErrorKind.USAGE, "provider names are only taken with --update",
                     "run 'qmt4j lock --update " + String.join(" ", names) + "'");
+        }
+        if (online && !check) {
+            throw new Qmt4jException(ErrorKind.USAGE, "--online is only taken with --check", "run 'qmt4j lock --check --online'");
         }
         if (check && update) {
             throw new Qmt4jException(ErrorKind.USAGE, "--check and --update cannot be combined", "run one, then the other");
@@ -130,17 +139,49 @@ final class LockCommand implements Callable<Integer> {
         for (String d : differences) {
             context.out().println(d);
         }
+        Optional<Qmt4jException> unreachable = Optional.empty();
+        int moved = 0;
+        if (online) {
+            LockOnlineCheck registryCheck = new LockOnlineCheck(context.services());
+            for (ProviderEntry e : entries) {
+                // Only entries the offline part found in the lock; local and https:// ones were compared above.
+                Optional<LockedProvider> p = lock.find(e.name(), e.path());
+                if (p.isEmpty() || !(p.get() instanceof LockedProvider.Oci o)
+                        || !(registry.source(e.name()) instanceof PluginSource.Oci oci)) {
+                    continue;
+                }
+                LockOnlineCheck.Outcome outcome = registryCheck.check(e.name(), oci.reference(), o);
+                context.out().println(outcome.line());
+                if (outcome.status() == LockOnlineCheck.Status.MOVED) {
+                    moved++;
+                } else if (outcome.status() == LockOnlineCheck.Status.FAILED && unreachable.isEmpty()) {
+                    unreachable = outcome.error();
+                }
+            }
+        }
         for (LockedProvider p : lock.providers()) {
             if (entries.stream().noneMatch(e -> e.name().equals(p.name()))) {
                 context.info("note: the lock also pins '" + p.name() + "' (" + p.reference() + "), which this config does not have");
             }
+        }
+        if (unreachable.isPresent()) {
+            // The check is incomplete: the error's own code (NETWORK, AUTH, BLOCKED, ...), not a verdict on the lock.
+            Qmt4jException u = unreachable.get();
+            throw new Qmt4jException(u.kind(), "the online check of " + file + " is incomplete: " + u.getMessage(), u.hint(), u);
+        }
+        if (moved > 0) {
+            throw new Qmt4jException(ErrorKind.LOCK, (moved == 1 ? "a locked tag moved" : moved + " locked tags moved")
+                    + " in the registry" + (differences.isEmpty() ? "" : ", and the config and " + file + " disagree in "
+                            + differences.size() + (differences.size() == 1 ? " place" : " places")),
+                    "review the new digest, then 'qmt4j lock --update NAME' to move the pin");
         }
         if (!differences.isEmpty()) {
             throw new Qmt4jException(ErrorKind.LOCK, differences.size() == 1 ? "the config and " + file + " disagree"
                     : "the config and " + file + " disagree in " + differences.size() + " places",
                     "run 'qmt4j lock' to add missing providers, or 'qmt4j lock --update NAME' to move a pin");
         }
-        context.info("the config and " + file + " agree (" + entries.size() + " providers)");
+        context.info("the config and " + file + " agree (" + entries.size() + " providers)"
+                + (online ? "; no locked tag moved" : ""));
         return 0;
     }
 }
