@@ -97,6 +97,7 @@ public final class Follower implements AutoCloseable {
                     UpdateResult.Failed f = (UpdateResult.Failed) r;
                     // No signature at all is most often a release whose signature is pushed a moment after
                     // it: retried with back-off, not refused for good like a signature that fails the policy.
+                    // Decided by the verifier's refusal kind, never the message, which quotes certificate fields.
                     if (f.error() instanceof Qmt4jException q && q.kind() == ErrorKind.VERIFICATION && !SigstoreVerifier.isUnsigned(q)) {
                         refused.put(name, now);
                         emit(new FollowEvent.Refused(name, now, String.valueOf(q.getMessage())));

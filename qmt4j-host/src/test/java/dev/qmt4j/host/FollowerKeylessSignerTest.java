@@ -108,4 +108,64 @@ class FollowerKeylessSignerTest {
             }
         }
     }
+
+    /**
+     * The follower's retry-or-refuse decision reads the verifier's refusal kind, not the message: the change-of-signer
+     * refusal quotes the new certificate's issuer, which here ends like the verifier's unsigned refusal
+     * (" failed: no signature found for D"). It is refused once, not retried as a release awaiting its signature.
+     */
+    @Test
+    void aChangeOfSignerWhoseIssuerImitatesTheUnsignedRefusalIsRefusedNotRetried() throws Exception {
+        try (RegistryServer server = RegistryServer.start(RegistryServer.Auth.NONE)) {
+            RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
+                    .proxySelector(null).insecureRegistries(List.of(server.host())).connectTimeout(Duration.ofSeconds(5))
+                    .requestTimeout(Duration.ofSeconds(20)).build());
+            RegistryRef ref = (RegistryRef) ImageRef.parse("oci://" + server.host() + "/follow/imitate:1.0");
+            TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
+            Digest v1 = publish(client, ref, "1", release);
+            Path fulcio = Files.writeString(tmp.resolve("fulcio.pem"), SIGSTORE.caPem());
+            Path rekor = Files.writeString(tmp.resolve("rekor.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.rekorKey.getPublic().getEncoded()));
+            Path ctfe = Files.writeString(tmp.resolve("ctfe.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.ctKey.getPublic().getEncoded()));
+            Path cfg = Files.writeString(tmp.resolve("providers.toml"), """
+                    [[providers]]
+                    name = "openai"
+                    path = "oci://%s/follow/imitate:1.0"
+
+                    [oci]
+                    insecure_registries = ["%s"]
+                    refresh = "never"
+                    fulcio_certs = "%s"
+                    rekor_pub_keys = "%s"
+                    ctfe_pub_keys = "%s"
+                    cert_identity_regexp = '^https://github\\.com/acme/plugins/'
+                    cert_issuer_regexp = '^https://token\\.actions\\.githubusercontent\\.com'
+                    """.formatted(server.host(), server.host(), fulcio, rekor, ctfe));
+            try (PluginRegistry r = PluginRegistry.builder().config(cfg).env(Map.of("QMT4J_SIGSTORE_TUF_URL", "http://127.0.0.1:9/"))
+                    .home(tmp).cacheDir(tmp.resolve("cache")).build()) {
+                assertEquals(v1.toString(), r.digestInService("openai"));
+                List<FollowEvent> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                Duration every = Duration.ofMillis(500);
+                try (Follower f = r.follow(List.of("openai"), every, Duration.ZERO, events::add)) {
+                    // The issuer ends like the verifier's unsigned refusal; it names a digest, any will do.
+                    TestSigstore.Identity imitation = new TestSigstore.Identity(release.san(),
+                            release.issuer() + " failed: no signature found for " + v1, release.repository());
+                    Digest v2 = publish(client, ref, "2", imitation);
+                    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (System.nanoTime() < end && events.stream().noneMatch(e -> e instanceof FollowEvent.Refused)) {
+                        Thread.sleep(50);
+                    }
+                    List<FollowEvent> seen = List.copyOf(events);
+                    FollowEvent.Refused refused = seen.stream().filter(FollowEvent.Refused.class::isInstance)
+                            .map(FollowEvent.Refused.class::cast).findFirst().orElseThrow(() -> new AssertionError(seen.toString()));
+                    assertEquals(v2.toString(), refused.digest());
+                    assertTrue(refused.reason().contains("a change of signer is refused")
+                            && refused.reason().contains(" failed: no signature found for " + v1), refused.reason());
+                    // A check between the push and its signature may fail (no signature yet); the change of signer never does.
+                    assertTrue(seen.stream().noneMatch(e -> e instanceof FollowEvent.Failed x && x.reason().contains("change of signer")),
+                            seen.toString());
+                    assertEquals(v1.toString(), r.digestInService("openai"), "the version in service stays");
+                }
+            }
+        }
+    }
 }

@@ -60,13 +60,16 @@ public final class ImageSignatureVerifier {
             candidates.add(b.describe() + ": " + r);
         }
         String reason;
+        ImageVerdict.RefusalKind kind;
         if (found.manifest().isEmpty() && bundles.index().isEmpty()) {
+            kind = ImageVerdict.RefusalKind.NO_SIGNATURE;
             reason = NO_SIGNATURE + digest + " in " + where + " (no tag " + CosignAnnotations.signatureTag(digest)
                     + ", no Sigstore bundle referrers)";
         } else {
+            kind = ImageVerdict.RefusalKind.NOT_SATISFIED;
             reason = "none of the " + candidates.size() + " signature(s) of " + digest
                     + " satisfies the policy (" + policy.describe() + ")";
         }
-        return new ImageVerdict.Refused(digest, policy, reason, candidates);
+        return new ImageVerdict.Refused(digest, policy, kind, reason, candidates);
     }
 }

@@ -24,15 +24,33 @@ public sealed interface ImageVerdict {
             VerificationDetails details, LegacySignatures signatures, ReferrerBundles bundles) implements ImageVerdict {}
 
     /**
+     * Why an image was refused, decided where the verifier looks at what it found (never read back out of a
+     * message: certificate fields quoted in a message are chosen by whoever requested the certificate).
+     */
+    enum RefusalKind {
+        /**
+         * The image has no signature at all: no cosign {@code sha256-<hex>.sig} tag and no Sigstore bundle
+         * referrer. A release pushed a moment before its signature looks like this, so a follower retries it
+         * (docs/locking.md, "Following a tag").
+         */
+        NO_SIGNATURE,
+        /** Signatures were found (or could not be read), and none satisfied the whole policy by itself. */
+        NOT_SATISFIED
+    }
+
+    /**
      * No signature satisfied the policy.
      *
      * @param digest     the digest that was checked
      * @param policy     the policy
+     * @param kind       whether there was no signature at all, or none that satisfied the policy
      * @param reason     the one-line summary
      * @param candidates one line per signature found: which check failed and the identities found
      */
-    record Refused(Digest digest, ImagePolicy policy, String reason, List<String> candidates) implements ImageVerdict {
+    record Refused(Digest digest, ImagePolicy policy, RefusalKind kind, String reason, List<String> candidates)
+            implements ImageVerdict {
         public Refused {
+            java.util.Objects.requireNonNull(kind, "kind");
             candidates = List.copyOf(candidates);
         }
 

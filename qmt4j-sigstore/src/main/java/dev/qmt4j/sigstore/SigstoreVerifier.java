@@ -190,17 +190,25 @@ public final class SigstoreVerifier implements SignatureVerifier {
     }
 
     /**
-     * Whether {@code e} is this verifier's refusal of an image that has no signature at all, as opposed to
-     * signatures that do not satisfy the policy: a release pushed before its signature looks like this for
-     * a moment, so a follower retries it rather than refusing it for good.
+     * Whether {@code e} is, or was caused by, this verifier's refusal of an image that has no signature at all
+     * ({@link ImageVerdict.RefusalKind#NO_SIGNATURE}), as opposed to signatures that do not satisfy the policy:
+     * a release pushed before its signature looks like this for a moment, so a follower retries it rather than
+     * refusing it for good. Decided by the refusal's kind, set where the verifier saw no signature, never by the
+     * message: a refusal quotes certificate fields, which whoever requested the certificate chose.
      */
-    public static boolean isUnsigned(Qmt4jException e) {
-        return e.kind() == ErrorKind.VERIFICATION && e.getMessage() != null
-                && e.getMessage().contains(" failed: " + ImageSignatureVerifier.NO_SIGNATURE);
+    public static boolean isUnsigned(Throwable e) {
+        // Bounded walk: the host wraps the refusal once (ProviderLoadException); a cycle must not hang the follower.
+        Throwable t = e;
+        for (int i = 0; t != null && i < 16; i++, t = t.getCause()) {
+            if (t instanceof SignatureRefusedException r) {
+                return r.refusal() == ImageVerdict.RefusalKind.NO_SIGNATURE;
+            }
+        }
+        return false;
     }
 
     static Qmt4jException refusal(ImageRef reference, ImageVerdict.Refused r) {
-        return new Qmt4jException(ErrorKind.VERIFICATION, "signature verification of " + reference.canonical()
+        return new SignatureRefusedException(r.kind(), "signature verification of " + reference.canonical()
                 + " failed: " + r.message(), "nothing was downloaded; check that the plugin is signed by the signer your policy names"
                 + " (qmt4j verify " + reference.canonical() + " shows what was found)");
     }

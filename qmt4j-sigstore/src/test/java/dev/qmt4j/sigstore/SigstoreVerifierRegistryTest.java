@@ -1,6 +1,7 @@
 package dev.qmt4j.sigstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -177,6 +178,58 @@ class SigstoreVerifierRegistryTest {
         ImageVerdict.Refused r = refused(check(ref, d, keyFlag(writeKey(CosignKeys.generate()))));
         assertTrue(r.reason().contains("no signature found"), r.reason());
         assertTrue(r.reason().contains(CosignAnnotations.signatureTag(d)), r.reason());
+    }
+
+    /** Verifies {@code ref} at {@code d} with {@code v}, expecting the refusal it throws. */
+    private static Qmt4jException refusal(SigstoreVerifier v, RegistryRef ref, Digest d) {
+        try (RegistrySource s = fx.source(ref)) {
+            return assertThrows(Qmt4jException.class, () -> v.verify(s, ref, d));
+        }
+    }
+
+    /** As the plugin host hands it to the follower: the refusal as the cause of a provider's load error. */
+    private static Qmt4jException named(Qmt4jException e) {
+        return new Qmt4jException(e.kind(), "provider 'p' in providers.toml: " + e.getMessage(), e.hint(), e);
+    }
+
+    @Test
+    void onlyAnImageWithNoSignatureIsUnsignedWhateverTheRefusalsTextSays() {
+        RegistryRef ref = freshRef();
+        Digest d = fx.pushWasm(ref, 40);
+        SigstoreVerifier v = verifier(identityFlags("dev@example.com", null, PolicyResolver.GITHUB_ACTIONS_ISSUER, null));
+        Qmt4jException unsigned = refusal(v, ref, d);
+        assertEquals(ErrorKind.VERIFICATION, unsigned.kind());
+        assertTrue(SigstoreVerifier.isUnsigned(unsigned), unsigned.getMessage());
+        assertTrue(SigstoreVerifier.isUnsigned(named(unsigned)), "wrapped by the host: " + unsigned.getMessage());
+
+        // A signature whose certificate's issuer (chosen by whoever requested it) reads like the unsigned refusal:
+        // the refusal lists it among the identities found, and it is still a bad signature, refused for good.
+        signKeyless(ref, d, new Identity("dev@example.com", "https://accounts.google.com failed: no signature found for " + d, null));
+        Qmt4jException bad = refusal(v, ref, d);
+        assertTrue(bad.getMessage().contains(" failed: no signature found for " + d), bad.getMessage());
+        assertFalse(SigstoreVerifier.isUnsigned(bad), bad.getMessage());
+        assertFalse(SigstoreVerifier.isUnsigned(named(bad)), bad.getMessage());
+        // Text alone, without the verifier's refusal, is not an unsigned image either.
+        assertFalse(SigstoreVerifier.isUnsigned(new Qmt4jException(ErrorKind.VERIFICATION,
+                "signature verification of " + ref.canonical() + " failed: no signature found for " + d)));
+    }
+
+    @Test
+    void theRefusalKindIsSetWhereTheVerifierSeesNoSignatureAndDecidesAloneWhatIsUnsigned() {
+        RegistryRef ref = freshRef();
+        Digest d = fx.pushWasm(ref, 41);
+        PolicyFlags flags = identityFlags("dev@example.com", null, PolicyResolver.GITHUB_ACTIONS_ISSUER, null);
+        assertEquals(ImageVerdict.RefusalKind.NO_SIGNATURE, refused(check(ref, d, flags)).kind());
+        signKeyless(ref, d, new Identity("dev@example.com", "https://accounts.google.com", null));
+        assertEquals(ImageVerdict.RefusalKind.NOT_SATISFIED, refused(check(ref, d, flags)).kind());
+        SignatureRefusedException thrown = assertInstanceOf(SignatureRefusedException.class, refusal(verifier(flags), ref, d));
+        assertEquals(ImageVerdict.RefusalKind.NOT_SATISFIED, thrown.refusal());
+
+        // Reworded messages: the kind decides either way.
+        assertTrue(SigstoreVerifier.isUnsigned(named(new SignatureRefusedException(ImageVerdict.RefusalKind.NO_SIGNATURE,
+                "nothing signed " + d + " yet", null))));
+        assertFalse(SigstoreVerifier.isUnsigned(named(new SignatureRefusedException(ImageVerdict.RefusalKind.NOT_SATISFIED,
+                "signature verification of " + ref.canonical() + " failed: no signature found for " + d, null))));
     }
 
     @Test
