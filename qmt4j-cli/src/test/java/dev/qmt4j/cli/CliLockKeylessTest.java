@@ -142,4 +142,57 @@ class CliLockKeylessTest {
         Cli.Result hit = cli.run("--config", cfg.toString(), "--locked", "providers");
         assertEquals(8, hit.exitCode(), "a cache hit compares the structured signer too: " + hit);
     }
+
+    /**
+     * {@code lock --check --online} (docs/locking.md, "Online check"): the tag moves to a release signed by another
+     * workflow of the same repository, which the policy's regexp accepts; the line names the locked and the new signer.
+     */
+    @Test
+    void onlineCheckNamesTheChangedKeylessSigner() throws IOException {
+        Cli cli = new Cli(tmp.resolve("cache"));
+        cli.env().put("QMT4J_SIGSTORE_TUF_URL", "http://127.0.0.1:9/"); // never the internet
+        String ref = "oci://" + registry.host() + "/keyless/online:1";
+        RegistryRef r = (RegistryRef) ImageRef.parse(ref);
+        RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
+                .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
+        TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
+        TestSigstore.Identity nightly = TestSigstore.Identity.github("acme/plugins", "nightly.yml");
+        assertEquals(0, cli.run("push", ref, "--wasm", TestPlugins.path(TestPlugins.QMT_OPENAI).toString()).exitCode());
+        Digest d1;
+        try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
+            d1 = s.resolve().digest();
+            SIGSTORE.signKeyless(s, t, d1, r.name(), release);
+        }
+        Path fulcio = Files.writeString(tmp.resolve("fulcio.pem"), SIGSTORE.caPem());
+        Path rekor = Files.writeString(tmp.resolve("rekor.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.rekorKey.getPublic().getEncoded()));
+        Path ctfe = Files.writeString(tmp.resolve("ctfe.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.ctKey.getPublic().getEncoded()));
+        Path cfg = Files.writeString(tmp.resolve("providers.toml"), """
+                [[providers]]
+                name = "remote"
+                path = "%s"
+
+                [oci]
+                fulcio_certs = "%s"
+                rekor_pub_keys = "%s"
+                ctfe_pub_keys = "%s"
+                cert_identity_regexp = '^https://github\\.com/acme/plugins/'
+                cert_issuer = "https://token.actions.githubusercontent.com"
+                """.formatted(ref, fulcio, rekor, ctfe));
+        assertEquals(0, cli.run("--config", cfg.toString(), "lock").exitCode());
+        Cli.Result same = cli.run("--config", cfg.toString(), "lock", "--check", "--online");
+        assertEquals(0, same.exitCode(), same::toString);
+        assertTrue(same.out().contains("provider 'remote': unchanged " + d1), same::toString);
+
+        assertEquals(0, cli.run("push", ref, "--wasm", TestPlugins.path(TestPlugins.QMT_LEGACY).toString()).exitCode());
+        Digest d2;
+        try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
+            d2 = s.resolve().digest();
+            SIGSTORE.signKeyless(s, t, d2, r.name(), nightly);
+        }
+        Cli.Result moved = cli.run("--config", cfg.toString(), "lock", "--check", "--online");
+        assertEquals(16, moved.exitCode(), moved::toString);
+        assertTrue(moved.out().contains("provider 'remote': tag moved: locked " + d1 + ", registry now " + d2
+                + "; verifies, but signer changed: locked identity " + release.san() + " (issuer " + release.issuer()
+                + "), now identity " + nightly.san() + " (issuer " + nightly.issuer() + ")"), moved::toString);
+    }
 }
