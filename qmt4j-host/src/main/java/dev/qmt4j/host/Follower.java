@@ -88,8 +88,10 @@ public final class Follower implements AutoCloseable {
                 emit(new FollowEvent.Unchanged(name, current));
             } else {
                 UpdateResult r = registry.updateSameSigner(name);
-                failures.remove(name);
+                // Only a settled outcome resets the back-off: a failed update (no signature yet, registry gone
+                // mid-pull) counts as a failed check, so the interval doubles as docs/locking.md says.
                 if (r instanceof UpdateResult.Updated u) {
+                    failures.remove(name);
                     refused.remove(name);
                     emit(u.changed() ? new FollowEvent.Swapped(name, u.previous(), u.digest())
                             : new FollowEvent.Unchanged(name, u.digest()));
@@ -99,6 +101,7 @@ public final class Follower implements AutoCloseable {
                     // it: retried with back-off, not refused for good like a signature that fails the policy.
                     // Decided by the verifier's refusal kind, never the message, which quotes certificate fields.
                     if (f.error() instanceof Qmt4jException q && q.kind() == ErrorKind.VERIFICATION && !SigstoreVerifier.isUnsigned(q)) {
+                        failures.remove(name);
                         refused.put(name, now);
                         emit(new FollowEvent.Refused(name, now, String.valueOf(q.getMessage())));
                     } else {

@@ -241,6 +241,11 @@ class FollowerTest {
                             EVERY.plusSeconds(10));
                     assertTrue(failed.reason().contains(v2.toString()), failed.reason());
                     assertTrue(events.stream().noneMatch(e -> e instanceof FollowEvent.Refused), events.toString());
+                    // retried with back-off: the next failed check waits longer (docs/locking.md, "Following a tag")
+                    FollowEvent.Failed again = await(events, FollowEvent.Failed.class,
+                            e -> e != failed && e.reason().contains("no signature found"), failed.retryIn().plusSeconds(10));
+                    assertEquals(failed.retryIn().multipliedBy(2), again.retryIn(), events.toString());
+                    assertTrue(events.stream().noneMatch(e -> e instanceof FollowEvent.Refused), events.toString());
                     assertEquals(v1.toString(), r.digestInService("late"), "the working version stays");
                     sign(client, ref, v2, key);
                     FollowEvent.Swapped s = await(events, FollowEvent.Swapped.class, e -> e.digest().equals(v2.toString()),
