@@ -84,7 +84,10 @@ final class LockOnlineCheck {
             // Reads the signature manifests and their small payload layers only (docs/verification.md).
             verdict = verifier.check(source, ref, now);
         } catch (Qmt4jException e) {
-            return "verification failed: " + firstLine(e.getMessage());
+            if (e.kind() != dev.qmt4j.ErrorKind.VERIFICATION) {
+                throw e; // the registry failed while the signatures were read: the check is incomplete, not a verdict
+            }
+            return "verification failed: " + firstLine(e.getMessage()); // e.g. no policy applies to the reference
         }
         if (verdict instanceof ImageVerdict.Refused r) {
             return "verification failed: " + firstLine(r.reason());
