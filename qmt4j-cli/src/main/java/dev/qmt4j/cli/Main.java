@@ -42,6 +42,12 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, BooleanSupplier terminal) {
         boolean verbose = Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
         Logging.configure(verbose);
+        // picocli looks up groovy.lang.Closure once (its DefaultFactory) unless told not to; a class that
+        // is in no jar makes the class loader open and index every jar on the class path first, ~30 ms
+        // of a one-shot command (docs/benchmarks.md, "Provider start-up"). qmt4j has no Groovy closures.
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
         CliContext context = new CliContext(out, err, env, terminal);
         CommandLine cli = new CommandLine(new Qmt4jCommand(context));
         Optional<Class<?>> only = invokedSubcommand(cli.getCommandSpec(), args);
