@@ -49,6 +49,23 @@ public final class Main {
             System.setProperty("picocli.disable.closures", "true");
         }
         CliContext context = new CliContext(out, err, env, terminal);
+        Optional<WasmCallCommand> shortcut = WasmCallShortcut.of(args, context);
+        if (shortcut.isPresent()) {
+            // as picocli would run it: the exit code it returns, or any exception through failure()
+            try {
+                return shortcut.get().call();
+            } catch (Exception e) {
+                return failure(e, context);
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
+        return runParsed(args, out, err, context);
+    }
+
+    /** {@link #run} through picocli, without {@link WasmCallShortcut} (tests compare the two). */
+    static int runParsed(String[] args, PrintStream out, PrintStream err, CliContext context) {
         CommandLine cli = new CommandLine(new Qmt4jCommand(context));
         Optional<Class<?>> only = invokedSubcommand(cli.getCommandSpec(), args);
         if (only.isPresent()) {
