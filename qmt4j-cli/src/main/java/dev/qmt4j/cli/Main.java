@@ -42,7 +42,30 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, BooleanSupplier terminal) {
         boolean verbose = Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
         Logging.configure(verbose);
+        // picocli looks up groovy.lang.Closure once (its DefaultFactory) unless told not to; a class that
+        // is in no jar makes the class loader open and index every jar on the class path first, ~30 ms
+        // of a one-shot command (docs/benchmarks.md, "Provider start-up"). qmt4j has no Groovy closures.
+        if (System.getProperty("picocli.disable.closures") == null) {
+            System.setProperty("picocli.disable.closures", "true");
+        }
         CliContext context = new CliContext(out, err, env, terminal);
+        Optional<WasmCallCommand> shortcut = WasmCallShortcut.of(args, context);
+        if (shortcut.isPresent()) {
+            // as picocli would run it: the exit code it returns, or any exception through failure()
+            try {
+                return shortcut.get().call();
+            } catch (Exception e) {
+                return failure(e, context);
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
+        return runParsed(args, out, err, context);
+    }
+
+    /** {@link #run} through picocli, without {@link WasmCallShortcut} (tests compare the two). */
+    static int runParsed(String[] args, PrintStream out, PrintStream err, CliContext context) {
         CommandLine cli = new CommandLine(new Qmt4jCommand(context));
         Optional<Class<?>> only = invokedSubcommand(cli.getCommandSpec(), args);
         if (only.isPresent()) {

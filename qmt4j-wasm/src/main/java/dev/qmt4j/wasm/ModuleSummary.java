@@ -2,7 +2,15 @@ package dev.qmt4j.wasm;
 
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.ImportSection;
+import com.dylibso.chicory.wasm.types.SectionId;
+import com.dylibso.chicory.wasm.types.TypeSection;
 import dev.qmt4j.wasm.internal.ModuleInfo;
+import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,8 +61,7 @@ public record ModuleSummary(List<Item> imports, List<Item> exports, int initialP
         List<Item> imports = new ArrayList<>();
         Set<String> abis = new LinkedHashSet<>();
         for (ModuleInfo.ImportEntry im : info.imports()) {
-            imports.add(new Item(im.module(), im.name(), im.kind().name().toLowerCase(Locale.ROOT),
-                    im.type() == null ? null : ModuleInfo.describe(im.type())));
+            imports.add(importItem(im.module(), im.name(), im.kind(), im.type()));
             switch (im.module()) {
                 case "extism:host/env" -> abis.add(EXTISM);
                 case "wasi_snapshot_preview1" -> abis.add(WASI);
@@ -84,5 +91,49 @@ public record ModuleSummary(List<Item> imports, List<Item> exports, int initialP
         }
         return new ModuleSummary(List.copyOf(imports), List.copyOf(exports), info.initialPages(), info.maxPages(),
                 java.util.Collections.unmodifiableSet(abis));
+    }
+
+    /**
+     * The imports of {@code wasm}, as {@link #of} lists them, read from the module's type and import
+     * sections only: function bodies are neither decoded nor validated. For a caller that only needs
+     * to know which host functions to link ({@code qmt4j wasm call}), where {@link #of} would parse and
+     * validate the whole module a second time (in a fresh JVM that parse is a large share of a
+     * one-shot call: docs/benchmarks.md, "Provider start-up"). A module this accepts may still be
+     * invalid; building a plugin of it reports that.
+     *
+     * @throws PluginLoadException when the header, the type section or the import section is malformed
+     */
+    public static List<Item> importsOf(byte[] wasm) {
+        TypeSection[] types = new TypeSection[1];
+        ImportSection[] section = new ImportSection[1];
+        List<Item> imports = new ArrayList<>();
+        try {
+            Parser.builder().includeSectionId(SectionId.TYPE).includeSectionId(SectionId.IMPORT).build()
+                    .parse(new ByteArrayInputStream(wasm), s -> {
+                        if (s instanceof TypeSection t) {
+                            types[0] = t;
+                        } else if (s instanceof ImportSection i) {
+                            section[0] = i;
+                        }
+                    });
+            for (int i = 0; section[0] != null && i < section[0].importCount(); i++) {
+                Import im = section[0].getImport(i);
+                FunctionType type = null;
+                if (im instanceof FunctionImport fi) {
+                    if (types[0] == null || fi.typeIndex() >= types[0].typeCount()) {
+                        throw new IllegalArgumentException("unknown type " + fi.typeIndex() + " of import " + im.module() + "." + im.name());
+                    }
+                    type = types[0].getType(fi.typeIndex());
+                }
+                imports.add(importItem(im.module(), im.name(), im.importType(), type));
+            }
+        } catch (RuntimeException e) {
+            throw new PluginLoadException("not a valid WebAssembly module: " + e.getMessage(), null, e);
+        }
+        return List.copyOf(imports);
+    }
+
+    private static Item importItem(String module, String name, ExternalType kind, FunctionType type) {
+        return new Item(module, name, kind.name().toLowerCase(Locale.ROOT), type == null ? null : ModuleInfo.describe(type));
     }
 }

@@ -54,7 +54,15 @@ public final class QmtHost {
 
     /** Whether {@code module} imports any of QueryMT's host functions ({@code extism:host/user} {@code qmt_*}). */
     public static boolean importedBy(ModuleSummary module) {
-        return module.imports().stream().anyMatch(i -> HostFunction.USER_NAMESPACE.equals(i.module())
+        return importedBy(module.imports());
+    }
+
+    /**
+     * Whether {@code imports} (from {@link ModuleSummary#importsOf}, which reads only the import section)
+     * include any of QueryMT's host functions.
+     */
+    public static boolean importedBy(List<ModuleSummary.Item> imports) {
+        return imports.stream().anyMatch(i -> HostFunction.USER_NAMESPACE.equals(i.module())
                 && i.name().startsWith("qmt_") && "function".equals(i.kind()));
     }
 

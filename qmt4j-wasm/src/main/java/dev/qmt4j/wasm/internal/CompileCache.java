@@ -7,6 +7,7 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -14,12 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,12 +91,16 @@ final class CompileCache {
     /**
      * Chicory's cache hook on a directory. Each entry is written atomically, {@code rw-r--r--} in
      * {@code rwxr-xr-x} directories like the rest of the plugin cache (docs/verification.md), and starts
-     * with a magic and the SHA-256 of what follows: a truncated, altered or older-format entry is
-     * deleted on read and the module compiled again.
+     * with a magic and the CRC-32 of what follows: a truncated, damaged or older-format entry is
+     * deleted on read and the module compiled again. The checksum is against damage only: whoever can
+     * write the directory could write any checksum, so it is the directory's permission check that
+     * keeps other users' classes out. CRC-32, not SHA-256 (format 1): the JDK computes it natively,
+     * while SHA-256 runs as interpreted bytecode in a fresh JVM, a measurable share of a one-shot
+     * {@code qmt4j wasm call} (docs/benchmarks.md, "Provider start-up").
      */
     static final class DiskCache implements Cache {
-        private static final byte[] MAGIC = "qmt4j-chicory-classes/1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        private static final int HASH = 32;
+        private static final byte[] MAGIC = "qmt4j-chicory-classes/2\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private static final int HASH = 4;
         private final Path dir;
 
         DiskCache(Path dir) {
@@ -150,7 +154,7 @@ final class CompileCache {
             try {
                 try (var out = Files.newOutputStream(tmp)) {
                     out.write(MAGIC);
-                    out.write(sha256(data, 0, data.length));
+                    out.write(crc32(data, 0, data.length));
                     out.write(data);
                 }
                 try {
@@ -173,21 +177,18 @@ final class CompileCache {
             if (entry.length < head || !startsWithMagic(entry)) {
                 return null;
             }
-            byte[] sum = sha256(entry, head, entry.length - head);
+            byte[] sum = crc32(entry, head, entry.length - head);
             if (!Arrays.equals(entry, MAGIC.length, head, sum, 0, HASH)) {
                 return null;
             }
             return Arrays.copyOfRange(entry, head, entry.length);
         }
 
-        private static byte[] sha256(byte[] b, int off, int len) {
-            try {
-                MessageDigest md = MessageDigest.getInstance("SHA-256");
-                md.update(b, off, len);
-                return md.digest();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("the JDK has no SHA-256", e);
-            }
+        /** The CRC-32 of the range, big-endian. */
+        private static byte[] crc32(byte[] b, int off, int len) {
+            CRC32 crc = new CRC32();
+            crc.update(b, off, len);
+            return ByteBuffer.allocate(HASH).putInt((int) crc.getValue()).array();
         }
 
         private static boolean posix(Path p) {

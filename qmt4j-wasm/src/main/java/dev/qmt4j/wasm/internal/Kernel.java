@@ -31,7 +31,15 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Kernel {
     public static final String ENV = "extism:host/env";
     public static final String LEGACY = "env";
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    /**
+     * The JSON mapper of {@code http_request} and {@code http_headers}, built on first use: building a
+     * Jackson mapper in a fresh JVM takes longer than a whole one-shot {@code qmt4j wasm call} of a
+     * plugin that makes no HTTP request (docs/benchmarks.md, "Provider start-up").
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    }
 
     private static final long[] NONE = null;
     private static final List<ValType> V = List.of();
@@ -226,7 +234,7 @@ public final class Kernel {
         s.arena.free(request);
         JsonNode req;
         try {
-            req = JSON.readTree(reqBytes);
+            req = Json.MAPPER.readTree(reqBytes);
         } catch (RuntimeException e) {
             throw new HostFunctionFailure("invalid http request JSON: " + e.getMessage(), e);
         }
@@ -263,7 +271,7 @@ public final class Kernel {
         if (!s.manifest.httpResponseHeaders()) {
             return 0;
         }
-        return s.arena.write(JSON.writeValueAsBytes(s.httpHeaders));
+        return s.arena.write(Json.MAPPER.writeValueAsBytes(s.httpHeaders));
     }
 
     static void log(InstanceState s, LogLevel level, long msg) {
