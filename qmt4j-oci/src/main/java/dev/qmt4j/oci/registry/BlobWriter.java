@@ -96,6 +96,7 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
         private final Optional<String> etag;
         private Flow.Subscription subscription;
         private FileChannel channel;
+        private EarlyWriteback writeback;
         private volatile long lastByteNanos;
 
         ToFile(boolean append, Optional<String> etag) {
@@ -122,6 +123,7 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
                     channel = FileChannel.open(blob.target(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 }
                 blob.validator(etag);
+                writeback = new EarlyWriteback(blob.target());
             } catch (IOException e) {
                 s.cancel();
                 fail(e);
@@ -153,6 +155,7 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
                     // Hashed only once on disk, so held bytes are always both written and hashed.
                     blob.hasher().update(forHash);
                     blob.advance(len);
+                    writeback.written(len);
                 }
                 listener.progress(blob.held(), blob.size());
                 subscription.request(1);
@@ -174,6 +177,7 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
             }
             try {
                 channel.close();
+                writeback.finish();
                 result.complete(InputStream.nullInputStream());
             } catch (IOException e) {
                 result.completeExceptionally(e);
@@ -201,6 +205,9 @@ final class BlobWriter implements HttpResponse.BodyHandler<InputStream> {
 
         private void fail(Throwable t) {
             try {
+                if (writeback != null) {
+                    writeback.finish();
+                }
                 if (channel != null) {
                     channel.close();
                 }

@@ -152,7 +152,7 @@ public final class RegistryClient {
         }
         URI plain = URI.create("http://" + registry);
         int port = plain.getPort() == -1 ? 80 : plain.getPort();
-        Optional<Boolean> tls = TlsProbe.speaksTls(options.caCertificates().sslContext(), plain.getHost().replaceAll("^\\[|\\]$", ""),
+        Optional<Boolean> tls = TlsProbe.speaksTls(plain.getHost().replaceAll("^\\[|\\]$", ""),
                 port, options.connectTimeout(), PROBE_READ_TIMEOUT);
         if (tls.isEmpty()) {
             return "http"; // not reachable now: the request fails with the usual message, and the next one probes again

@@ -53,6 +53,45 @@ class PlainHttpWithoutTlsTest {
         }
     }
 
+    /**
+     * A loopback registry that is not listed as insecure is probed for TLS first (as Docker does); the probe's
+     * ClientHello is written by hand, so finding plain HTTP sets up no TLS either (it built the JDK's
+     * {@code SSLContext} before: ~400 TLS classes and ~0.2 s of CPU per cold pull, docs/benchmarks.md).
+     */
+    @Test
+    void probingAPlainLoopbackRegistryLoadsNoTlsImplementation() throws Exception {
+        try (RegistryServer registry = RegistryServer.start(RegistryServer.Auth.NONE)) {
+            RegistryClient pusher = new RegistryClient(TestImages.options(registry).build());
+            RegistryRef ref = TestImages.ref(registry.host(), "team/probed", "1.0");
+            TestImages.Image image = RegistryRoundTripTest.push(pusher, ref, TestImages.image(4_096, 10));
+
+            Path out = tmp.resolve("layer.bin");
+            ChildJvm.Run run = ChildJvm.run(ProbedPullMain.class, List.of(registry.host(),
+                    image.layerDescriptor().digest().toString(), Long.toString(image.layer().length), out.toString()));
+
+            assertEquals(0, run.exitCode(), run.output());
+            assertTrue(run.output().contains("PULLED " + image.manifestDigest() + " FROM http://" + registry.host()), run.output());
+            assertTrue(java.util.Arrays.equals(image.layer(), Files.readAllBytes(out)), "the layer arrived whole");
+            assertTrue(run.loadedClasses().contains("dev.qmt4j.oci.registry.TlsProbe"), "the registry was probed");
+            assertEquals(List.of(), run.loaded("sun.security.ssl.").stream().limit(5).toList(), "no TLS implementation class");
+            assertEquals(List.of(), run.loaded("javax.net.ssl.TrustManagerFactory").stream().toList(), "no trust anchors read");
+        }
+    }
+
+    /** The child JVM: a loopback registry, not listed as insecure, with the default options. */
+    public static final class ProbedPullMain {
+        public static void main(String[] args) {
+            String host = args[0];
+            RegistryClient client = new RegistryClient(RegistryOptions.builder().proxySelector(null).build());
+            try (RegistrySource source = client.source(TestImages.ref(host, "team/probed", "1.0"))) {
+                ManifestBlob manifest = source.resolve();
+                source.fetchBlob(Descriptor.of(MediaTypes.WASM_LAYER, Digest.parse(args[1]), Long.parseLong(args[2])),
+                        Path.of(args[3]), TransferListener.NONE);
+                System.out.println("PULLED " + manifest.digest() + " FROM " + client.baseUri(host));
+            }
+        }
+    }
+
     /** The child JVM: resolve the tag and fetch the layer over plain HTTP, with an extra CA configured. */
     public static final class PlainPullMain {
         public static void main(String[] args) {
