@@ -2,6 +2,7 @@ package dev.qmt4j.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,42 @@ class HttpTimeoutsTest {
         HttpTimeouts.HeadersTimeout e = assertThrows(HttpTimeouts.HeadersTimeout.class, () -> HttpTimeouts.awaitHeaders(
                 client.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream()), Duration.ofMillis(200)));
         assertTrue(e.getMessage().contains("200 ms"), e.getMessage());
+    }
+
+    @Test
+    void headersThatNeverComeThroughSendAreAHeadersTimeoutAndLeaveNoInterrupt() throws Exception {
+        URI uri = silentAfter("");
+        HttpRequest req = HttpRequest.newBuilder(uri).build();
+        HttpTimeouts.HeadersTimeout e = assertThrows(HttpTimeouts.HeadersTimeout.class,
+                () -> HttpTimeouts.send(client, req, HttpResponse.BodyHandlers.ofInputStream(), Duration.ofMillis(200)));
+        assertTrue(e.getMessage().contains("200 ms"), e.getMessage());
+        assertFalse(Thread.interrupted(), "the watch's interrupt is cleared");
+    }
+
+    @Test
+    void sendReturnsTheResponseAndLeavesNoInterrupt() throws Exception {
+        URI uri = silentAfter("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+        for (int round = 0; round < 20; round++) {
+            // a timeout this close to the answer makes the watch fire as the headers arrive in some rounds
+            HttpResponse<byte[]> r;
+            try {
+                r = HttpTimeouts.send(client, HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray(),
+                        Duration.ofNanos(200_000L * round + 1));
+            } catch (HttpTimeouts.HeadersTimeout late) {
+                assertFalse(Thread.interrupted(), "round " + round);
+                continue;
+            }
+            assertEquals("ok", new String(r.body(), StandardCharsets.US_ASCII));
+            assertFalse(Thread.interrupted(), "round " + round);
+        }
+    }
+
+    @Test
+    void anInterruptOfTheCallerStaysAnInterruptedException() throws Exception {
+        URI uri = silentAfter("");
+        Thread.currentThread().interrupt();
+        assertThrows(InterruptedException.class, () -> HttpTimeouts.send(client, HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofInputStream(), Duration.ofSeconds(5)));
     }
 
     @Test
