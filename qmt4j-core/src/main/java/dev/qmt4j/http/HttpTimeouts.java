@@ -62,6 +62,10 @@ public final class HttpTimeouts {
         static {
             // A read that returns in time cancels its watch: drop it at once, not when it would have fired.
             TIMER.setRemoveOnCancelPolicy(true);
+            // The executor wakes its thread whenever a new task becomes the earliest one. With this tick
+            // queued, a watch of more than a second never is, so arming and cancelling the usual long
+            // timeouts (once or more per request) costs no thread wake-up; tasks still fire on time.
+            TIMER.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -214,6 +218,15 @@ public final class HttpTimeouts {
         public int read(byte[] b, int off, int len) throws IOException {
             if (expired) {
                 throw new IdleTimeout(idle, "");
+            }
+            if (in.available() > 0) {
+                // Bytes already received: this read cannot block (InputStream#available), so no watch
+                // (scheduling one wakes the watchdog thread, a cost on every small response).
+                int n = in.read(b, off, len);
+                if (n < 0 && closed) {
+                    throw new IOException("closed");
+                }
+                return n;
             }
             // Exactly one of the read and the watchdog wins this flag, so a read that returns
             // as the watchdog fires is either kept or reported as timed out, never both.

@@ -124,6 +124,20 @@ class HttpTimeoutsTest {
         }
     }
 
+    /**
+     * Bytes already there are read without a watch: even a watchdog that fires at once cannot time
+     * out such a read (before, each read armed one, and with this timeout some read lost the race).
+     */
+    @Test
+    void bytesAlreadyReceivedAreNeverAnIdleTimeout() throws Exception {
+        byte[] data = new byte[20_000];
+        try (InputStream in = HttpTimeouts.idleGuarded(new java.io.ByteArrayInputStream(data), Duration.ofNanos(1))) {
+            for (int i = 0; i < data.length; i++) {
+                assertEquals(0, in.read(), "byte " + i);
+            }
+        }
+    }
+
     @Test
     void aStreamClosedByAnotherThreadIsNeverAnEnd() throws Exception {
         // An InputStream that, like some, reads as an end once closed under a blocked read.
