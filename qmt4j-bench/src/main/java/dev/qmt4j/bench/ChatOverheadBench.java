@@ -2,6 +2,9 @@ package dev.qmt4j.bench;
 
 import dev.qmt4j.host.PluginRegistry;
 import dev.qmt4j.host.ProviderHandle;
+import dev.qmt4j.provider.PluginCalls;
+import dev.qmt4j.provider.wasm.internal.HttpWire;
+import dev.qmt4j.provider.wasm.internal.Json;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
 import dev.qmt4j.testplugins.TestPlugins;
 import java.net.URI;
@@ -34,7 +37,13 @@ import tools.jackson.databind.json.JsonMapper;
  * response parsed in Wasm, the sandbox's checks, the host's HTTP client) against the OpenAI test
  * server on loopback; {@code httpOnly} sends the very request the plugin made with the JDK's
  * {@link HttpClient} and reads the body. The overhead is the difference of the two.
- * {@code -Dsun.net.httpserver.nodelay=true} (below) keeps the test server from adding a delayed-ACK stall.
+ * {@code -Dsun.net.httpserver.nodelay=true} (below, and set again in {@link #setUp} because a
+ * {@code -jvmArgsAppend} given on the command line, e.g. for JFR, replaces the annotation's) keeps the
+ * test server from adding a delayed-ACK stall. Both sides are like for like: one JDK client each,
+ * HTTP/1.1, {@link HttpClient#send} on the benchmark thread, the connection kept alive between calls.
+ * {@code guestOnly} runs just the plugin's own two calls of a chat ({@code chat_request} and
+ * {@code parse_chat_response}, inputs recorded once), so that the overhead splits into the guest's
+ * Wasm (which the host does not write) and the host's own part: {@code chat - httpOnly - guestOnly}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -52,9 +61,12 @@ public class ChatOverheadBench {
     private JsonNode messages;
     private HttpClient client;
     private HttpRequest request;
+    private byte[] chatRequestInput;
+    private byte[] parseInput;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // read when the server's classes load, just below
         server = OpenAiTestServer.start();
         Path tmp = Files.createTempDirectory("qmt4j-bench-chat");
         Files.copy(TestPlugins.path(TestPlugins.QMT_OPENAI), tmp.resolve("openai.wasm"));
@@ -80,6 +92,20 @@ public class ChatOverheadBench {
             }
         }
         request = b.build();
+        // The guest's inputs of one chat, as WasmProvider builds them (its chatInput and parse input).
+        JsonNode cfgSent = handle.config();
+        chatRequestInput = Json.bytes(PluginCalls.chatInput(cfgSent, messages, null));
+        HttpResponse<byte[]> resp = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpWire.Headers headers = new HttpWire.Headers();
+        resp.headers().map().forEach((k, vs) -> vs.forEach(v -> headers.add(k, v)));
+        HttpWire.Response wire = new HttpWire.Response(resp.statusCode(), headers, "HTTP/1.1", resp.body());
+        parseInput = Json.write(g -> {
+            g.writeStartObject();
+            Json.tree(g, "cfg", cfgSent);
+            g.writeName("resp");
+            HttpWire.writeResponse(g, wire);
+            g.writeEndObject();
+        });
     }
 
     @Setup(Level.Iteration)
@@ -105,5 +131,13 @@ public class ChatOverheadBench {
             throw new IllegalStateException("HTTP " + r.statusCode());
         }
         return r.body();
+    }
+
+    @Benchmark
+    public byte[] guestOnly() {
+        return handle.with(p -> {
+            p.call("chat_request", chatRequestInput);
+            return p.call("parse_chat_response", parseInput);
+        });
     }
 }

@@ -3,6 +3,8 @@ package dev.qmt4j.http;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -60,6 +62,10 @@ public final class HttpTimeouts {
         static {
             // A read that returns in time cancels its watch: drop it at once, not when it would have fired.
             TIMER.setRemoveOnCancelPolicy(true);
+            // The executor wakes its thread whenever a new task becomes the earliest one. With this tick
+            // queued, a watch of more than a second never is, so arming and cancelling the usual long
+            // timeouts (once or more per request) costs no thread wake-up; tasks still fire on time.
+            TIMER.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.SECONDS);
         }
     }
 
@@ -91,6 +97,84 @@ public final class HttpTimeouts {
                 throw r;
             }
             throw new IOException(cause);
+        }
+    }
+
+    /**
+     * Sends {@code request} with {@link HttpClient#send} and waits at most {@code timeout} for the
+     * response headers; the body is not bounded here. Unlike {@code sendAsync} (for
+     * {@link #awaitHeaders}), {@code send} starts the exchange on the calling thread and hands the
+     * response straight back to it: {@code sendAsync} starts it on the client's executor and completes
+     * its future through {@code ForkJoinPool.commonPool()} (JDK's {@code HttpClientImpl.sendAsync}),
+     * two more thread hand-offs per request (docs/benchmarks.md, chat overhead) and a stall whenever
+     * the application keeps the common pool busy.
+     *
+     * <p>The wait is bounded by interrupting the calling thread when the headers are late, which
+     * {@code send} answers by cancelling the exchange; that interrupt is always cleared again
+     * before this method returns, so the caller never sees it.
+     *
+     * @return the response (its body still to be read)
+     * @throws HeadersTimeout when the headers do not arrive in time (the exchange is cancelled)
+     * @throws IOException the exchange's own failure (connect timeout, refused, TLS, ...)
+     * @throws InterruptedException when the calling thread is interrupted (the exchange is cancelled)
+     */
+    public static <T> HttpResponse<T> send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<T> handler,
+            Duration timeout) throws IOException, InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        HeadersWatch watch = new HeadersWatch(Thread.currentThread());
+        ScheduledFuture<?> timer = schedule(timeout, watch);
+        HttpResponse<T> response;
+        try {
+            response = client.send(request, handler);
+        } catch (IOException | InterruptedException e) {
+            timer.cancel(false);
+            if (watch.end()) {
+                // Our interrupt: an InterruptedException, or a ClosedByInterruptException from a write it cut short.
+                throw (HeadersTimeout) new HeadersTimeout(timeout).initCause(e);
+            }
+            throw e;
+        } catch (RuntimeException | Error e) {
+            timer.cancel(false);
+            watch.end();
+            throw e;
+        }
+        timer.cancel(false);
+        watch.end(); // fired as the headers came: they came, keep the response
+        return response;
+    }
+
+    /** Interrupts the waiting thread once, unless the wait ended first; exactly one of the two wins. */
+    private static final class HeadersWatch implements Runnable {
+        private final Thread caller;
+        private boolean ended;
+        private boolean fired;
+
+        HeadersWatch(Thread caller) {
+            this.caller = caller;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (!ended) {
+                fired = true;
+                caller.interrupt();
+            }
+        }
+
+        /**
+         * Ends the watch, on the waiting thread. The interrupt, if it fired, was delivered inside
+         * {@link #run}'s lock, so clearing it here leaves none behind.
+         *
+         * @return whether the watch fired
+         */
+        synchronized boolean end() {
+            ended = true;
+            if (fired) {
+                Thread.interrupted();
+            }
+            return fired;
         }
     }
 
@@ -134,6 +218,15 @@ public final class HttpTimeouts {
         public int read(byte[] b, int off, int len) throws IOException {
             if (expired) {
                 throw new IdleTimeout(idle, "");
+            }
+            if (in.available() > 0) {
+                // Bytes already received: this read cannot block (InputStream#available), so no watch
+                // (scheduling one wakes the watchdog thread, a cost on every small response).
+                int n = in.read(b, off, len);
+                if (n < 0 && closed) {
+                    throw new IOException("closed");
+                }
+                return n;
             }
             // Exactly one of the read and the watchdog wins this flag, so a read that returns
             // as the watchdog fires is either kept or reported as timed out, never both.

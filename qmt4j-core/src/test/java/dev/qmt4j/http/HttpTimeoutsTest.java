@@ -2,6 +2,7 @@ package dev.qmt4j.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,6 +71,42 @@ class HttpTimeoutsTest {
     }
 
     @Test
+    void headersThatNeverComeThroughSendAreAHeadersTimeoutAndLeaveNoInterrupt() throws Exception {
+        URI uri = silentAfter("");
+        HttpRequest req = HttpRequest.newBuilder(uri).build();
+        HttpTimeouts.HeadersTimeout e = assertThrows(HttpTimeouts.HeadersTimeout.class,
+                () -> HttpTimeouts.send(client, req, HttpResponse.BodyHandlers.ofInputStream(), Duration.ofMillis(200)));
+        assertTrue(e.getMessage().contains("200 ms"), e.getMessage());
+        assertFalse(Thread.interrupted(), "the watch's interrupt is cleared");
+    }
+
+    @Test
+    void sendReturnsTheResponseAndLeavesNoInterrupt() throws Exception {
+        URI uri = silentAfter("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+        for (int round = 0; round < 20; round++) {
+            // a timeout this close to the answer makes the watch fire as the headers arrive in some rounds
+            HttpResponse<byte[]> r;
+            try {
+                r = HttpTimeouts.send(client, HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray(),
+                        Duration.ofNanos(200_000L * round + 1));
+            } catch (HttpTimeouts.HeadersTimeout late) {
+                assertFalse(Thread.interrupted(), "round " + round);
+                continue;
+            }
+            assertEquals("ok", new String(r.body(), StandardCharsets.US_ASCII));
+            assertFalse(Thread.interrupted(), "round " + round);
+        }
+    }
+
+    @Test
+    void anInterruptOfTheCallerStaysAnInterruptedException() throws Exception {
+        URI uri = silentAfter("");
+        Thread.currentThread().interrupt();
+        assertThrows(InterruptedException.class, () -> HttpTimeouts.send(client, HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofInputStream(), Duration.ofSeconds(5)));
+    }
+
+    @Test
     void aBodyThatGoesSilentFailsItsReadAfterTheBytesThatCame() throws Exception {
         URI uri = silentAfter("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n0123456789");
         // Many rounds: the watchdog's close races with the read it abandons; each must be a timeout.
@@ -83,6 +120,20 @@ class HttpTimeoutsTest {
                 assertArrayEquals("0123456789".getBytes(StandardCharsets.US_ASCII), got);
                 assertThrows(HttpTimeouts.IdleTimeout.class, () -> in.read(new byte[10]), "round " + round);
                 assertThrows(HttpTimeouts.IdleTimeout.class, () -> in.read(), "a later read fails too");
+            }
+        }
+    }
+
+    /**
+     * Bytes already there are read without a watch: even a watchdog that fires at once cannot time
+     * out such a read (before, each read armed one, and with this timeout some read lost the race).
+     */
+    @Test
+    void bytesAlreadyReceivedAreNeverAnIdleTimeout() throws Exception {
+        byte[] data = new byte[20_000];
+        try (InputStream in = HttpTimeouts.idleGuarded(new java.io.ByteArrayInputStream(data), Duration.ofNanos(1))) {
+            for (int i = 0; i < data.length; i++) {
+                assertEquals(0, in.read(), "byte " + i);
             }
         }
     }

@@ -260,7 +260,8 @@ public final class SafeHttp {
             throw new ProviderException(ProviderErrorKind.INVALID_REQUEST, "invalid HTTP request from plugin: " + e.getMessage());
         }
         try {
-            return HttpTimeouts.awaitHeaders(client().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()), timeout);
+            // send, not sendAsync: no hand-offs to the client's executor and the common pool (HttpTimeouts.send).
+            return HttpTimeouts.send(client(), request, HttpResponse.BodyHandlers.ofInputStream(), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NetworkFailure("other", "interrupted", e);

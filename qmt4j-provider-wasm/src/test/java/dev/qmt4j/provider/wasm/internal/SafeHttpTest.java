@@ -11,13 +11,20 @@ import dev.qmt4j.provider.ProviderErrorKind;
 import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.internal.IpRanges;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -300,5 +307,39 @@ class SafeHttpTest {
         assertEquals(2, lookups.get());
         assertEquals(200, counting.send(get(a.baseUrl() + "models"), only127, null).status());
         assertEquals(2, lookups.get(), "a host named exactly is not looked up");
+    }
+
+    /**
+     * A request hands no work to {@code ForkJoinPool.commonPool()} (where {@code sendAsync} completes
+     * its future) and starts no thread of its own once the client's threads exist. With fewer than
+     * three cores the JDK's {@code CompletableFuture} runs that completion on a new thread each time
+     * (the first check failed with {@code sendAsync}); with more, on the common pool, which the
+     * application may keep busy (the second check then timed out).
+     */
+    @Test
+    void aRequestNeedsNoCommonPoolThreadAndStartsNoThread() throws Exception {
+        SafeHttp quick = new SafeHttp(HttpLimits.DEFAULT.withRequestTimeout(Duration.ofSeconds(5)));
+        for (int i = 0; i < 40; i++) quick.send(get(a.baseUrl() + "models"), only127, null); // the server's 16 threads, the client's
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long before = threads.getTotalStartedThreadCount();
+        for (int i = 0; i < 20; i++) assertEquals(200, quick.send(get(a.baseUrl() + "models"), only127, null).status());
+        long started = threads.getTotalStartedThreadCount() - before;
+        assertTrue(started < 5, started + " threads started for 20 requests");
+
+        int workers = ForkJoinPool.getCommonPoolParallelism();
+        CountDownLatch busy = new CountDownLatch(workers);
+        AtomicBoolean release = new AtomicBoolean();
+        for (int i = 0; i < workers; i++) {
+            ForkJoinPool.commonPool().execute(() -> {
+                busy.countDown();
+                while (!release.get()) LockSupport.parkNanos(1_000_000L); // no managed blocking: no spare worker
+            });
+        }
+        try {
+            assertTrue(busy.await(10, TimeUnit.SECONDS), "every common-pool worker is busy");
+            assertEquals(200, quick.send(get(a.baseUrl() + "models"), only127, null).status());
+        } finally {
+            release.set(true);
+        }
     }
 }
