@@ -130,7 +130,9 @@ public final class HttpAccess {
      */
     public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, Duration headersTimeout)
             throws IOException, InterruptedException {
-        return checked(request, HttpTimeouts.awaitHeaders(clientFor(request.uri()).sendAsync(request, handler), headersTimeout));
+        // HttpTimeouts.send, not sendAsync: no hand-off through the common pool (a new thread per request on
+        // <= 2 cores, a stall where the application keeps that pool busy).
+        return checked(request, HttpTimeouts.send(clientFor(request.uri()), request, handler, headersTimeout));
     }
 
     private <T> HttpResponse<T> checked(HttpRequest request, HttpResponse<T> response) throws IOException {

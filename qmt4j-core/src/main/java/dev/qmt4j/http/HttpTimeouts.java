@@ -8,17 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The two waits every qmt4j HTTP exchange bounds, in one place: the wait for the response headers
- * ({@link #awaitHeaders}) and a body that brings no byte for a while ({@link #idleGuarded}, and
+ * ({@link #send}) and a body that brings no byte for a while ({@link #idleGuarded}, and
  * {@link #schedule} for a body read by a subscriber). Modelled on OkHttp's single timeout
  * mechanism (https://square.github.io/okhttp/features/timeouts/): one watchdog thread, and a
  * timed-out read is always an {@link IdleTimeout}, never a short or empty read.
@@ -70,40 +67,8 @@ public final class HttpTimeouts {
     }
 
     /**
-     * Waits at most {@code timeout} for the response headers of {@code exchange} (from
-     * {@code sendAsync}); the body is not bounded here.
-     *
-     * @return the response
-     * @throws HeadersTimeout when the headers do not arrive in time (the exchange is cancelled)
-     * @throws IOException the exchange's own failure (connect timeout, refused, TLS, ...)
-     * @throws InterruptedException when interrupted (the exchange is cancelled)
-     */
-    public static <T> HttpResponse<T> awaitHeaders(CompletableFuture<HttpResponse<T>> exchange, Duration timeout)
-            throws IOException, InterruptedException {
-        try {
-            return exchange.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            throw new HeadersTimeout(timeout);
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(cause);
-        }
-    }
-
-    /**
      * Sends {@code request} with {@link HttpClient#send} and waits at most {@code timeout} for the
-     * response headers; the body is not bounded here. Unlike {@code sendAsync} (for
-     * {@link #awaitHeaders}), {@code send} starts the exchange on the calling thread and hands the
+     * response headers; the body is not bounded here. Unlike {@code sendAsync}, {@code send} starts the exchange on the calling thread and hands the
      * response straight back to it: {@code sendAsync} starts it on the client's executor and completes
      * its future through {@code ForkJoinPool.commonPool()} (JDK's {@code HttpClientImpl.sendAsync}),
      * two more thread hand-offs per request (docs/benchmarks.md, chat overhead) and a stall whenever
