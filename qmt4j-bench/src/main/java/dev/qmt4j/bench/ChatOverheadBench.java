@@ -47,7 +47,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 2)
+// 30 s of warm-up: with 3 iterations the chat was still falling (1,290 -> 926 us over the 5 measured ones,
+// the JIT still compiling the plugin's and the host's paths); after 15 it is flat (docs/benchmarks.md).
+@Warmup(iterations = 15, time = 2)
 @Measurement(iterations = 5, time = 2)
 // The JDK's HttpServer (the test server) leaves Nagle's algorithm on by default: its separate writes of
 // headers and body then wait for the client's delayed ACK, ~40 ms per exchange on Linux loopback,
