@@ -12,12 +12,7 @@
 # Needs what bench/startup.sh and bench/jmh.sh need: docker-registry, skopeo, node, curl,
 # /usr/bin/time, mvn, and the test plugins built (mvn -pl qmt4j-testplugins -am package, or bin/test).
 set -euo pipefail
-src="${BASH_SOURCE[0]}"
-while [ -L "$src" ]; do
-  dir="$(cd -P "$(dirname "$src")" && pwd)"; src="$(readlink "$src")"
-  case "$src" in /*) ;; *) src="$dir/$src" ;; esac
-done
-ROOT="$(cd -P "$(dirname "$src")/.." && pwd)"
+ROOT="$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 W="$(mktemp -d "${TMPDIR:-/tmp}/qmt4j-targets.XXXXXX")"
 trap 'rm -rf "$W"' EXIT
 say() { printf 'targets: %s\n' "$*" >&2; }
