@@ -29,15 +29,28 @@ public final class ImageSignatureVerifier {
         this.bundleCheck = new OciBundleCheck(trustRoot);
     }
 
-    /** Discovers (legacy {@code .sig} and referrer bundles, pooled) and verifies the signatures of {@code digest}. */
+    /**
+     * Discovers and verifies the signatures of {@code digest}: the legacy {@code .sig} signatures first, and
+     * only when none of them satisfies the policy the Sigstore bundle referrers too (pooled with them). The
+     * verdict is the same as with both discovered up front (legacy signatures are tried first either way), but
+     * a pull signed the legacy way makes no bundle look-ups: two fewer round trips (referrers API, then the
+     * referrers tag), which through a pull-through cache without the referrers API would reach the upstream
+     * (docs/mirrors.md).
+     */
     public ImageVerdict verify(ImageSource source, Digest digest, ImagePolicy policy) {
-        return verify(LegacySignatures.discover(source, digest), ReferrerBundles.discover(source, digest), digest, policy,
-                source.describe());
+        LegacySignatures legacy = LegacySignatures.discover(source, digest);
+        if (!legacy.layers().isEmpty()) {
+            ImageVerdict first = verify(legacy, ReferrerBundles.NONE, digest, policy, source.describe());
+            if (first instanceof ImageVerdict.Accepted) {
+                return first;
+            }
+        }
+        return verify(legacy, ReferrerBundles.discover(source, digest), digest, policy, source.describe());
     }
 
     /** Verifies already-discovered legacy signatures only. */
     public ImageVerdict verify(LegacySignatures found, Digest digest, ImagePolicy policy, String where) {
-        return verify(found, new ReferrerBundles(java.util.Optional.empty(), List.of(), List.of()), digest, policy, where);
+        return verify(found, ReferrerBundles.NONE, digest, policy, where);
     }
 
     /** Verifies already-discovered signatures (also used for offline re-verification of cached evidence). */

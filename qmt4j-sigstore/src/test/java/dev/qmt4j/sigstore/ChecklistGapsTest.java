@@ -232,7 +232,14 @@ class ChecklistGapsTest {
             }
             ImageVerdict.Accepted a = accepted(check(viaFront, d, keyFlag(key)));
             assertTrue(a.signature().startsWith("signature"), a.signature());
+            // A legacy signature that satisfies the policy decides alone: the bundles are not looked up.
+            assertEquals(0, referrersCalls.get(), "no bundle look-up when a legacy signature verifies");
+
+            // Under a key the legacy signature does not match, the bundles are looked up: the API's empty index
+            // is read as no bundles (not an error), and the refusal names the legacy candidate's failure.
+            ImageVerdict.Refused r = refused(check(viaFront, d, keyFlag(CosignKeys.generate())));
             assertTrue(referrersCalls.get() > 0, "the referrers API was asked");
+            assertTrue(r.message().contains("signature"), r.message());
         } finally {
             front.stop(0);
         }

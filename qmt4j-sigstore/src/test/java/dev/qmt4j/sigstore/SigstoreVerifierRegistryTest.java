@@ -25,6 +25,7 @@ import dev.qmt4j.sigstore.cosign.LegacySigner;
 import dev.qmt4j.sigstore.cosign.SimpleSigningPayload;
 import dev.qmt4j.sigstore.testing.TestPki;
 import dev.qmt4j.sigstore.trust.TrustRoot;
+import dev.qmt4j.testkit.FaultProxy;
 import dev.qmt4j.testkit.RegistryServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -400,6 +401,40 @@ class SigstoreVerifierRegistryTest {
         signKeyed(ref, d, key);
         ImageVerdict.Accepted a = assertInstanceOf(ImageVerdict.Accepted.class, check(ref, d, keyFlag(writeKey(key))));
         assertTrue(a.signature().startsWith("signature"), a.signature());
+    }
+
+    @Test
+    void aLegacySignatureThatSatisfiesThePolicyNeedsNoBundleLookup() throws Exception {
+        CosignKeyPair key = CosignKeys.generate();
+        try (FaultProxy proxy = FaultProxy.to(fx.host())) {
+            RegistryRef direct = freshRef();
+            Digest d = fx.pushWasm(direct, 44);
+            RegistryRef via = new RegistryRef(proxy.host(), direct.repository(), direct.tag(), Optional.empty());
+            signLegacyFor(direct, via, d, key); // signed for the name pulled (docker-reference)
+            assertInstanceOf(ImageVerdict.Accepted.class, check(via, d, keyFlag(writeKey(key))));
+            assertEquals(0, proxy.requestCount(r -> bundleLookup(r.path(), d)), proxy.exchanges().toString());
+
+            // A legacy signature that does not satisfy the policy: the bundles are looked up, and one by the key wins.
+            RegistryRef other = freshRef();
+            Digest d2 = fx.pushWasm(other, 45);
+            RegistryRef via2 = new RegistryRef(proxy.host(), other.repository(), other.tag(), Optional.empty());
+            signLegacyFor(other, via2, d2, CosignKeys.generate()); // someone else's .sig
+            signBundle(other, d2, key);
+            ImageVerdict.Accepted a = assertInstanceOf(ImageVerdict.Accepted.class, check(via2, d2, keyFlag(writeKey(key))));
+            assertFalse(a.signature().startsWith("signature"), "accepted by the bundle: " + a.signature());
+            assertTrue(proxy.requestCount(r -> bundleLookup(r.path(), d2)) > 0, proxy.exchanges().toString());
+        }
+    }
+
+    /** A request of the referrers API for {@code d}, or of its referrers tag (not the legacy {@code .sig} tag). */
+    private static boolean bundleLookup(String path, Digest d) {
+        return path.contains("/referrers/" + d) || path.endsWith("/manifests/" + CosignAnnotations.referrersTag(d));
+    }
+
+    private static void signLegacyFor(RegistryRef pushed, RegistryRef pulledAs, Digest d, CosignKeyPair key) {
+        try (RegistrySource s = fx.source(pushed); RegistryTarget t = fx.target(pushed)) {
+            LegacySigner.sign(s, t, d, pulledAs.name(), key.privateKey(), Map.of());
+        }
     }
 
     // ------------------------------------------------------------------ keyless

@@ -43,6 +43,9 @@ public record ReferrerBundles(Optional<ManifestBlob> index, List<Candidate> bund
         problems = List.copyOf(problems);
     }
 
+    /** No referrers index, no bundles, no problems: what was not looked up, or found nothing. */
+    public static final ReferrerBundles NONE = new ReferrerBundles(Optional.empty(), List.of(), List.of());
+
     /** Looks up the referrers of {@code subject} through {@code source}. */
     public static ReferrerBundles discover(ImageSource source, Digest subject) {
         Optional<ManifestBlob> index = source.referrers(subject);
@@ -50,7 +53,7 @@ public record ReferrerBundles(Optional<ManifestBlob> index, List<Candidate> bund
             index = source.manifestForTag(CosignAnnotations.referrersTag(subject));
         }
         if (index.isEmpty()) {
-            return new ReferrerBundles(Optional.empty(), List.of(), List.of());
+            return NONE;
         }
         return read(source, subject, index.get());
     }
