@@ -42,12 +42,9 @@ class CliLockKeylessTest {
         return cli;
     }
 
-    private static void push(Cli cli, String ref, String plugin) {
+    /** Pushes {@code plugin} to {@code ref} with the CLI, signs it keyless as {@code id} and returns its digest. */
+    private static Digest publish(Cli cli, String ref, String plugin, TestSigstore.Identity id) {
         assertEquals(0, cli.run("push", ref, "--wasm", TestPlugins.path(plugin).toString()).exitCode());
-    }
-
-    /** Signs what {@code ref} names now, keyless as {@code id}, and returns that digest. */
-    private static Digest signKeyless(String ref, TestSigstore.Identity id) {
         RegistryRef r = (RegistryRef) ImageRef.parse(ref);
         RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
                 .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
@@ -77,9 +74,8 @@ class CliLockKeylessTest {
     void lockRecordsIssuerAndIdentityAndLockedModeRefusesAnotherIdentity() throws IOException {
         Cli cli = cli();
         String ref = "oci://" + registry.host() + "/keyless/remote:1";
-        push(cli, ref, TestPlugins.QMT_OPENAI);
         TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
-        signKeyless(ref, release);
+        publish(cli, ref, TestPlugins.QMT_OPENAI, release);
         Path cfg = config(ref, ISSUER);
 
         Cli.Result lock = cli.run("--config", cfg.toString(), "lock");
@@ -113,11 +109,10 @@ class CliLockKeylessTest {
     void anIssuerThatImitatesTheSummaryTextIsNotTheLockedSigner() throws IOException {
         Cli cli = cli();
         String ref = "oci://" + registry.host() + "/keyless/lookalike:1";
-        push(cli, ref, TestPlugins.QMT_OPENAI);
         TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
         String lookAlikeIssuer = release.issuer() + ", Rekor log index 1";
         TestSigstore.Identity lookAlike = new TestSigstore.Identity(release.san(), lookAlikeIssuer, release.repository());
-        signKeyless(ref, lookAlike);
+        publish(cli, ref, TestPlugins.QMT_OPENAI, lookAlike);
         // A policy whose issuer regexp is anchored at the start only accepts the look-alike: the lock must not.
         Path cfg = config(ref, ISSUER_PREFIX);
         Cli.Result lock = cli.run("--config", cfg.toString(), "lock");
@@ -154,16 +149,14 @@ class CliLockKeylessTest {
         String ref = "oci://" + registry.host() + "/keyless/online:1";
         TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
         TestSigstore.Identity nightly = TestSigstore.Identity.github("acme/plugins", "nightly.yml");
-        push(cli, ref, TestPlugins.QMT_OPENAI);
-        Digest d1 = signKeyless(ref, release);
+        Digest d1 = publish(cli, ref, TestPlugins.QMT_OPENAI, release);
         Path cfg = config(ref, ISSUER);
         assertEquals(0, cli.run("--config", cfg.toString(), "lock").exitCode());
         Cli.Result same = cli.run("--config", cfg.toString(), "lock", "--check", "--online");
         assertEquals(0, same.exitCode(), same::toString);
         assertTrue(same.out().contains("provider 'remote': unchanged " + d1), same::toString);
 
-        push(cli, ref, TestPlugins.QMT_LEGACY);
-        Digest d2 = signKeyless(ref, nightly);
+        Digest d2 = publish(cli, ref, TestPlugins.QMT_LEGACY, nightly);
         Cli.Result moved = cli.run("--config", cfg.toString(), "lock", "--check", "--online");
         assertEquals(16, moved.exitCode(), moved::toString);
         assertTrue(moved.out().contains("provider 'remote': tag moved: locked " + d1 + ", registry now " + d2

@@ -3,71 +3,32 @@ package dev.qmt4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.qmt4j.host.LockFile;
 import dev.qmt4j.host.LockedProvider;
 import dev.qmt4j.oci.Signer;
-import dev.qmt4j.testkit.RegistryServer;
 import dev.qmt4j.testplugins.TestPlugins;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code qmt4j lock --check --online} against a real registry, signed with cosign keys (docs/locking.md): a tag that
  * stays, a tag moved to a release of the same signer, one moved to a release of another key, and a registry that is down.
  */
-class CliLockOnlineTest {
-    @TempDir
-    Path tmp;
-    private RegistryServer registry;
-    private Cli cli;
+class CliLockOnlineTest extends RegistryCliTestBase {
     private String ref;
     private Path lockPath;
 
     @BeforeEach
-    void start() {
-        assumeTrue(Files.isExecutable(RegistryServer.BINARY), "docker-registry is not installed");
-        registry = RegistryServer.start(RegistryServer.Auth.NONE);
-        cli = new Cli(tmp.resolve("cache"));
-        cli.env().put("COSIGN_PASSWORD", "correct horse");
+    void refAndLockPath() {
         ref = "oci://" + registry.host() + "/fleet/remote:1";
         lockPath = tmp.resolve("qmt4j.lock");
-    }
-
-    @AfterEach
-    void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
-    private String keyPair(String name) {
-        String prefix = tmp.resolve(name).toString();
-        Cli.Result gen = cli.run("generate-key-pair", "--output-key-prefix", prefix);
-        assertEquals(0, gen.exitCode(), gen::toString);
-        return prefix;
-    }
-
-    /** Pushes a real test plugin under {@code at}, signs it with {@code key}, returns its digest. */
-    private String pushPlugin(String at, String plugin, String key) {
-        Cli.Result push = cli.run("push", at, "--wasm", TestPlugins.path(plugin).toString());
-        assertEquals(0, push.exitCode(), push::toString);
-        Cli.Result sign = cli.run("sign", at, "--key", key + ".key");
-        assertEquals(0, sign.exitCode(), sign::toString);
-        Matcher m = Pattern.compile("sha256:[0-9a-f]{64}").matcher(push.out() + push.err());
-        assertTrue(m.find(), push::toString);
-        return m.group();
     }
 
     /**
