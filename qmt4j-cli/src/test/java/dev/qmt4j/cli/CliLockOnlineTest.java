@@ -81,49 +81,55 @@ class CliLockOnlineTest extends RegistryCliTestBase {
         }
     }
 
+    /** The locked release every test starts from: its key, its digest and the config (see {@link #lockRelease}). */
+    private record Release(String key, String d1, Path cfg) {}
+
+    /** Generates the release key, pushes and signs qmt-openai under {@link #ref} with it, and locks that. */
+    private Release lockRelease() throws IOException {
+        String key = keyPair("release");
+        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
+        return new Release(key, d1, configAndLock(key, d1));
+    }
+
     private Cli.Result online(Path cfg) {
         return cli.run("--config", cfg.toString(), "lock", "--check", "--online");
     }
 
     @Test
     void aTagThatStaysIsUnchangedWithExitZero() throws IOException {
-        String key = keyPair("release");
-        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
-        Path cfg = configAndLock(key, d1);
+        Release r = lockRelease();
         String lock = Files.readString(lockPath);
 
-        Cli.Result check = online(cfg);
+        Cli.Result check = online(r.cfg());
         assertEquals(0, check.exitCode(), check::toString);
-        assertTrue(check.out().contains("provider 'remote': unchanged " + d1), check::toString);
-        assertTrue(check.out().contains("provider 'pinned': unchanged " + d1 + " (pinned by digest"), check::toString);
+        assertTrue(check.out().contains("provider 'remote': unchanged " + r.d1()), check::toString);
+        assertTrue(check.out().contains("provider 'pinned': unchanged " + r.d1() + " (pinned by digest"), check::toString);
         assertFalse(check.out().contains("provider 'local'"), "a local file that agrees has no line, as offline: " + check);
         assertEquals(lock, Files.readString(lockPath), "nothing is written");
 
         // --online belongs to --check; --check alone stays offline (the registry is stopped).
-        Cli.Result usage = cli.run("--config", cfg.toString(), "lock", "--online");
+        Cli.Result usage = cli.run("--config", r.cfg().toString(), "lock", "--online");
         assertEquals(2, usage.exitCode(), usage::toString);
         registry.stop();
-        Cli.Result offline = cli.run("--config", cfg.toString(), "lock", "--check");
+        Cli.Result offline = cli.run("--config", r.cfg().toString(), "lock", "--check");
         assertEquals(0, offline.exitCode(), offline::toString);
         assertEquals("", offline.out(), offline::toString);
     }
 
     @Test
     void aTagMovedToAReleaseOfTheSameKeyIsExitSixteenWithSameSigner() throws IOException {
-        String key = keyPair("release");
-        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
-        Path cfg = configAndLock(key, d1);
+        Release r = lockRelease();
         String lock = Files.readString(lockPath);
-        String d2 = pushPlugin(ref, TestPlugins.QMT_LEGACY, key);
-        assertFalse(d1.equals(d2));
+        String d2 = pushPlugin(ref, TestPlugins.QMT_LEGACY, r.key());
+        assertFalse(r.d1().equals(d2));
         List<String> cache = cacheListing();
 
-        Cli.Result check = online(cfg);
+        Cli.Result check = online(r.cfg());
         assertEquals(16, check.exitCode(), check::toString);
-        assertTrue(check.out().contains("provider 'remote': tag moved: locked " + d1 + ", registry now " + d2 + "; "),
+        assertTrue(check.out().contains("provider 'remote': tag moved: locked " + r.d1() + ", registry now " + d2 + "; "),
                 check::toString);
         assertTrue(check.out().contains("same signer"), check::toString);
-        assertTrue(check.out().contains("provider 'pinned': unchanged " + d1), "a digest never moves: " + check);
+        assertTrue(check.out().contains("provider 'pinned': unchanged " + r.d1()), "a digest never moves: " + check);
         assertTrue(check.err().contains("a locked tag moved"), check::toString);
         assertEquals(lock, Files.readString(lockPath), "nothing is written");
         assertEquals(cache, cacheListing(), "no plugin layer enters the cache");
@@ -131,41 +137,37 @@ class CliLockOnlineTest extends RegistryCliTestBase {
 
     @Test
     void aTagMovedToAReleaseOfAnotherKeyFailsVerificationOrNamesTheChangedSigner() throws IOException {
-        String key = keyPair("release");
+        Release r = lockRelease();
         String other = keyPair("other");
-        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
-        Path cfg = configAndLock(key, d1);
         Signer locked = ((LockedProvider.Oci) LockFile.read(lockPath).find("remote").orElseThrow()).signer().orElseThrow();
         String d3 = pushPlugin(ref, TestPlugins.QMT_STRICT, other);
 
         // The policy still names the release key: the new digest does not verify.
-        Cli.Result check = online(cfg);
+        Cli.Result check = online(r.cfg());
         assertEquals(16, check.exitCode(), check::toString);
-        assertTrue(check.out().contains("provider 'remote': tag moved: locked " + d1 + ", registry now " + d3
+        assertTrue(check.out().contains("provider 'remote': tag moved: locked " + r.d1() + ", registry now " + d3
                 + "; verification failed: "), check::toString);
 
         // The policy now trusts the other key (as after a key rotation): it verifies, and the signer is not the locked one.
-        writeConfig(other, d1);
-        Cli.Result rotated = online(cfg);
+        writeConfig(other, r.d1());
+        Cli.Result rotated = online(r.cfg());
         assertEquals(16, rotated.exitCode(), rotated::toString);
-        assertTrue(rotated.out().contains("provider 'remote': tag moved: locked " + d1 + ", registry now " + d3
+        assertTrue(rotated.out().contains("provider 'remote': tag moved: locked " + r.d1() + ", registry now " + d3
                 + "; verifies, but signer changed: locked " + locked.describe() + ", now key sha256:"), rotated::toString);
         assertFalse(rotated.out().contains("now " + locked.describe()), rotated::toString);
     }
 
     @Test
     void aRegistryThatIsDownIsItsNetworkCodeNamingTheRegistry() throws IOException {
-        String key = keyPair("release");
-        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
-        Path cfg = configAndLock(key, d1);
+        Release r = lockRelease();
         registry.stop();
 
-        Cli.Result check = online(cfg);
+        Cli.Result check = online(r.cfg());
         assertEquals(6, check.exitCode(), "NETWORK: " + check);
         assertTrue(check.out().contains("provider 'remote': cannot resolve " + ref.substring("oci://".length()))
                 || check.out().contains("provider 'remote': cannot resolve " + ref), check::toString);
         assertTrue(check.out().contains("(registry " + registry.host() + ")"), check::toString);
-        assertTrue(check.out().contains("provider 'pinned': unchanged " + d1), "nothing to contact for a digest: " + check);
+        assertTrue(check.out().contains("provider 'pinned': unchanged " + r.d1()), "nothing to contact for a digest: " + check);
         assertTrue(check.err().contains("incomplete"), check::toString);
     }
 }
