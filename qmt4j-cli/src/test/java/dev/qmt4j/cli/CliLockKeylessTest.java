@@ -12,7 +12,6 @@ import dev.qmt4j.oci.registry.RegistrySource;
 import dev.qmt4j.oci.registry.RegistryTarget;
 import dev.qmt4j.oci.registry.auth.CredentialStore;
 import dev.qmt4j.sigstore.TestSigstore;
-import dev.qmt4j.sigstore.certs.Pem;
 import dev.qmt4j.testplugins.TestPlugins;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,38 +27,56 @@ class CliLockKeylessTest {
     static final LocalRegistry registry = new LocalRegistry();
     static final TestSigstore SIGSTORE = new TestSigstore();
 
+    /** The issuer policy of a release from GitHub Actions. */
+    private static final String ISSUER = "cert_issuer = \"https://token.actions.githubusercontent.com\"";
+    /** An issuer regexp anchored at the start only: it accepts any issuer that begins like GitHub Actions'. */
+    private static final String ISSUER_PREFIX = "cert_issuer_regexp = '^https://token\\.actions\\.githubusercontent\\.com'";
+
     @TempDir
     Path tmp;
 
-    @Test
-    void lockRecordsIssuerAndIdentityAndLockedModeRefusesAnotherIdentity() throws IOException {
+    /** A CLI on {@code tmp/cache} whose TUF URL is a closed port, so nothing reaches the internet. */
+    private Cli cli() {
         Cli cli = new Cli(tmp.resolve("cache"));
         cli.env().put("QMT4J_SIGSTORE_TUF_URL", "http://127.0.0.1:9/"); // never the internet
-        String ref = "oci://" + registry.host() + "/keyless/remote:1";
-        assertEquals(0, cli.run("push", ref, "--wasm", TestPlugins.path(TestPlugins.QMT_OPENAI).toString()).exitCode());
-        TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
+        return cli;
+    }
+
+    /** Pushes {@code plugin} to {@code ref} with the CLI, signs it keyless as {@code id} and returns its digest. */
+    private static Digest publish(Cli cli, String ref, String plugin, TestSigstore.Identity id) {
+        assertEquals(0, cli.run("push", ref, "--wasm", TestPlugins.path(plugin).toString()).exitCode());
         RegistryRef r = (RegistryRef) ImageRef.parse(ref);
         RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
                 .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
         try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
             Digest d = s.resolve().digest();
-            SIGSTORE.signKeyless(s, t, d, r.name(), release);
+            SIGSTORE.signKeyless(s, t, d, r.name(), id);
+            return d;
         }
-        Path fulcio = Files.writeString(tmp.resolve("fulcio.pem"), SIGSTORE.caPem());
-        Path rekor = Files.writeString(tmp.resolve("rekor.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.rekorKey.getPublic().getEncoded()));
-        Path ctfe = Files.writeString(tmp.resolve("ctfe.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.ctKey.getPublic().getEncoded()));
-        Path cfg = Files.writeString(tmp.resolve("providers.toml"), """
+    }
+
+    /** A providers.toml with the one provider {@code remote} at {@code ref}, trusting only {@link #SIGSTORE}. */
+    private Path config(String ref, String issuerPolicy) throws IOException {
+        TestSigstore.TrustFiles trust = SIGSTORE.writeTrustFiles(tmp);
+        return Files.writeString(tmp.resolve("providers.toml"), """
                 [[providers]]
                 name = "remote"
                 path = "%s"
 
                 [oci]
-                fulcio_certs = "%s"
-                rekor_pub_keys = "%s"
-                ctfe_pub_keys = "%s"
+                %s
                 cert_identity_regexp = '^https://github\\.com/acme/plugins/'
-                cert_issuer = "https://token.actions.githubusercontent.com"
-                """.formatted(ref, fulcio, rekor, ctfe));
+                %s
+                """.formatted(ref, trust.toml(), issuerPolicy));
+    }
+
+    @Test
+    void lockRecordsIssuerAndIdentityAndLockedModeRefusesAnotherIdentity() throws IOException {
+        Cli cli = cli();
+        String ref = "oci://" + registry.host() + "/keyless/remote:1";
+        TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
+        publish(cli, ref, TestPlugins.QMT_OPENAI, release);
+        Path cfg = config(ref, ISSUER);
 
         Cli.Result lock = cli.run("--config", cfg.toString(), "lock");
         assertEquals(0, lock.exitCode(), lock::toString);
@@ -90,35 +107,14 @@ class CliLockKeylessTest {
      */
     @Test
     void anIssuerThatImitatesTheSummaryTextIsNotTheLockedSigner() throws IOException {
-        Cli cli = new Cli(tmp.resolve("cache"));
-        cli.env().put("QMT4J_SIGSTORE_TUF_URL", "http://127.0.0.1:9/"); // never the internet
+        Cli cli = cli();
         String ref = "oci://" + registry.host() + "/keyless/lookalike:1";
-        assertEquals(0, cli.run("push", ref, "--wasm", TestPlugins.path(TestPlugins.QMT_OPENAI).toString()).exitCode());
         TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
         String lookAlikeIssuer = release.issuer() + ", Rekor log index 1";
         TestSigstore.Identity lookAlike = new TestSigstore.Identity(release.san(), lookAlikeIssuer, release.repository());
-        RegistryRef r = (RegistryRef) ImageRef.parse(ref);
-        RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
-                .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
-        try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
-            SIGSTORE.signKeyless(s, t, s.resolve().digest(), r.name(), lookAlike);
-        }
-        Path fulcio = Files.writeString(tmp.resolve("fulcio.pem"), SIGSTORE.caPem());
-        Path rekor = Files.writeString(tmp.resolve("rekor.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.rekorKey.getPublic().getEncoded()));
-        Path ctfe = Files.writeString(tmp.resolve("ctfe.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.ctKey.getPublic().getEncoded()));
+        publish(cli, ref, TestPlugins.QMT_OPENAI, lookAlike);
         // A policy whose issuer regexp is anchored at the start only accepts the look-alike: the lock must not.
-        Path cfg = Files.writeString(tmp.resolve("providers.toml"), """
-                [[providers]]
-                name = "remote"
-                path = "%s"
-
-                [oci]
-                fulcio_certs = "%s"
-                rekor_pub_keys = "%s"
-                ctfe_pub_keys = "%s"
-                cert_identity_regexp = '^https://github\\.com/acme/plugins/'
-                cert_issuer_regexp = '^https://token\\.actions\\.githubusercontent\\.com'
-                """.formatted(ref, fulcio, rekor, ctfe));
+        Path cfg = config(ref, ISSUER_PREFIX);
         Cli.Result lock = cli.run("--config", cfg.toString(), "lock");
         assertEquals(0, lock.exitCode(), lock::toString);
         Path lockFile = tmp.resolve("qmt4j.lock");
@@ -149,46 +145,18 @@ class CliLockKeylessTest {
      */
     @Test
     void onlineCheckNamesTheChangedKeylessSigner() throws IOException {
-        Cli cli = new Cli(tmp.resolve("cache"));
-        cli.env().put("QMT4J_SIGSTORE_TUF_URL", "http://127.0.0.1:9/"); // never the internet
+        Cli cli = cli();
         String ref = "oci://" + registry.host() + "/keyless/online:1";
-        RegistryRef r = (RegistryRef) ImageRef.parse(ref);
-        RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
-                .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
         TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
         TestSigstore.Identity nightly = TestSigstore.Identity.github("acme/plugins", "nightly.yml");
-        assertEquals(0, cli.run("push", ref, "--wasm", TestPlugins.path(TestPlugins.QMT_OPENAI).toString()).exitCode());
-        Digest d1;
-        try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
-            d1 = s.resolve().digest();
-            SIGSTORE.signKeyless(s, t, d1, r.name(), release);
-        }
-        Path fulcio = Files.writeString(tmp.resolve("fulcio.pem"), SIGSTORE.caPem());
-        Path rekor = Files.writeString(tmp.resolve("rekor.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.rekorKey.getPublic().getEncoded()));
-        Path ctfe = Files.writeString(tmp.resolve("ctfe.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.ctKey.getPublic().getEncoded()));
-        Path cfg = Files.writeString(tmp.resolve("providers.toml"), """
-                [[providers]]
-                name = "remote"
-                path = "%s"
-
-                [oci]
-                fulcio_certs = "%s"
-                rekor_pub_keys = "%s"
-                ctfe_pub_keys = "%s"
-                cert_identity_regexp = '^https://github\\.com/acme/plugins/'
-                cert_issuer = "https://token.actions.githubusercontent.com"
-                """.formatted(ref, fulcio, rekor, ctfe));
+        Digest d1 = publish(cli, ref, TestPlugins.QMT_OPENAI, release);
+        Path cfg = config(ref, ISSUER);
         assertEquals(0, cli.run("--config", cfg.toString(), "lock").exitCode());
         Cli.Result same = cli.run("--config", cfg.toString(), "lock", "--check", "--online");
         assertEquals(0, same.exitCode(), same::toString);
         assertTrue(same.out().contains("provider 'remote': unchanged " + d1), same::toString);
 
-        assertEquals(0, cli.run("push", ref, "--wasm", TestPlugins.path(TestPlugins.QMT_LEGACY).toString()).exitCode());
-        Digest d2;
-        try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
-            d2 = s.resolve().digest();
-            SIGSTORE.signKeyless(s, t, d2, r.name(), nightly);
-        }
+        Digest d2 = publish(cli, ref, TestPlugins.QMT_LEGACY, nightly);
         Cli.Result moved = cli.run("--config", cfg.toString(), "lock", "--check", "--online");
         assertEquals(16, moved.exitCode(), moved::toString);
         assertTrue(moved.out().contains("provider 'remote': tag moved: locked " + d1 + ", registry now " + d2

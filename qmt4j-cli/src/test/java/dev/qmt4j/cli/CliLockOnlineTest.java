@@ -3,71 +3,32 @@ package dev.qmt4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.qmt4j.host.LockFile;
 import dev.qmt4j.host.LockedProvider;
 import dev.qmt4j.oci.Signer;
-import dev.qmt4j.testkit.RegistryServer;
 import dev.qmt4j.testplugins.TestPlugins;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code qmt4j lock --check --online} against a real registry, signed with cosign keys (docs/locking.md): a tag that
  * stays, a tag moved to a release of the same signer, one moved to a release of another key, and a registry that is down.
  */
-class CliLockOnlineTest {
-    @TempDir
-    Path tmp;
-    private RegistryServer registry;
-    private Cli cli;
+class CliLockOnlineTest extends RegistryCliTestBase {
     private String ref;
     private Path lockPath;
 
     @BeforeEach
-    void start() {
-        assumeTrue(Files.isExecutable(RegistryServer.BINARY), "docker-registry is not installed");
-        registry = RegistryServer.start(RegistryServer.Auth.NONE);
-        cli = new Cli(tmp.resolve("cache"));
-        cli.env().put("COSIGN_PASSWORD", "correct horse");
+    void refAndLockPath() {
         ref = "oci://" + registry.host() + "/fleet/remote:1";
         lockPath = tmp.resolve("qmt4j.lock");
-    }
-
-    @AfterEach
-    void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
-    private String keyPair(String name) {
-        String prefix = tmp.resolve(name).toString();
-        Cli.Result gen = cli.run("generate-key-pair", "--output-key-prefix", prefix);
-        assertEquals(0, gen.exitCode(), gen::toString);
-        return prefix;
-    }
-
-    /** Pushes a real test plugin under {@code at}, signs it with {@code key}, returns its digest. */
-    private String pushPlugin(String at, String plugin, String key) {
-        Cli.Result push = cli.run("push", at, "--wasm", TestPlugins.path(plugin).toString());
-        assertEquals(0, push.exitCode(), push::toString);
-        Cli.Result sign = cli.run("sign", at, "--key", key + ".key");
-        assertEquals(0, sign.exitCode(), sign::toString);
-        Matcher m = Pattern.compile("sha256:[0-9a-f]{64}").matcher(push.out() + push.err());
-        assertTrue(m.find(), push::toString);
-        return m.group();
     }
 
     /**
@@ -120,49 +81,55 @@ class CliLockOnlineTest {
         }
     }
 
+    /** The locked release every test starts from: its key, its digest and the config (see {@link #lockRelease}). */
+    private record Release(String key, String d1, Path cfg) {}
+
+    /** Generates the release key, pushes and signs qmt-openai under {@link #ref} with it, and locks that. */
+    private Release lockRelease() throws IOException {
+        String key = keyPair("release");
+        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
+        return new Release(key, d1, configAndLock(key, d1));
+    }
+
     private Cli.Result online(Path cfg) {
         return cli.run("--config", cfg.toString(), "lock", "--check", "--online");
     }
 
     @Test
     void aTagThatStaysIsUnchangedWithExitZero() throws IOException {
-        String key = keyPair("release");
-        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
-        Path cfg = configAndLock(key, d1);
+        Release r = lockRelease();
         String lock = Files.readString(lockPath);
 
-        Cli.Result check = online(cfg);
+        Cli.Result check = online(r.cfg());
         assertEquals(0, check.exitCode(), check::toString);
-        assertTrue(check.out().contains("provider 'remote': unchanged " + d1), check::toString);
-        assertTrue(check.out().contains("provider 'pinned': unchanged " + d1 + " (pinned by digest"), check::toString);
+        assertTrue(check.out().contains("provider 'remote': unchanged " + r.d1()), check::toString);
+        assertTrue(check.out().contains("provider 'pinned': unchanged " + r.d1() + " (pinned by digest"), check::toString);
         assertFalse(check.out().contains("provider 'local'"), "a local file that agrees has no line, as offline: " + check);
         assertEquals(lock, Files.readString(lockPath), "nothing is written");
 
         // --online belongs to --check; --check alone stays offline (the registry is stopped).
-        Cli.Result usage = cli.run("--config", cfg.toString(), "lock", "--online");
+        Cli.Result usage = cli.run("--config", r.cfg().toString(), "lock", "--online");
         assertEquals(2, usage.exitCode(), usage::toString);
         registry.stop();
-        Cli.Result offline = cli.run("--config", cfg.toString(), "lock", "--check");
+        Cli.Result offline = cli.run("--config", r.cfg().toString(), "lock", "--check");
         assertEquals(0, offline.exitCode(), offline::toString);
         assertEquals("", offline.out(), offline::toString);
     }
 
     @Test
     void aTagMovedToAReleaseOfTheSameKeyIsExitSixteenWithSameSigner() throws IOException {
-        String key = keyPair("release");
-        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
-        Path cfg = configAndLock(key, d1);
+        Release r = lockRelease();
         String lock = Files.readString(lockPath);
-        String d2 = pushPlugin(ref, TestPlugins.QMT_LEGACY, key);
-        assertFalse(d1.equals(d2));
+        String d2 = pushPlugin(ref, TestPlugins.QMT_LEGACY, r.key());
+        assertFalse(r.d1().equals(d2));
         List<String> cache = cacheListing();
 
-        Cli.Result check = online(cfg);
+        Cli.Result check = online(r.cfg());
         assertEquals(16, check.exitCode(), check::toString);
-        assertTrue(check.out().contains("provider 'remote': tag moved: locked " + d1 + ", registry now " + d2 + "; "),
+        assertTrue(check.out().contains("provider 'remote': tag moved: locked " + r.d1() + ", registry now " + d2 + "; "),
                 check::toString);
         assertTrue(check.out().contains("same signer"), check::toString);
-        assertTrue(check.out().contains("provider 'pinned': unchanged " + d1), "a digest never moves: " + check);
+        assertTrue(check.out().contains("provider 'pinned': unchanged " + r.d1()), "a digest never moves: " + check);
         assertTrue(check.err().contains("a locked tag moved"), check::toString);
         assertEquals(lock, Files.readString(lockPath), "nothing is written");
         assertEquals(cache, cacheListing(), "no plugin layer enters the cache");
@@ -170,41 +137,37 @@ class CliLockOnlineTest {
 
     @Test
     void aTagMovedToAReleaseOfAnotherKeyFailsVerificationOrNamesTheChangedSigner() throws IOException {
-        String key = keyPair("release");
+        Release r = lockRelease();
         String other = keyPair("other");
-        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
-        Path cfg = configAndLock(key, d1);
         Signer locked = ((LockedProvider.Oci) LockFile.read(lockPath).find("remote").orElseThrow()).signer().orElseThrow();
         String d3 = pushPlugin(ref, TestPlugins.QMT_STRICT, other);
 
         // The policy still names the release key: the new digest does not verify.
-        Cli.Result check = online(cfg);
+        Cli.Result check = online(r.cfg());
         assertEquals(16, check.exitCode(), check::toString);
-        assertTrue(check.out().contains("provider 'remote': tag moved: locked " + d1 + ", registry now " + d3
+        assertTrue(check.out().contains("provider 'remote': tag moved: locked " + r.d1() + ", registry now " + d3
                 + "; verification failed: "), check::toString);
 
         // The policy now trusts the other key (as after a key rotation): it verifies, and the signer is not the locked one.
-        writeConfig(other, d1);
-        Cli.Result rotated = online(cfg);
+        writeConfig(other, r.d1());
+        Cli.Result rotated = online(r.cfg());
         assertEquals(16, rotated.exitCode(), rotated::toString);
-        assertTrue(rotated.out().contains("provider 'remote': tag moved: locked " + d1 + ", registry now " + d3
+        assertTrue(rotated.out().contains("provider 'remote': tag moved: locked " + r.d1() + ", registry now " + d3
                 + "; verifies, but signer changed: locked " + locked.describe() + ", now key sha256:"), rotated::toString);
         assertFalse(rotated.out().contains("now " + locked.describe()), rotated::toString);
     }
 
     @Test
     void aRegistryThatIsDownIsItsNetworkCodeNamingTheRegistry() throws IOException {
-        String key = keyPair("release");
-        String d1 = pushPlugin(ref, TestPlugins.QMT_OPENAI, key);
-        Path cfg = configAndLock(key, d1);
+        Release r = lockRelease();
         registry.stop();
 
-        Cli.Result check = online(cfg);
+        Cli.Result check = online(r.cfg());
         assertEquals(6, check.exitCode(), "NETWORK: " + check);
         assertTrue(check.out().contains("provider 'remote': cannot resolve " + ref.substring("oci://".length()))
                 || check.out().contains("provider 'remote': cannot resolve " + ref), check::toString);
         assertTrue(check.out().contains("(registry " + registry.host() + ")"), check::toString);
-        assertTrue(check.out().contains("provider 'pinned': unchanged " + d1), "nothing to contact for a digest: " + check);
+        assertTrue(check.out().contains("provider 'pinned': unchanged " + r.d1()), "nothing to contact for a digest: " + check);
         assertTrue(check.err().contains("incomplete"), check::toString);
     }
 }

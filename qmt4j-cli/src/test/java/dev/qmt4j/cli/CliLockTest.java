@@ -3,7 +3,6 @@ package dev.qmt4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.qmt4j.host.LockFile;
 import dev.qmt4j.host.LockedProvider;
@@ -13,33 +12,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code qmt4j lock}, {@code lock --check} and {@code lock --update} against a real registry, signed with a cosign key. */
-class CliLockTest {
-    @TempDir
-    Path tmp;
-    private RegistryServer registry;
-    private Cli cli;
-
-    @BeforeEach
-    void start() {
-        assumeTrue(Files.isExecutable(RegistryServer.BINARY), "docker-registry is not installed");
-        registry = RegistryServer.start(RegistryServer.Auth.NONE);
-        cli = new Cli(tmp.resolve("cache"));
-        cli.env().put("COSIGN_PASSWORD", "correct horse");
-    }
-
-    @AfterEach
-    void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
+class CliLockTest extends RegistryCliTestBase {
     /** Pushes a three-platform index (two native builds and a Wasm fallback) under {@code ref} and signs it. */
     private void pushSigned(String ref, String key, String marker) throws IOException {
         Path amd = Fixtures.library(tmp, "amd-" + marker + ".so", "amd64 " + marker);
@@ -150,24 +126,6 @@ class CliLockTest {
         // Names are only for --update.
         Cli.Result usage = cli.run("--config", cfg.toString(), "lock", "remote");
         assertEquals(2, usage.exitCode(), usage::toString);
-    }
-
-    /** Generates a key pair under {@code tmp} and returns its prefix (the {@code .key} and {@code .pub} files). */
-    private String keyPair(String name) {
-        String prefix = tmp.resolve(name).toString();
-        assertEquals(0, cli.run("generate-key-pair", "--output-key-prefix", prefix).exitCode());
-        return prefix;
-    }
-
-    /** Pushes a real test plugin (single Wasm manifest) under {@code ref}, signs it with {@code key}, returns its digest. */
-    private String pushPlugin(String ref, String plugin, String key) throws IOException {
-        Cli.Result push = cli.run("push", ref, "--wasm", TestPlugins.path(plugin).toString());
-        assertEquals(0, push.exitCode(), push::toString);
-        Cli.Result sign = cli.run("sign", ref, "--key", key + ".key");
-        assertEquals(0, sign.exitCode(), sign::toString);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}").matcher(push.out() + push.err());
-        assertTrue(m.find(), push::toString);
-        return m.group();
     }
 
     @Test

@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qmt4j.ErrorKind;
-import java.nio.charset.StandardCharsets;
+import dev.qmt4j.testkit.Wat2Wasm;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,12 +68,7 @@ class WasmCommandTest {
 
     @BeforeAll
     static void compile() throws Exception {
-        Path src = dir.resolve("plugin.wat");
-        wasm = dir.resolve("plugin.wasm");
-        Files.writeString(src, WAT);
-        Process p = new ProcessBuilder("wat2wasm", src.toString(), "-o", wasm.toString()).redirectErrorStream(true).start();
-        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "wat2wasm (Debian wabt) failed: " + log);
+        wasm = Files.write(dir.resolve("plugin.wasm"), Wat2Wasm.compile(WAT));
     }
 
     Cli cli() {

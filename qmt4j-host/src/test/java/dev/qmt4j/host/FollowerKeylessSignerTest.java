@@ -18,9 +18,9 @@ import dev.qmt4j.oci.registry.RegistryClient;
 import dev.qmt4j.oci.registry.RegistryOptions;
 import dev.qmt4j.oci.registry.auth.CredentialStore;
 import dev.qmt4j.sigstore.TestSigstore;
-import dev.qmt4j.sigstore.certs.Pem;
 import dev.qmt4j.testkit.RegistryServer;
 import dev.qmt4j.testplugins.TestPlugins;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,38 +56,46 @@ class FollowerKeylessSignerTest {
         return d;
     }
 
+    private static RegistryClient client(RegistryServer server) {
+        return new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
+                .proxySelector(null).insecureRegistries(List.of(server.host())).connectTimeout(Duration.ofSeconds(5))
+                .requestTimeout(Duration.ofSeconds(20)).build());
+    }
+
+    /**
+     * A registry following the one provider {@code openai} at {@code ref}, trusting only {@link #SIGSTORE}, with an
+     * issuer regexp anchored at the start only (it accepts any issuer that begins like GitHub Actions').
+     */
+    private PluginRegistry open(RegistryServer server, RegistryRef ref) throws IOException {
+        TestSigstore.TrustFiles trust = SIGSTORE.writeTrustFiles(tmp);
+        Path cfg = Files.writeString(tmp.resolve("providers.toml"), """
+                [[providers]]
+                name = "openai"
+                path = "%s"
+
+                [oci]
+                insecure_registries = ["%s"]
+                refresh = "never"
+                %s
+                cert_identity_regexp = '^https://github\\.com/acme/plugins/'
+                cert_issuer_regexp = '^https://token\\.actions\\.githubusercontent\\.com'
+                """.formatted(ref.canonical(), server.host(), trust.toml()));
+        return PluginRegistry.builder().config(cfg).env(Map.of("QMT4J_SIGSTORE_TUF_URL", "http://127.0.0.1:9/"))
+                .home(tmp).cacheDir(tmp.resolve("cache")).build();
+    }
+
     @Test
     void aNewDigestWhoseIssuerImitatesTheSummaryTextIsRefusedAndTheSameSignerIsSwappedIn() throws Exception {
         try (RegistryServer server = RegistryServer.start(RegistryServer.Auth.NONE)) {
-            RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
-                    .proxySelector(null).insecureRegistries(List.of(server.host())).connectTimeout(Duration.ofSeconds(5))
-                    .requestTimeout(Duration.ofSeconds(20)).build());
+            RegistryClient client = client(server);
             RegistryRef ref = (RegistryRef) ImageRef.parse("oci://" + server.host() + "/follow/keyless:1.0");
             TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
             // Its summary's signer part reads exactly like the release's: "identity=L issuer=I github_workflow_repository=R".
             TestSigstore.Identity lookAlike = new TestSigstore.Identity(release.san(),
                     release.issuer() + " github_workflow_repository=" + release.repository(), null);
             Digest v1 = publish(client, ref, "1", release);
-            Path fulcio = Files.writeString(tmp.resolve("fulcio.pem"), SIGSTORE.caPem());
-            Path rekor = Files.writeString(tmp.resolve("rekor.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.rekorKey.getPublic().getEncoded()));
-            Path ctfe = Files.writeString(tmp.resolve("ctfe.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.ctKey.getPublic().getEncoded()));
             // An issuer regexp anchored at the start only: the policy accepts both certificates, following must not.
-            Path cfg = Files.writeString(tmp.resolve("providers.toml"), """
-                    [[providers]]
-                    name = "openai"
-                    path = "oci://%s/follow/keyless:1.0"
-
-                    [oci]
-                    insecure_registries = ["%s"]
-                    refresh = "never"
-                    fulcio_certs = "%s"
-                    rekor_pub_keys = "%s"
-                    ctfe_pub_keys = "%s"
-                    cert_identity_regexp = '^https://github\\.com/acme/plugins/'
-                    cert_issuer_regexp = '^https://token\\.actions\\.githubusercontent\\.com'
-                    """.formatted(server.host(), server.host(), fulcio, rekor, ctfe));
-            try (PluginRegistry r = PluginRegistry.builder().config(cfg).env(Map.of("QMT4J_SIGSTORE_TUF_URL", "http://127.0.0.1:9/"))
-                    .home(tmp).cacheDir(tmp.resolve("cache")).build()) {
+            try (PluginRegistry r = open(server, ref)) {
                 assertEquals(v1.toString(), r.digestInService("openai"));
                 LoadResult.Loaded loaded = assertInstanceOf(LoadResult.Loaded.class, r.load("openai"));
                 assertEquals(Optional.of(new Signer.Keyless(release.san(), Optional.of(release.issuer()))), loaded.signer());
@@ -117,31 +125,11 @@ class FollowerKeylessSignerTest {
     @Test
     void aChangeOfSignerWhoseIssuerImitatesTheUnsignedRefusalIsRefusedNotRetried() throws Exception {
         try (RegistryServer server = RegistryServer.start(RegistryServer.Auth.NONE)) {
-            RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
-                    .proxySelector(null).insecureRegistries(List.of(server.host())).connectTimeout(Duration.ofSeconds(5))
-                    .requestTimeout(Duration.ofSeconds(20)).build());
+            RegistryClient client = client(server);
             RegistryRef ref = (RegistryRef) ImageRef.parse("oci://" + server.host() + "/follow/imitate:1.0");
             TestSigstore.Identity release = TestSigstore.Identity.github("acme/plugins", "release.yml");
             Digest v1 = publish(client, ref, "1", release);
-            Path fulcio = Files.writeString(tmp.resolve("fulcio.pem"), SIGSTORE.caPem());
-            Path rekor = Files.writeString(tmp.resolve("rekor.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.rekorKey.getPublic().getEncoded()));
-            Path ctfe = Files.writeString(tmp.resolve("ctfe.pub"), Pem.encode("PUBLIC KEY", SIGSTORE.ctKey.getPublic().getEncoded()));
-            Path cfg = Files.writeString(tmp.resolve("providers.toml"), """
-                    [[providers]]
-                    name = "openai"
-                    path = "oci://%s/follow/imitate:1.0"
-
-                    [oci]
-                    insecure_registries = ["%s"]
-                    refresh = "never"
-                    fulcio_certs = "%s"
-                    rekor_pub_keys = "%s"
-                    ctfe_pub_keys = "%s"
-                    cert_identity_regexp = '^https://github\\.com/acme/plugins/'
-                    cert_issuer_regexp = '^https://token\\.actions\\.githubusercontent\\.com'
-                    """.formatted(server.host(), server.host(), fulcio, rekor, ctfe));
-            try (PluginRegistry r = PluginRegistry.builder().config(cfg).env(Map.of("QMT4J_SIGSTORE_TUF_URL", "http://127.0.0.1:9/"))
-                    .home(tmp).cacheDir(tmp.resolve("cache")).build()) {
+            try (PluginRegistry r = open(server, ref)) {
                 assertEquals(v1.toString(), r.digestInService("openai"));
                 List<FollowEvent> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
                 Duration every = Duration.ofMillis(500);

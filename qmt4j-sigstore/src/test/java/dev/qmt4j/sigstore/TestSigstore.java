@@ -4,12 +4,16 @@ import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ImageSource;
 import dev.qmt4j.oci.ImageTarget;
 import dev.qmt4j.sigstore.certs.FulcioExtensions;
+import dev.qmt4j.sigstore.certs.Pem;
 import dev.qmt4j.sigstore.cosign.CosignAnnotations;
 import dev.qmt4j.sigstore.cosign.LegacySigner;
 import dev.qmt4j.sigstore.cosign.SimpleSigningPayload;
 import dev.qmt4j.sigstore.testing.TestPki;
 import dev.qmt4j.sigstore.trust.TrustRoot;
 import dev.qmt4j.sigstore.trust.ValidityPeriod;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -40,6 +44,24 @@ public final class TestSigstore {
     /** The CA certificates (intermediate, then root) as PEM, as a manual trust root file holds them. */
     public String caPem() {
         return TestPki.pem(pki.intermediate) + TestPki.pem(pki.root);
+    }
+
+    /**
+     * Writes this PKI as a manual trust root (docs/verification.md: {@code fulcio_certs}, {@code rekor_pub_keys},
+     * {@code ctfe_pub_keys}) into {@code dir}: {@code fulcio.pem}, {@code rekor.pub} and {@code ctfe.pub}.
+     */
+    public TrustFiles writeTrustFiles(Path dir) throws IOException {
+        return new TrustFiles(Files.writeString(dir.resolve("fulcio.pem"), caPem()),
+                Files.writeString(dir.resolve("rekor.pub"), Pem.encode("PUBLIC KEY", rekorKey.getPublic().getEncoded())),
+                Files.writeString(dir.resolve("ctfe.pub"), Pem.encode("PUBLIC KEY", ctKey.getPublic().getEncoded())));
+    }
+
+    /** The files of a manual trust root, as {@link #writeTrustFiles} wrote them. */
+    public record TrustFiles(Path fulcio, Path rekor, Path ctfe) {
+        /** The three {@code [oci]} keys that name these files, one a line (no newline after the last), for a providers.toml. */
+        public String toml() {
+            return "fulcio_certs = \"%s\"\nrekor_pub_keys = \"%s\"\nctfe_pub_keys = \"%s\"".formatted(fulcio, rekor, ctfe);
+        }
     }
 
     /** An identity a leaf is issued for: SAN URI (or email), issuer (.1.1 and .1.8), workflow repository (.1.5). */

@@ -8,7 +8,6 @@ import dev.qmt4j.oci.Descriptor;
 import dev.qmt4j.oci.Digest;
 import dev.qmt4j.oci.ManifestBlob;
 import dev.qmt4j.oci.MediaTypes;
-import dev.qmt4j.oci.RegistryRef;
 import dev.qmt4j.oci.TransferListener;
 import dev.qmt4j.oci.registry.auth.CredentialStore;
 import dev.qmt4j.oci.registry.auth.Credentials;
@@ -32,12 +31,16 @@ class PlainHttpWithoutTlsTest {
     @TempDir
     Path tmp;
 
+    /** Pushes a one-layer image (4 KiB, from {@code seed}) as {@code repository:1.0}, which the child JVM then pulls. */
+    private static TestImages.Image push(RegistryServer registry, String repository, int seed) {
+        RegistryClient pusher = new RegistryClient(TestImages.options(registry).build());
+        return RegistryRoundTripTest.push(pusher, TestImages.ref(registry.host(), repository, "1.0"), TestImages.image(4_096, seed));
+    }
+
     @Test
     void aPlainHttpPullLoadsNoTlsImplementation() throws Exception {
         try (RegistryServer registry = RegistryServer.start(RegistryServer.Auth.TOKEN)) {
-            RegistryClient pusher = new RegistryClient(TestImages.options(registry).build());
-            RegistryRef ref = TestImages.ref(registry.host(), "team/plain", "1.0");
-            TestImages.Image image = RegistryRoundTripTest.push(pusher, ref, TestImages.image(4_096, 9));
+            TestImages.Image image = push(registry, "team/plain", 9);
 
             Path out = tmp.resolve("layer.bin");
             ChildJvm.Run run = ChildJvm.run(PlainPullMain.class, List.of(registry.host(), registry.username(),
@@ -61,9 +64,7 @@ class PlainHttpWithoutTlsTest {
     @Test
     void probingAPlainLoopbackRegistryLoadsNoTlsImplementation() throws Exception {
         try (RegistryServer registry = RegistryServer.start(RegistryServer.Auth.NONE)) {
-            RegistryClient pusher = new RegistryClient(TestImages.options(registry).build());
-            RegistryRef ref = TestImages.ref(registry.host(), "team/probed", "1.0");
-            TestImages.Image image = RegistryRoundTripTest.push(pusher, ref, TestImages.image(4_096, 10));
+            TestImages.Image image = push(registry, "team/probed", 10);
 
             Path out = tmp.resolve("layer.bin");
             ChildJvm.Run run = ChildJvm.run(ProbedPullMain.class, List.of(registry.host(),
