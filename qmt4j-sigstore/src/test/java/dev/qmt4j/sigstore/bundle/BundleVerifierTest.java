@@ -95,7 +95,13 @@ class BundleVerifierTest {
         assertEquals(Check.TLOG_SET, assertInstanceOf(VerificationResult.Rejected.class, r).check());
     }
 
-    /** Random byte flips and truncations never make the verifier throw, and never verify. */
+    /**
+     * Random byte flips and truncations never make the verifier throw, and a mutation it still verifies proves the
+     * same thing: the same signer, log entry and time. Such mutations exist and are harmless: whitespace between
+     * tokens, the unused pad bits of a base64 string (below), or a flip in the optional, informational
+     * {@code messageDigest} key's name (protobuf-specs: clients must not use it to verify), which drops it. What must
+     * never happen is a mutation that verifies as someone else, or as another entry.
+     */
     @Property(tries = 150)
     void mutatedBundlesAreRejectedWithoutExceptions(@ForAll @IntRange(min = 0, max = 100000) int pos,
             @ForAll @IntRange(min = 1, max = 255) int xor, @ForAll boolean truncate) throws Exception {
@@ -108,16 +114,13 @@ class BundleVerifierTest {
             m = b.clone();
             m[p] ^= (byte) xor;
         }
-        VerificationResult r = new BundleVerifier(TrustRoot.publicGood()).verify(m, Artifact.ofBytes(aTxt()),
-                VerificationPolicy.keyless(IdentityPolicy.exact(ID, ISS)));
+        BundleVerifier verifier = new BundleVerifier(TrustRoot.publicGood());
+        VerificationPolicy policy = VerificationPolicy.keyless(IdentityPolicy.exact(ID, ISS));
+        VerificationResult r = verifier.verify(m, Artifact.ofBytes(aTxt()), policy);
         assertNotNull(r);
-        if (r.isVerified()) {
-            // Only changes that leave the meaning as it was may keep it valid: whitespace between tokens the JSON
-            // parser ignores, or a flip of the bits a base64 string's last character carries but does not use
-            // (before "=" padding: RFC 4648 section 3.5), which decodes to the same bytes.
-            String s = new String(m, StandardCharsets.UTF_8);
-            boolean whitespaceOnly = new String(b, StandardCharsets.UTF_8).replaceAll("\\s", "").equals(s.replaceAll("\\s", ""));
-            assertTrue(whitespaceOnly || (!truncate && sameBase64Bytes(b, m, p)), "verified a changed bundle (byte " + p + ")");
+        if (r instanceof VerificationResult.Verified v) {
+            var original = assertInstanceOf(VerificationResult.Verified.class, verifier.verify(b, Artifact.ofBytes(aTxt()), policy));
+            assertEquals(original.details(), v.details(), "a mutation at byte " + p + " verified as something else");
         }
     }
 
