@@ -3,8 +3,6 @@ package dev.qmt4j.bench;
 import dev.qmt4j.host.PluginRegistry;
 import dev.qmt4j.host.ProviderHandle;
 import dev.qmt4j.provider.PluginCalls;
-import dev.qmt4j.provider.wasm.internal.HttpWire;
-import dev.qmt4j.provider.wasm.internal.Json;
 import dev.qmt4j.testkit.openai.OpenAiTestServer;
 import dev.qmt4j.testplugins.TestPlugins;
 import java.net.URI;
@@ -30,6 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A chat call's host overhead over its HTTP round trip (target: under 0.5 ms, docs/benchmarks.md):
@@ -94,20 +94,36 @@ public class ChatOverheadBench {
             }
         }
         request = b.build();
-        // The guest's inputs of one chat, as WasmProvider builds them (its chatInput and parse input).
+        // The guest's inputs of one chat, as WasmProvider builds them (its chatInput, and the parse input in the
+        // HTTP-adapter wire shape of docs/wasm.md: {"cfg", "resp": {"head": {status, headers, version}, "body": [bytes]}}),
+        // written here with plain Jackson: the benchmark uses the public API only (ModuleDependencyRulesTest).
         JsonNode cfgSent = handle.config();
-        chatRequestInput = Json.bytes(PluginCalls.chatInput(cfgSent, messages, null));
+        chatRequestInput = m.writeValueAsBytes(PluginCalls.chatInput(cfgSent, messages, null));
         HttpResponse<byte[]> resp = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        HttpWire.Headers headers = new HttpWire.Headers();
-        resp.headers().map().forEach((k, vs) -> vs.forEach(v -> headers.add(k, v)));
-        HttpWire.Response wire = new HttpWire.Response(resp.statusCode(), headers, "HTTP/1.1", resp.body());
-        parseInput = Json.write(g -> {
-            g.writeStartObject();
-            Json.tree(g, "cfg", cfgSent);
-            g.writeName("resp");
-            HttpWire.writeResponse(g, wire);
-            g.writeEndObject();
+        ObjectNode parse = m.createObjectNode();
+        parse.set("cfg", cfgSent);
+        ObjectNode head = parse.putObject("resp").putObject("head");
+        head.put("status", resp.statusCode());
+        ObjectNode headers = head.putObject("headers");
+        resp.headers().map().forEach((k, vs) -> {
+            if (vs.size() == 1) {
+                headers.put(k, vs.get(0));
+            } else if (!vs.isEmpty()) {
+                vs.forEach(headers.putArray(k)::add);
+            }
         });
+        head.put("version", "HTTP/1.1");
+        ArrayNode body = ((ObjectNode) parse.get("resp")).putArray("body");
+        for (byte octet : resp.body()) {
+            body.add(octet & 0xff);
+        }
+        parseInput = m.writeValueAsBytes(parse);
+        // The inputs are right when the guest parses them into the reply the whole chat gave.
+        String reply = handle.chat(messages, null).path("text").asString();
+        String parsed = m.readTree(guestOnly()).path("text").asString();
+        if (reply.isEmpty() || !reply.equals(parsed)) {
+            throw new IllegalStateException("guestOnly's recorded inputs do not reproduce the chat: '" + parsed + "' vs '" + reply + "'");
+        }
     }
 
     @Setup(Level.Iteration)
