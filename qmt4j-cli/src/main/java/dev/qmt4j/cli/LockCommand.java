@@ -7,6 +7,7 @@ import dev.qmt4j.host.LockFile;
 import dev.qmt4j.host.LockedProvider;
 import dev.qmt4j.host.PluginRegistry;
 import dev.qmt4j.host.PluginSource;
+import dev.qmt4j.oci.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,8 +104,8 @@ final class LockCommand implements Callable<Integer> {
             if (locked.isEmpty()) {
                 // An https:// plugin without a pin: the lock pins what the server serves now (downloaded and
                 // hashed, never run), as a package lockfile's integrity field does; later loads must match it.
-                String digest = registry.fileDigest(e.name());
-                locked = Optional.of(new LockedProvider.File(e.name(), e.path(), digest.substring(digest.indexOf(':') + 1)));
+                Digest digest = registry.fileDigest(e.name());
+                locked = Optional.of(new LockedProvider.File(e.name(), e.path(), digest.hex()));
                 context.info("provider '" + e.name() + "': " + e.path() + " has no sha256 pin in the config;"
                         + " locked the download's " + digest);
             }

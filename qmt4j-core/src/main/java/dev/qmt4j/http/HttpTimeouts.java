@@ -68,8 +68,9 @@ public final class HttpTimeouts {
 
     /**
      * Sends {@code request} with {@link HttpClient#send} and waits at most {@code timeout} for the
-     * response headers; the body is not bounded here. Unlike {@code sendAsync}, {@code send} starts the exchange on the calling thread and hands the
-     * response straight back to it: {@code sendAsync} starts it on the client's executor and completes
+     * response headers; the body is not bounded here. Unlike {@code sendAsync}, {@code send} starts
+     * the exchange on the calling thread and hands the response straight back to it: {@code sendAsync}
+     * starts it on the client's executor and completes
      * its future through {@code ForkJoinPool.commonPool()} (JDK's {@code HttpClientImpl.sendAsync}),
      * two more thread hand-offs per request (docs/benchmarks.md, chat overhead) and a stall whenever
      * the application keeps the common pool busy.

@@ -42,20 +42,15 @@ final class OciAccess {
         this.verifierOverride = verifierOverride;
     }
 
-    /** The pulled plugin (its {@link PullResult#signer} says who signed it). */
-    record Pulled(PullResult result) {}
-
     /** @param platform the index entry to pull ({@code --platform} or the provider's {@code platform}); empty: this machine's */
-    Pulled pull(ProviderEntry entry, ImageRef ref, Optional<Platform> platform, boolean force, PullListener listener) {
+    PullResult pull(ProviderEntry entry, ImageRef ref, Optional<Platform> platform, boolean force, PullListener listener) {
         SignatureVerifier verifier = verifierOverride != null ? verifierOverride.apply(entry) : sigstore(entry);
         PluginPuller.Builder b = connections.puller(cache, verifier);
         if (force) {
             b.refresh(new RefreshPolicy.Always());
         }
         PluginPuller puller = b.build();
-        PullResult r = puller.pull(new PullRequest(ref, platform, entry.file(), force, settings.insecureSkipSignature()),
-                listener);
-        return new Pulled(r);
+        return puller.pull(new PullRequest(ref, platform, entry.file(), force, settings.insecureSkipSignature()), listener);
     }
 
     /** The digest {@code ref}'s tag points at now, by one HEAD through the configured routes (for following). */

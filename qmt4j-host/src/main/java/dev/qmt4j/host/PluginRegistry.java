@@ -15,6 +15,7 @@ import dev.qmt4j.provider.ProviderException;
 import dev.qmt4j.provider.ProviderPlugin;
 import dev.qmt4j.provider.Sandbox;
 import dev.qmt4j.pull.PullListener;
+import dev.qmt4j.pull.PullResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,18 +135,18 @@ public final class PluginRegistry implements AutoCloseable {
     }
 
     /**
-     * The SHA-256 of the plugin file of a local or {@code https://} provider, as {@code sha256:<hex>}: the local
+     * The SHA-256 of the plugin file of a local or {@code https://} provider: the local
      * file hashed, or the download (or its cached copy, when the config pins it) hashed as it is stored. Nothing
      * is instantiated, so no plugin code runs; what {@code qmt4j lock} records for such a provider (docs/locking.md).
      *
      * @throws Qmt4jException {@code USAGE} for an OCI provider (its pin is a manifest digest), else the fetch's error
      */
-    public String fileDigest(String name) {
+    public Digest fileDigest(String name) {
         ProviderEntry e = slot(name).entry();
         if (sourceOf(e) instanceof PluginSource.Oci) {
             throw new Qmt4jException(ErrorKind.USAGE, "provider '" + name + "' is an OCI image: its pin is a manifest digest, not a file's");
         }
-        return fetch(e, false, PullListener.NONE).info().digest();
+        return Digest.parse(fetch(e, false, PullListener.NONE).info().digest());
     }
 
     /** Loads every provider in parallel; one result per provider, in file order. */
@@ -547,14 +548,13 @@ public final class PluginRegistry implements AutoCloseable {
                     Optional.empty(), Optional.empty()));
         }
         PluginSource.Oci o = (PluginSource.Oci) src;
-        OciAccess.Pulled p = oci.pull(e, o.reference(), platformFor(e), force, listener);
+        PullResult p = oci.pull(e, o.reference(), platformFor(e), force, listener);
         if (locked != null) {
-            locked.checkSigner(e, p.result().signer(), p.result().verification());
+            locked.checkSigner(e, p.signer(), p.verification());
         }
-        Optional<String> offline = !p.result().offline() ? Optional.empty()
-                : Optional.of(String.join("; ", p.result().warnings()));
-        return new Fetched(p.result().path(), new LoadResult.Loaded(e.name(), p.result().type(), src.display(),
-                p.result().digest().toString(), p.result().verification(), p.result().signer()), offline);
+        Optional<String> offline = !p.offline() ? Optional.empty() : Optional.of(String.join("; ", p.warnings()));
+        return new Fetched(p.path(), new LoadResult.Loaded(e.name(), p.type(), src.display(), p.digest().toString(),
+                p.verification(), p.signer()), offline);
     }
 
     private static String describe(Optional<dev.qmt4j.oci.Signer> signer) {

@@ -52,14 +52,9 @@ public final class QmtHost {
                 .map(p -> new ProviderException(p.providerKind(), function + " returned a QueryMT plugin error: " + guest.strip(), e));
     }
 
-    /** Whether {@code module} imports any of QueryMT's host functions ({@code extism:host/user} {@code qmt_*}). */
-    public static boolean importedBy(ModuleSummary module) {
-        return importedBy(module.imports());
-    }
-
     /**
-     * Whether {@code imports} (from {@link ModuleSummary#importsOf}, which reads only the import section)
-     * include any of QueryMT's host functions.
+     * Whether {@code imports} (from {@link ModuleSummary#importsOf}, which reads only the import section, or
+     * {@link ModuleSummary#imports}) include any of QueryMT's host functions ({@code extism:host/user} {@code qmt_*}).
      */
     public static boolean importedBy(List<ModuleSummary.Item> imports) {
         return imports.stream().anyMatch(i -> HostFunction.USER_NAMESPACE.equals(i.module())
