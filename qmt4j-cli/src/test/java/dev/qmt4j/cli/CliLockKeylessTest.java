@@ -4,19 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qmt4j.oci.Digest;
-import dev.qmt4j.oci.ImageRef;
-import dev.qmt4j.oci.RegistryRef;
-import dev.qmt4j.oci.registry.RegistryClient;
-import dev.qmt4j.oci.registry.RegistryOptions;
-import dev.qmt4j.oci.registry.RegistrySource;
-import dev.qmt4j.oci.registry.RegistryTarget;
-import dev.qmt4j.oci.registry.auth.CredentialStore;
 import dev.qmt4j.sigstore.TestSigstore;
 import dev.qmt4j.testplugins.TestPlugins;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,15 +36,7 @@ class CliLockKeylessTest {
 
     /** Pushes {@code plugin} to {@code ref} with the CLI, signs it keyless as {@code id} and returns its digest. */
     private static Digest publish(Cli cli, String ref, String plugin, TestSigstore.Identity id) {
-        assertEquals(0, cli.run("push", ref, "--wasm", TestPlugins.path(plugin).toString()).exitCode());
-        RegistryRef r = (RegistryRef) ImageRef.parse(ref);
-        RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
-                .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
-        try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
-            Digest d = s.resolve().digest();
-            SIGSTORE.signKeyless(s, t, d, r.name(), id);
-            return d;
-        }
+        return Fixtures.pushSignedKeyless(cli, ref, TestPlugins.path(plugin), SIGSTORE, id);
     }
 
     /** A providers.toml with the one provider {@code remote} at {@code ref}, trusting only {@link #SIGSTORE}. */

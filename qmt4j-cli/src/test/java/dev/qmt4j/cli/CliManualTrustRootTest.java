@@ -8,21 +8,12 @@ import dev.qmt4j.ErrorKind;
 import dev.qmt4j.Qmt4jException;
 import dev.qmt4j.host.LoadResult;
 import dev.qmt4j.host.PluginRegistry;
-import dev.qmt4j.oci.Digest;
-import dev.qmt4j.oci.ImageRef;
-import dev.qmt4j.oci.RegistryRef;
-import dev.qmt4j.oci.registry.auth.CredentialStore;
-import dev.qmt4j.oci.registry.RegistryClient;
-import dev.qmt4j.oci.registry.RegistryOptions;
-import dev.qmt4j.oci.registry.RegistrySource;
-import dev.qmt4j.oci.registry.RegistryTarget;
 import dev.qmt4j.sigstore.TestSigstore;
 import dev.qmt4j.sigstore.certs.Pem;
 import dev.qmt4j.testplugins.TestPlugins;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,14 +48,7 @@ class CliManualTrustRootTest {
 
     private String pushedAndSigned(Cli cli, String repo, Path wasm, TestSigstore.Identity id) throws IOException {
         String ref = "oci://" + registry.host() + "/" + repo + ":1.0";
-        assertEquals(0, cli.run("push", ref, "--wasm", wasm.toString()).exitCode());
-        RegistryRef r = (RegistryRef) ImageRef.parse(ref);
-        RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
-                .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
-        try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
-            Digest d = s.resolve().digest();
-            SIGSTORE.signKeyless(s, t, d, r.name(), id);
-        }
+        Fixtures.pushSignedKeyless(cli, ref, wasm, SIGSTORE, id);
         return ref;
     }
 

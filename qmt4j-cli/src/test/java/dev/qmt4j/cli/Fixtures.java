@@ -1,14 +1,26 @@
 package dev.qmt4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.qmt4j.oci.Digest;
+import dev.qmt4j.oci.ImageRef;
+import dev.qmt4j.oci.RegistryRef;
+import dev.qmt4j.oci.registry.RegistryClient;
+import dev.qmt4j.oci.registry.RegistryOptions;
+import dev.qmt4j.oci.registry.RegistrySource;
+import dev.qmt4j.oci.registry.RegistryTarget;
+import dev.qmt4j.oci.registry.auth.CredentialStore;
+import dev.qmt4j.sigstore.TestSigstore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
 
-/** Small plugin files for tests: a fake Wasm module and fake shared libraries. */
+/** Small plugin files for tests (a fake Wasm module, fake shared libraries), and a keyless-signed push. */
 final class Fixtures {
     private Fixtures() {}
 
@@ -27,6 +39,22 @@ final class Fixtures {
         Path file = dir.resolve(name);
         Files.write(file, ("\u007fELF fake library " + marker).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return file;
+    }
+
+    /**
+     * Pushes {@code wasm} to {@code ref} with the CLI and signs the pushed digest keyless as {@code id} with
+     * {@code sigstore} (a private Fulcio/CT/Rekor), as cosign would attach it; returns the digest.
+     */
+    static Digest pushSignedKeyless(Cli cli, String ref, Path wasm, TestSigstore sigstore, TestSigstore.Identity id) {
+        assertEquals(0, cli.run("push", ref, "--wasm", wasm.toString()).exitCode());
+        RegistryRef r = (RegistryRef) ImageRef.parse(ref);
+        RegistryClient client = new RegistryClient(RegistryOptions.builder().credentials(CredentialStore.anonymous())
+                .proxySelector(null).connectTimeout(Duration.ofSeconds(5)).requestTimeout(Duration.ofSeconds(20)).build());
+        try (RegistrySource s = client.source(r); RegistryTarget t = client.target(r)) {
+            Digest d = s.resolve().digest();
+            sigstore.signKeyless(s, t, d, r.name(), id);
+            return d;
+        }
     }
 
     static String sha256(Path file) throws IOException {
