@@ -14,12 +14,7 @@
 # interleaved PullBench rounds, then every other benchmark in one JMH run. Arguments naming Pull: the
 # interleaved PullBench rounds only. Load average printed before and after.
 set -euo pipefail
-src="${BASH_SOURCE[0]}"
-while [ -L "$src" ]; do
-  dir="$(cd -P "$(dirname "$src")" && pwd)"; src="$(readlink "$src")"
-  case "$src" in /*) ;; *) src="$dir/$src" ;; esac
-done
-ROOT="$(cd -P "$(dirname "$src")/.." && pwd)"
+ROOT="$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 RUNS="${RUNS:-5}"
 SIZE_MIB="${SIZE_MIB:-128}"
 say() { printf 'jmh: %s\n' "$*" >&2; }

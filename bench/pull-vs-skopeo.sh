@@ -21,12 +21,7 @@
 #              BASELINE (another checkout's bin/qmt4j, built: also timed, for before/after).
 set -euo pipefail
 
-src="${BASH_SOURCE[0]}"
-while [ -L "$src" ]; do
-  dir="$(cd -P "$(dirname "$src")" && pwd)"; src="$(readlink "$src")"
-  case "$src" in /*) ;; *) src="$dir/$src" ;; esac
-done
-ROOT="$(cd -P "$(dirname "$src")/.." && pwd)"
+ROOT="$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 RUNS="${RUNS:-5}"
 SIZE_MIB="${SIZE_MIB:-128}"
 QMT4J="$ROOT/bin/qmt4j"

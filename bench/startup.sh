@@ -17,12 +17,7 @@
 # Needs: docker-registry, skopeo, node, /usr/bin/time; the test plugins built
 # (mvn -pl qmt4j-testplugins -am package, or any build that ran bin/test).
 set -euo pipefail
-src="${BASH_SOURCE[0]}"
-while [ -L "$src" ]; do
-  dir="$(cd -P "$(dirname "$src")" && pwd)"; src="$(readlink "$src")"
-  case "$src" in /*) ;; *) src="$dir/$src" ;; esac
-done
-ROOT="$(cd -P "$(dirname "$src")/.." && pwd)"
+ROOT="$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 RUNS="${RUNS:-5}"
 say() { printf 'bench: %s\n' "$*" >&2; }
 for tool in docker-registry skopeo node curl /usr/bin/time; do

@@ -18,12 +18,7 @@
 # The load average is printed before and after: rerun when it is well above the core count.
 set -euo pipefail
 
-src="${BASH_SOURCE[0]}"
-while [ -L "$src" ]; do
-  dir="$(cd -P "$(dirname "$src")" && pwd)"; src="$(readlink "$src")"
-  case "$src" in /*) ;; *) src="$dir/$src" ;; esac
-done
-ROOT="$(cd -P "$(dirname "$src")/.." && pwd)"
+ROOT="$(cd -P "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 RUNS="${RUNS:-10}"
 SECONDS_PER_CASE="${BENCH_SECONDS:-5}"
 WARMUP="${BENCH_WARMUP:-3}"
